@@ -1,0 +1,81 @@
+/**
+ * Namespaced persistence over localStorage. When storage is unavailable (privacy modes, sandboxed
+ * iframes, quota) it falls back to memory so the widget still works for the visit.
+ */
+
+/** A key/value store the adapters and the store persist into. */
+export interface KeyValueStore {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+}
+
+export function memoryStore(): KeyValueStore {
+  const map = new Map<string, string>();
+  return {
+    get: (k) => map.get(k) ?? null,
+    set: (k, v) => void map.set(k, v),
+    remove: (k) => void map.delete(k),
+  };
+}
+
+function localStorageOrNull(): Storage | null {
+  try {
+    const ls = globalThis.localStorage;
+    const probe = '__parley_probe__';
+    ls.setItem(probe, '1');
+    ls.removeItem(probe);
+    return ls;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A store whose keys all start with `parley:{namespace}:`. The namespace is derived from the backend
+ * (server URL and transport) so two sites or two configurations never mix.
+ */
+export function namespacedStore(namespace: string, backing: Storage | null = localStorageOrNull()): KeyValueStore {
+  const prefix = `parley:${namespace}:`;
+  const fallback = memoryStore();
+  if (!backing) return fallback;
+  return {
+    get: (k) => {
+      try {
+        return backing.getItem(prefix + k);
+      } catch {
+        return fallback.get(k);
+      }
+    },
+    set: (k, v) => {
+      try {
+        backing.setItem(prefix + k, v);
+      } catch {
+        // Quota or a revoked permission: keep it for this visit at least.
+        fallback.set(k, v);
+      }
+    },
+    remove: (k) => {
+      try {
+        backing.removeItem(prefix + k);
+      } catch {
+        fallback.remove(k);
+      }
+    },
+  };
+}
+
+/** Reads JSON written by `writeJson`; anything unreadable counts as absent. */
+export function readJson(store: KeyValueStore, key: string): unknown {
+  const raw = store.get(key);
+  if (raw === null) return null;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+export function writeJson(store: KeyValueStore, key: string, value: unknown): void {
+  store.set(key, JSON.stringify(value));
+}
