@@ -35,7 +35,10 @@ function localStorageOrNull(): Storage | null {
  * A store whose keys all start with `parley:{namespace}:`. The namespace is derived from the backend
  * (server URL and transport) so two sites or two configurations never mix.
  */
-export function namespacedStore(namespace: string, backing: Storage | null = localStorageOrNull()): KeyValueStore {
+export function namespacedStore(
+  namespace: string,
+  backing: Storage | null = localStorageOrNull(),
+): KeyValueStore {
   const prefix = `parley:${namespace}:`;
   const fallback = memoryStore();
   if (!backing) return fallback;

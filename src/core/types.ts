@@ -4,7 +4,13 @@
  */
 
 /** Connection state reported by an adapter, as a closed union so the UI can say it in words. */
-export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
+export type ConnectionStatus =
+  | 'idle'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'disconnected'
+  | 'failed';
 
 export interface StatusChange {
   status: ConnectionStatus;

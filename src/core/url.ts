@@ -24,6 +24,7 @@ export function safeMediaUrl(raw: string, base?: string): string | null {
   const url = parse(raw, base);
   if (!url) return null;
   if (MEDIA_PROTOCOLS.has(url.protocol)) return url.href;
-  if (url.protocol === 'blob:' && globalThis.location && url.origin === globalThis.location.origin) return url.href;
+  if (url.protocol === 'blob:' && globalThis.location && url.origin === globalThis.location.origin)
+    return url.href;
   return null;
 }

@@ -1,0 +1,239 @@
+/**
+ * The widget's state, as signals, and the only place that talks to the transport. One factory
+ * creates everything and `dispose()` tears it down, so several widgets on a page share nothing.
+ */
+import { batch, computed, effect, signal } from '@preact/signals';
+import { Emitter } from '../core/emitter';
+import { randomId } from '../core/ids';
+import type { KeyValueStore } from '../core/storage';
+import type {
+  Answer,
+  Author,
+  IncomingMessage,
+  StatusChange,
+  TransportError,
+  TypingChange,
+} from '../core/types';
+import type { Capabilities, Transport } from '../transports/types';
+import { incomingKey, markRead, receive, update } from './conversation';
+import { createOutbox } from './outbox';
+import { clearConversation, loadDraft, loadMessages, saveDraft, saveMessages } from './persistence';
+import type { ChatMessage, Notice } from './types';
+
+export interface StoreEvents {
+  message: ChatMessage;
+  sent: ChatMessage;
+  status: StatusChange;
+  error: TransportError;
+  open: undefined;
+  close: undefined;
+}
+
+export interface ChatStoreOptions {
+  transport: Transport;
+  storage: KeyValueStore;
+  now?: () => number;
+  /** A message not confirmed this long after it was handed to the transport is marked failed. */
+  confirmTimeoutMs?: number;
+  /** How long a typing indicator lives when the backend never says it stopped. */
+  typingTimeoutMs?: number;
+}
+
+export type ChatStore = ReturnType<typeof createChatStore>;
+
+export function createChatStore(options: ChatStoreOptions) {
+  const { transport, storage } = options;
+  const now = options.now ?? Date.now;
+  const events = new Emitter<StoreEvents>();
+
+  const messages = signal<ChatMessage[]>(loadMessages(storage));
+  const status = signal<StatusChange>({ status: 'idle' });
+  const isOpen = signal(false);
+  const draft = signal(loadDraft(storage));
+  const typing = signal<TypingChange | null>(null);
+  const operator = signal<Author | null>(null);
+  const ended = signal(false);
+  const error = signal<TransportError | null>(null);
+  const unread = signal(0);
+  const capabilities: Capabilities = transport.capabilities;
+
+  const connected = computed(() => status.value.status === 'connected');
+  const disposers: Array<() => void> = [];
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  // Persist on every change: the outbox lives in this list, so what the visitor wrote survives a reload.
+  disposers.push(effect(() => saveMessages(storage, messages.value)));
+  disposers.push(effect(() => saveDraft(storage, draft.value)));
+
+  const outbox = createOutbox({
+    transport,
+    messages,
+    connected,
+    confirmTimeoutMs: options.confirmTimeoutMs ?? 15_000,
+    onSent: (m) => events.emit('sent', m),
+  });
+  disposers.push(outbox.dispose);
+
+  function addNotice(notice: Notice): void {
+    const id = randomId();
+    messages.value = [
+      ...messages.value,
+      {
+        key: `notice:${id}`,
+        direction: 'in',
+        text: '',
+        at: now(),
+        author: { kind: 'system' },
+        kind: 'regular',
+        notice,
+      },
+    ];
+  }
+
+  function onMessage(msg: IncomingMessage): void {
+    const next = receive(messages.value, msg);
+    if (!next) return; // duplicate delivery
+    const before = messages.value.length;
+    batch(() => {
+      messages.value = next;
+      if (msg.author.kind !== 'visitor' && typing.value) typing.value = null;
+      if (next.length > before && msg.author.kind !== 'visitor' && !isOpen.value) unread.value += 1;
+    });
+    const shown = next.find((m) => m.id === msg.id || (msg.clientId && m.clientId === msg.clientId));
+    if (shown && next.length > before) events.emit('message', shown);
+  }
+
+  disposers.push(
+    transport.on('status', (s) => {
+      status.value = s;
+      if (s.status === 'connected') error.value = null;
+      events.emit('status', s);
+    }),
+    transport.on('message', onMessage),
+    transport.on('messageUpdated', (msg) => {
+      messages.value = update(messages.value, incomingKey(msg.id), { text: msg.text });
+    }),
+    transport.on('typing', (t) => {
+      clearTimeout(typingTimer);
+      typing.value = t.on ? t : null;
+      if (t.on) typingTimer = setTimeout(() => (typing.value = null), options.typingTimeoutMs ?? 8000);
+    }),
+    transport.on('read', ({ messageId }) => {
+      messages.value = markRead(messages.value, messageId);
+    }),
+    transport.on('operator', (change) => {
+      const prev = operator.value ?? change.previous;
+      operator.value = change.operator;
+      addNotice(
+        prev && prev.id !== change.operator.id
+          ? { type: 'operator-changed', operator: change.operator, previous: prev }
+          : { type: 'operator-joined', operator: change.operator },
+      );
+    }),
+    transport.on('sessionEnded', () => {
+      if (ended.value) return;
+      ended.value = true;
+      typing.value = null;
+      addNotice({ type: 'session-ended' });
+    }),
+    transport.on('error', (e) => {
+      error.value = e;
+      events.emit('error', e);
+    }),
+  );
+
+  /** Queues a message from the visitor; it shows at once as "sending". */
+  function send(text: string, extra: { replyToId?: string } = {}): ChatMessage | null {
+    const body = text.trim();
+    if (!body) return null;
+    if (ended.value) startNew();
+    const clientId = randomId();
+    const msg: ChatMessage = {
+      key: clientId,
+      clientId,
+      direction: 'out',
+      text: body,
+      at: now(),
+      author: { kind: 'visitor' },
+      kind: 'regular',
+      state: 'sending',
+    };
+    if (extra.replyToId) msg.replyToId = extra.replyToId;
+    messages.value = [...messages.value, msg];
+    outbox.pump();
+    return msg;
+  }
+
+  function chooseAnswer(messageKey: string, answer: Answer): void {
+    const target = messages.value.find((m) => m.key === messageKey);
+    if (!target || target.chosenAnswer !== undefined) return;
+    messages.value = update(messages.value, messageKey, { chosenAnswer: answer.text });
+    send(answer.text, target.id ? { replyToId: target.id } : {});
+  }
+
+  function retry(key: string): void {
+    messages.value = update(messages.value, key, { state: 'sending' });
+    outbox.pump();
+  }
+
+  function setOpen(open: boolean): void {
+    if (isOpen.value === open) return;
+    batch(() => {
+      isOpen.value = open;
+      if (open) unread.value = 0;
+    });
+    events.emit(open ? 'open' : 'close', undefined);
+  }
+
+  /** Starts a new conversation after the backend ended the previous one. */
+  function startNew(): void {
+    batch(() => {
+      ended.value = false;
+      operator.value = null;
+    });
+    transport.reset?.();
+    transport.connect();
+  }
+
+  function retryConnection(): void {
+    error.value = null;
+    transport.disconnect();
+    transport.connect();
+  }
+
+  /** Forgets the conversation on this device (the JS API's `clear`). */
+  function clear(): void {
+    messages.value = [];
+    draft.value = '';
+    clearConversation(storage);
+  }
+
+  return {
+    messages,
+    status,
+    isOpen,
+    draft,
+    typing,
+    operator,
+    ended,
+    error,
+    unread,
+    capabilities,
+    events,
+    transport,
+    send,
+    chooseAnswer,
+    retry,
+    setOpen,
+    startNew,
+    retryConnection,
+    clear,
+    connect: () => transport.connect(),
+    dispose(): void {
+      clearTimeout(typingTimer);
+      for (const d of disposers.splice(0)) d();
+      transport.disconnect();
+      events.clear();
+    },
+  };
+}

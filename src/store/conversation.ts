@@ -1,0 +1,74 @@
+/**
+ * Pure operations on the message list. Every function returns a new array (signals compare by
+ * identity) and never reorders what is already on screen: new items go to the end.
+ */
+import type { IncomingMessage, SendState } from '../core/types';
+import type { ChatMessage } from './types';
+
+/** Key under which an incoming message is rendered. */
+export const incomingKey = (id: string) => `in:${id}`;
+
+/**
+ * Adds a message from the backend, or merges it into what we already show:
+ * - the echo of a visitor's message (matched by client id) confirms it instead of showing twice;
+ * - a message id already shown is ignored (duplicate delivery after a reconnect).
+ * Returns the same array when nothing changed.
+ */
+export function receive(list: readonly ChatMessage[], msg: IncomingMessage): ChatMessage[] | null {
+  if (msg.clientId) {
+    const i = list.findIndex((m) => m.clientId === msg.clientId);
+    if (i !== -1) {
+      const mine = list[i]!;
+      const state: SendState = mine.state === 'read' || mine.state === 'delivered' ? mine.state : 'sent';
+      const next = [...list];
+      next[i] = { ...mine, id: msg.id, state };
+      return next;
+    }
+  }
+  if (list.some((m) => m.id === msg.id && (m.direction === 'in' || m.author.kind === msg.author.kind)))
+    return null;
+  const visitor = msg.author.kind === 'visitor';
+  const item: ChatMessage = {
+    key: visitor && msg.clientId ? msg.clientId : incomingKey(msg.id),
+    direction: visitor ? 'out' : 'in',
+    id: msg.id,
+    text: msg.text,
+    at: msg.at,
+    author: msg.author,
+    kind: msg.kind ?? 'regular',
+  };
+  if (visitor) {
+    item.state = 'sent';
+    if (msg.clientId) item.clientId = msg.clientId;
+  }
+  if (msg.answers?.length) item.answers = msg.answers;
+  if (msg.attachments?.length) item.attachments = msg.attachments;
+  return [...list, item];
+}
+
+/** Applies `patch` to the message with this key. */
+export function update(
+  list: readonly ChatMessage[],
+  key: string,
+  patch: Partial<ChatMessage>,
+): ChatMessage[] {
+  return list.map((m) => (m.key === key ? { ...m, ...patch } : m));
+}
+
+/**
+ * The other side read a message: it and every earlier message of the visitor's that was
+ * delivered count as read (receipts are cumulative in every backend we speak).
+ */
+export function markRead(list: readonly ChatMessage[], messageId: string): ChatMessage[] {
+  const i = list.findIndex((m) => m.direction === 'out' && (m.id === messageId || m.clientId === messageId));
+  if (i === -1) return [...list];
+  return list.map((m, j) =>
+    j <= i && m.direction === 'out' && (m.state === 'sent' || m.state === 'delivered')
+      ? { ...m, state: 'read' }
+      : m,
+  );
+}
+
+/** The visitor's messages waiting to be sent, oldest first. */
+export const pending = (list: readonly ChatMessage[]) =>
+  list.filter((m) => m.direction === 'out' && m.state === 'sending');

@@ -1,0 +1,104 @@
+/**
+ * The outbox: the visitor's messages in state "sending", sent one at a time in order while the
+ * transport is connected. One at a time because REST backends (TWIN) could reorder parallel
+ * requests, and because the order on the visitor's screen is the order the agent must see.
+ *
+ * - A send that rejects because the link dropped stays "sending" and goes again after reconnecting
+ *   (same client id, so a server that echoes it lets the conversation dedupe).
+ * - A send the backend refuses, or that is not confirmed within `confirmTimeoutMs`, becomes "failed"
+ *   and waits for the visitor's retry.
+ */
+import { effect, type ReadonlySignal, type Signal } from '@preact/signals';
+import type { TransportError } from '../core/types';
+import type { Transport } from '../transports/types';
+import { pending, update } from './conversation';
+import type { ChatMessage } from './types';
+
+interface OutboxOptions {
+  transport: Transport;
+  messages: Signal<ChatMessage[]>;
+  connected: ReadonlySignal<boolean>;
+  confirmTimeoutMs: number;
+  onSent: (message: ChatMessage) => void;
+}
+
+/** Error codes that mean "the link went away", not "the backend said no". */
+const RETRYABLE = new Set(['disconnected', 'network', 'timeout-link']);
+
+export function createOutbox(options: OutboxOptions) {
+  const { transport, messages, connected } = options;
+  let busy = false;
+  let again = false;
+  let disposed = false;
+
+  async function sendOne(msg: ChatMessage): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject({ code: 'timeout', message: 'No confirmation from the server' } satisfies TransportError),
+        options.confirmTimeoutMs,
+      );
+    });
+    try {
+      const outgoing = { clientId: msg.clientId ?? msg.key, text: msg.text };
+      const receipt = await Promise.race([
+        transport.send(msg.replyToId ? { ...outgoing, replyToId: msg.replyToId } : outgoing),
+        timeout,
+      ]);
+      const current = messages.value.find((m) => m.key === msg.key);
+      // The echo may have confirmed (or a receipt marked read) before the promise settled.
+      const state = current?.state === 'read' || current?.state === 'delivered' ? current.state : 'sent';
+      const patch: Partial<ChatMessage> = { state };
+      if (receipt.id && !current?.id) patch.id = receipt.id;
+      messages.value = update(messages.value, msg.key, patch);
+      const done = messages.value.find((m) => m.key === msg.key);
+      if (done) options.onSent(done);
+    } catch (err) {
+      const code = (err as Partial<TransportError>)?.code ?? 'unknown';
+      // A dropped link keeps the message queued; anything else needs the visitor's decision.
+      if (!RETRYABLE.has(code)) messages.value = update(messages.value, msg.key, { state: 'failed' });
+      else if (connected.value) throw err; // connected yet "disconnected": stop this round, avoid a hot loop
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function pump(): Promise<void> {
+    if (disposed) return;
+    if (busy) {
+      // A reconnect or a retry while a send is in flight: look at the queue again when it settles.
+      again = true;
+      return;
+    }
+    busy = true;
+    again = false;
+    try {
+      while (!disposed && connected.value) {
+        const next = pending(messages.value)[0];
+        if (!next) break;
+        const before = next.state;
+        await sendOne(next);
+        const after = messages.value.find((m) => m.key === next.key)?.state;
+        if (after === before) break; // still queued: the link dropped; the status effect restarts us
+      }
+    } catch {
+      // see sendOne: a retryable failure while "connected" ends this round
+    } finally {
+      busy = false;
+    }
+    if (again) void pump();
+  }
+
+  const stop = effect(() => {
+    if (connected.value) void pump();
+  });
+
+  return {
+    pump: () => void pump(),
+    dispose(): void {
+      disposed = true;
+      stop();
+    },
+  };
+}

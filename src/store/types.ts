@@ -1,0 +1,33 @@
+/** What the UI reads: one item of the conversation as the visitor sees it. */
+import type { Answer, Attachment, Author, MessageKind, SendState } from '../core/types';
+
+export type Direction = 'in' | 'out';
+
+/** A notice in the flow that is not a message (operator joined, conversation ended). */
+export type Notice =
+  | { type: 'operator-joined'; operator: Author }
+  | { type: 'operator-changed'; operator: Author; previous: Author }
+  | { type: 'session-ended' };
+
+export interface ChatMessage {
+  /** Stable key for rendering: the client id for the visitor's messages, `in:{id}` for the others. */
+  key: string;
+  direction: Direction;
+  /** Server id, once known. */
+  id?: string;
+  /** Client id of the visitor's messages (outbox identity). */
+  clientId?: string;
+  text: string;
+  /** Epoch ms. */
+  at: number;
+  author: Author;
+  kind: MessageKind;
+  /** Visitor's messages only. */
+  state?: SendState;
+  answers?: Answer[];
+  /** Text of the answer the visitor chose under this message. */
+  chosenAnswer?: string;
+  attachments?: Attachment[];
+  replyToId?: string;
+  notice?: Notice;
+}

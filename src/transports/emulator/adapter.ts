@@ -1,0 +1,132 @@
+/**
+ * An in-memory adapter. It passes the same contract as the real ones and lets tests (and the UI
+ * playground) produce states a server cannot easily produce: operators, receipts, failures, a
+ * typing indicator that never stops. Nothing here touches the network.
+ */
+import type {
+  IncomingMessage,
+  OperatorChange,
+  OutgoingMessage,
+  SendReceipt,
+  StatusChange,
+  TransportError,
+} from '../../core/types';
+import { TransportBase } from '../base';
+import type { Capabilities, Transport, UploadOptions, UploadResult } from '../types';
+
+export interface EmulatorOptions {
+  capabilities?: Partial<Capabilities>;
+  /** How `send` settles: confirm at once (default), never (stay "sending"), or refuse. */
+  sendMode?: 'confirm' | 'hold' | 'refuse';
+  /** Answer each sent message with this reply (a tiny bot). */
+  reply?: (text: string) => string | null;
+}
+
+const DEFAULT_CAPABILITIES: Capabilities = {
+  uploads: { maxBytes: 10 * 1024 * 1024 },
+  typingIn: true,
+  typingOut: true,
+  readReceipts: true,
+  deliveryConfirmation: true,
+  answers: true,
+  resume: true,
+  operators: true,
+};
+
+export class EmulatorAdapter extends TransportBase implements Transport {
+  readonly kind = 'emulator';
+  readonly capabilities: Capabilities;
+  /** Every message handed to `send`, in order (tests read it). */
+  readonly sent: OutgoingMessage[] = [];
+  readonly uploads: string[] = [];
+  sendMode: 'confirm' | 'hold' | 'refuse';
+  private seq = 0;
+  private held: Array<{ resolve: (r: SendReceipt) => void; reject: (e: TransportError) => void }> = [];
+
+  constructor(private readonly options: EmulatorOptions = {}) {
+    super();
+    this.capabilities = { ...DEFAULT_CAPABILITIES, ...options.capabilities };
+    this.sendMode = options.sendMode ?? 'confirm';
+  }
+
+  connect(): void {
+    if (this.currentStatus === 'connected') return;
+    this.setStatus({ status: 'connected' });
+  }
+
+  disconnect(): void {
+    if (this.currentStatus === 'disconnected') return;
+    for (const h of this.held.splice(0)) h.reject({ code: 'disconnected', message: 'Disconnected' });
+    this.setStatus({ status: 'disconnected' });
+  }
+
+  send(message: OutgoingMessage): Promise<SendReceipt> {
+    this.sent.push(message);
+    if (this.sendMode === 'refuse')
+      return Promise.reject({ code: 'refused', message: 'Refused by the emulator' });
+    if (this.sendMode === 'hold')
+      return new Promise((resolve, reject) => this.held.push({ resolve, reject }));
+    const id = `srv-${++this.seq}`;
+    const reply = this.options.reply?.(message.text);
+    if (reply) queueMicrotask(() => this.receive({ text: reply }));
+    return Promise.resolve({ id, at: Date.now(), confirmed: true });
+  }
+
+  async upload(file: Blob & { name?: string }, options: UploadOptions = {}): Promise<UploadResult> {
+    const name = file.name ?? 'file';
+    options.onProgress?.(file.size, file.size);
+    if (options.signal?.aborted)
+      throw { code: 'aborted', message: 'Upload cancelled' } satisfies TransportError;
+    this.uploads.push(name);
+    return { id: `file-${++this.seq}`, name, size: file.size, contentType: file.type };
+  }
+
+  // ---- driving the emulator from tests ----
+
+  /** Delivers a message from the bot (defaults) or whoever `author` says. */
+  receive(partial: Partial<IncomingMessage> & { text: string }): IncomingMessage {
+    const msg: IncomingMessage = {
+      id: `in-${++this.seq}`,
+      at: Date.now(),
+      author: { kind: 'bot', name: 'Bot' },
+      ...partial,
+    };
+    this.events.emit('message', msg);
+    return msg;
+  }
+
+  /** Settles every held send as confirmed. */
+  confirmHeld(): void {
+    for (const h of this.held.splice(0)) h.resolve({ id: `srv-${++this.seq}`, confirmed: true });
+  }
+
+  emitStatus(change: StatusChange): void {
+    this.setStatus(change);
+  }
+
+  typing(on: boolean, name = 'Bot'): void {
+    this.events.emit('typing', { on, author: { kind: 'bot', name } });
+  }
+
+  read(messageId: string): void {
+    this.events.emit('read', { messageId });
+  }
+
+  operator(change: OperatorChange): void {
+    this.events.emit('operator', change);
+  }
+
+  endSession(reason = 'terminal'): void {
+    this.events.emit('sessionEnded', { reason });
+  }
+
+  fail(error: TransportError): void {
+    this.events.emit('error', error);
+  }
+
+  reset(): void {
+    this.seq += 0; // nothing to forget in memory; kept for the contract
+  }
+}
+
+export const createEmulatorAdapter = (options?: EmulatorOptions) => new EmulatorAdapter(options);
