@@ -1,11 +1,17 @@
 /// <reference types="vitest/config" />
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /**
  * One build: `dist/parley.js`, a single IIFE with everything inlined (CSS arrives as a string and is
  * adopted as a constructable stylesheet inside the shadow root, so no <style> or <link> is needed).
  */
 export default defineConfig({
+  define: { __PARLEY_VERSION__: JSON.stringify(pkg.version) },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     target: 'es2020',

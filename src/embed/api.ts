@@ -1,0 +1,81 @@
+/**
+ * `window.Parley`: the host page's handle. Calls made before the script loaded sit in an array
+ * (`window.Parley = window.Parley || []; Parley.push(['open'])`) and are replayed in order.
+ */
+import type { Emitter } from '../core/emitter';
+import { log } from '../core/log';
+
+export interface ParleyEvents {
+  ready: undefined;
+  open: undefined;
+  close: undefined;
+  message: unknown;
+  sent: unknown;
+  status: unknown;
+  error: unknown;
+}
+
+export interface ParleyInstance {
+  open(): void;
+  close(): void;
+  toggle(): void;
+  send(text: string): void;
+  clear(): void;
+  destroy(): void;
+}
+
+export interface ParleyApi extends ParleyInstance {
+  on<K extends keyof ParleyEvents>(event: K, fn: (value: ParleyEvents[K]) => void): () => void;
+  off<K extends keyof ParleyEvents>(event: K, fn: (value: ParleyEvents[K]) => void): void;
+  /** Replays queued calls; after load `push` runs a call at once. */
+  push(call: unknown): void;
+  readonly version: string;
+}
+
+type Queued = [string, ...unknown[]];
+const METHODS = ['open', 'close', 'toggle', 'send', 'clear', 'destroy', 'on', 'off'] as const;
+
+/** Builds the API object around one widget instance and its event source. */
+export function createApi(
+  instance: ParleyInstance,
+  events: Emitter<ParleyEvents>,
+  version: string,
+): ParleyApi {
+  const api: ParleyApi = {
+    version,
+    open: () => instance.open(),
+    close: () => instance.close(),
+    toggle: () => instance.toggle(),
+    send: (text) => {
+      if (typeof text === 'string') instance.send(text);
+      else log.error('Parley.send(text) needs a string, e.g. Parley.send("Hello")');
+    },
+    clear: () => instance.clear(),
+    destroy: () => instance.destroy(),
+    on: (event, fn) => events.on(event, fn),
+    off: (event, fn) => events.off(event, fn),
+    push: (call) => run(api, call),
+  };
+  return api;
+}
+
+function run(api: ParleyApi, call: unknown): void {
+  if (!Array.isArray(call) || typeof call[0] !== 'string') {
+    log.error("Parley.push() takes an array such as ['open'] or ['send', 'Hello']");
+    return;
+  }
+  const [name, ...args] = call as Queued;
+  if (!(METHODS as readonly string[]).includes(name)) {
+    log.error(`Parley.push(['${name}']) is not a method; use one of ${METHODS.join(', ')}`);
+    return;
+  }
+  (api[name as (typeof METHODS)[number]] as (...a: unknown[]) => unknown)(...args);
+}
+
+/** Installs the API on `window.Parley`, replaying whatever the page queued before we loaded. */
+export function installApi(api: ParleyApi): void {
+  const w = window as unknown as { Parley?: unknown };
+  const queued = Array.isArray(w.Parley) ? (w.Parley as unknown[]) : [];
+  w.Parley = api;
+  for (const call of queued) run(api, call);
+}

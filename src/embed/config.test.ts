@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { attr, parseConfig, parseMetadata } from './config';
+
+const base = { transport: 'ws-chat', server: 'http://127.0.0.1:8080' };
+
+describe('parseConfig: good attributes', () => {
+  it.each([
+    [
+      'defaults',
+      {},
+      {
+        transport: 'ws-chat',
+        server: 'http://127.0.0.1:8080/',
+        theme: 'auto',
+        position: 'right',
+        open: false,
+        channel: 'WEB',
+        lang: 'auto',
+      },
+    ],
+    [
+      'left, dark, open',
+      { position: 'left', theme: 'dark', open: 'true' },
+      { position: 'left', theme: 'dark', open: true },
+    ],
+    ['another channel and a name', { channel: 'APP', name: 'Ann' }, { channel: 'APP', name: 'Ann' }],
+    ['a language', { lang: 'zh-CN' }, { lang: 'zh-CN' }],
+    ['inline target', { target: '#chat' }, { target: '#chat' }],
+    ['accent colour', { accent: '#0B57D0' }, { accent: '#0B57D0' }],
+    [
+      'https server',
+      { server: 'https://chat.example.com/base/' },
+      { server: 'https://chat.example.com/base/' },
+    ],
+  ])('%s', (_name, extra, expected) => {
+    const result = parseConfig({ ...base, ...extra });
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.config).toMatchObject(expected);
+  });
+
+  it('resolves a relative server against the page', () => {
+    const result = parseConfig({ ...base, server: '/' }, 'https://shop.example.com/page');
+    expect(result.ok && result.config.server).toBe('https://shop.example.com/');
+  });
+
+  it('reads the TWIN attributes', () => {
+    const result = parseConfig({
+      transport: 'twin',
+      server: 'https://tcl.example.com',
+      chatId: '3eb5cf6d-4d20-41c2-b886-f60374d11d19',
+      messagesServer: 'https://chats-api.example.com',
+      eio: '4',
+      socketPath: '/custom/socket.io',
+      metadata: '{"plan":"pro","seats":3}',
+      clientId: 'ext-1',
+    });
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      expect(result.config).toMatchObject({
+        chatId: '3eb5cf6d-4d20-41c2-b886-f60374d11d19',
+        messagesServer: 'https://chats-api.example.com/',
+        eio: 4,
+        socketPath: '/custom/socket.io/',
+        metadata: { plan: 'pro', seats: '3' },
+        clientId: 'ext-1',
+      });
+    }
+  });
+});
+
+describe('parseConfig: bad attributes', () => {
+  it.each([
+    [
+      'unknown transport',
+      { transport: 'carrier-pigeon' },
+      'data-transport="carrier-pigeon" is not one of ws-chat, twin. Example: data-transport="ws-chat"',
+    ],
+    [
+      'missing transport',
+      { transport: undefined },
+      'data-transport is missing. Example: data-transport="ws-chat"',
+    ],
+    [
+      'missing server',
+      { server: undefined },
+      'data-server is missing. Example: data-server="https://chat.example.com"',
+    ],
+    [
+      'javascript: server',
+      { server: 'javascript:alert(1)' },
+      'data-server="javascript:alert(1)" is not an http(s) URL',
+    ],
+    [
+      'bad position',
+      { position: 'top' },
+      'data-position="top" is not one of right, left. Example: data-position="left"',
+    ],
+    ['bad theme', { theme: 'blue' }, 'data-theme="blue" is not one of auto, light, dark'],
+    ['bad boolean', { open: 'yes' }, 'data-open="yes" must be true or false. Example: data-open="true"'],
+    ['bad channel', { channel: 'web' }, 'data-channel="web" is not one of WEB, WECHAT'],
+    [
+      'bad target',
+      { target: '.chat' },
+      'data-target=".chat" must be an element id. Example: data-target="#chat"',
+    ],
+    ['bad accent', { accent: 'red' }, 'data-accent="red" is not a hex colour'],
+    ['bad lang', { lang: 'english please' }, 'data-lang="english please" is not a language tag'],
+    [
+      'twin without chat id',
+      { transport: 'twin' },
+      'data-chat-id is missing. Example: data-chat-id="3eb5cf6d-4d20-41c2-b886-f60374d11d19"',
+    ],
+    ['twin with bad eio', { transport: 'twin', chatId: 'demo', eio: '5' }, 'data-eio="5" must be 3'],
+    [
+      'twin with bad metadata',
+      { transport: 'twin', chatId: 'demo', metadata: '{plan:pro}' },
+      'data-metadata="{plan:pro}" is not a JSON object of strings',
+    ],
+  ])('%s', (_name, extra, message) => {
+    const result = parseConfig({ ...base, ...extra });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0]).toContain(message);
+    }
+  });
+
+  it('warns about unknown attributes and still starts', () => {
+    const result = parseConfig({ ...base, postion: 'left' });
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([
+      'data-postion is not a Parley attribute and is ignored (check its spelling).',
+    ]);
+  });
+});
+
+describe('helpers', () => {
+  it('names attributes as the page spells them', () => {
+    expect(attr('chatId')).toBe('data-chat-id');
+    expect(attr('maxUploadMb')).toBe('data-max-upload-mb');
+  });
+
+  it('accepts only flat JSON objects as metadata', () => {
+    expect(parseMetadata('{"a":"b","n":1,"t":true}')).toEqual({ a: 'b', n: '1', t: 'true' });
+    expect(parseMetadata('[1]')).toBeNull();
+    expect(parseMetadata('{"a":{"b":1}}')).toBeNull();
+    expect(parseMetadata('nope')).toBeNull();
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Creates one widget: storage, adapter, store and the Preact tree inside an open shadow root.
+ * Styles go in through a constructable stylesheet, so a strict `style-src` CSP keeps working and
+ * neither the page's CSS nor ours crosses the shadow boundary (custom properties do, on purpose).
+ */
+import { render } from 'preact';
+import { Emitter } from '../core/emitter';
+import { createTranslator, defaultVisitorName, pickLanguage } from '../i18n';
+import { createChatStore } from '../store/chat-store';
+import type { ChatMessage } from '../store/types';
+import css from '../theme/widget.css?inline';
+import { Widget } from '../ui/Widget';
+import type { ParleyEvents, ParleyInstance } from './api';
+import type { ParleyConfig } from './config';
+import { createTransport, storageFor } from './transport';
+
+export interface MountedWidget extends ParleyInstance {
+  readonly events: Emitter<ParleyEvents>;
+  readonly host: HTMLElement;
+}
+
+/** What the host page sees of a message: plain data, no internals. */
+const publicMessage = (m: ChatMessage) => ({
+  id: m.id,
+  clientId: m.clientId,
+  text: m.text,
+  at: m.at,
+  direction: m.direction,
+  author: m.author,
+  state: m.state,
+});
+
+export function mountWidget(config: ParleyConfig, target: HTMLElement | null): MountedWidget {
+  const lang = pickLanguage(config.lang, document.documentElement.lang, navigator.languages ?? []);
+  const t = createTranslator(lang);
+  const storage = storageFor(config);
+  const transport = createTransport(config, config.name ?? defaultVisitorName(lang), storage);
+  const store = createChatStore({ transport, storage });
+  const events = new Emitter<ParleyEvents>();
+
+  const host = target ?? document.body.appendChild(document.createElement('div'));
+  host.setAttribute('data-parley', config.transport);
+  const shadow = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  shadow.adoptedStyleSheets = [sheet];
+
+  // Connect lazily: a page view that never opens the chat creates no customer on the backend.
+  // A visitor with a conversation under way is connected at once, so replies arrive while closed.
+  let connected = false;
+  const ensureConnected = () => {
+    if (connected) return;
+    connected = true;
+    store.connect();
+  };
+  if (store.messages.value.length > 0 || config.open || target) ensureConnected();
+
+  const unsubscribe = [
+    store.events.on('message', (m) => events.emit('message', publicMessage(m))),
+    store.events.on('sent', (m) => events.emit('sent', publicMessage(m))),
+    store.events.on('status', (s) => events.emit('status', s)),
+    store.events.on('error', (e) => events.emit('error', e)),
+    store.events.on('open', () => {
+      ensureConnected();
+      events.emit('open', undefined);
+    }),
+    store.events.on('close', () => events.emit('close', undefined)),
+  ];
+
+  render(
+    <Widget
+      store={store}
+      t={t}
+      options={{
+        title: config.title ?? t('defaultTitle'),
+        position: config.position,
+        inline: target !== null,
+        theme: config.theme,
+        ...(config.accent ? { accent: config.accent } : {}),
+      }}
+    />,
+    shadow,
+  );
+  if (config.open) store.setOpen(true);
+
+  let destroyed = false;
+  return {
+    events,
+    host,
+    open: () => store.setOpen(true),
+    close: () => store.setOpen(false),
+    toggle: () => store.setOpen(!store.isOpen.value),
+    send: (text) => {
+      ensureConnected();
+      store.send(text);
+    },
+    clear: () => store.clear(),
+    destroy: () => {
+      if (destroyed) return;
+      destroyed = true;
+      for (const u of unsubscribe) u();
+      render(null, shadow);
+      store.dispose();
+      if (target) shadow.adoptedStyleSheets = [];
+      else host.remove();
+      events.clear();
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { memoryStore } from '../core/storage';
+import { EmulatorAdapter } from '../transports/emulator/adapter';
+import { createChatStore } from './chat-store';
+
+const stores: Array<{ dispose(): void }> = [];
+function setup(options: ConstructorParameters<typeof EmulatorAdapter>[0] = {}, storage = memoryStore()) {
+  const transport = new EmulatorAdapter(options);
+  const store = createChatStore({ transport, storage, confirmTimeoutMs: 1000 });
+  stores.push(store);
+  return { transport, store, storage };
+}
+const flush = () => vi.waitFor(() => Promise.resolve());
+afterEach(() => {
+  for (const s of stores.splice(0)) s.dispose();
+  vi.useRealTimers();
+});
+
+describe('outbox', () => {
+  it('shows a message at once as sending, and sent once the transport confirms', async () => {
+    const { transport, store } = setup();
+    const msg = store.send('  hello  ');
+    expect(msg?.text).toBe('hello');
+    expect(store.messages.value[0]?.state).toBe('sending');
+    transport.connect();
+    await vi.waitFor(() => expect(store.messages.value[0]?.state).toBe('sent'));
+    expect(transport.sent.map((m) => m.text)).toEqual(['hello']);
+    expect(store.messages.value[0]?.id).toBe('srv-1');
+  });
+
+  it('ignores empty messages', () => {
+    const { store } = setup();
+    expect(store.send('   ')).toBeNull();
+    expect(store.messages.value).toHaveLength(0);
+  });
+
+  it('sends queued messages in order when the connection comes', async () => {
+    const { transport, store } = setup();
+    store.send('one');
+    store.send('two');
+    store.send('three');
+    expect(transport.sent).toHaveLength(0);
+    transport.connect();
+    await vi.waitFor(() => expect(store.messages.value.every((m) => m.state === 'sent')).toBe(true));
+    expect(transport.sent.map((m) => m.text)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('keeps a message queued when the link drops before confirmation, and resends it after reconnecting', async () => {
+    const { transport, store } = setup({ sendMode: 'hold' });
+    transport.connect();
+    store.send('kept');
+    await vi.waitFor(() => expect(transport.sent).toHaveLength(1));
+    transport.disconnect();
+    await flush();
+    expect(store.messages.value[0]?.state).toBe('sending');
+    transport.sendMode = 'confirm';
+    transport.connect();
+    await vi.waitFor(() => expect(store.messages.value[0]?.state).toBe('sent'));
+    expect(transport.sent.map((m) => m.clientId)).toEqual([
+      store.messages.value[0]?.clientId,
+      store.messages.value[0]?.clientId,
+    ]);
+  });
+
+  it('marks a message failed when the backend refuses it, and retry sends it again', async () => {
+    const { transport, store } = setup({ sendMode: 'refuse' });
+    transport.connect();
+    const msg = store.send('nope')!;
+    await vi.waitFor(() => expect(store.messages.value[0]?.state).toBe('failed'));
+    transport.sendMode = 'confirm';
+    store.retry(msg.key);
+    await vi.waitFor(() => expect(store.messages.value[0]?.state).toBe('sent'));
+  });
+
+  it('marks a message failed when no confirmation arrives in time', async () => {
+    vi.useFakeTimers();
+    const { transport, store } = setup({ sendMode: 'hold' });
+    transport.connect();
+    store.send('silent');
+    await vi.advanceTimersByTimeAsync(1001);
+    expect(store.messages.value[0]?.state).toBe('failed');
+  });
+});
+
+describe('receiving', () => {
+  it('shows the echo of our own message once and confirms it', async () => {
+    const { transport, store } = setup({ sendMode: 'hold' });
+    transport.connect();
+    const mine = store.send('hi')!;
+    transport.receive({ id: 's9', text: 'hi', author: { kind: 'visitor' }, clientId: mine.clientId! });
+    transport.receive({ id: 's9', text: 'hi', author: { kind: 'visitor' }, clientId: mine.clientId! });
+    expect(store.messages.value).toHaveLength(1);
+    expect(store.messages.value[0]).toMatchObject({ state: 'sent', id: 's9' });
+  });
+
+  it('drops a duplicate delivery of the same message id', () => {
+    const { transport, store } = setup();
+    transport.receive({ id: 'x', text: 'once' });
+    transport.receive({ id: 'x', text: 'once' });
+    expect(store.messages.value.map((m) => m.text)).toEqual(['once']);
+  });
+
+  it('counts unread messages while closed and clears them on open', () => {
+    const { transport, store } = setup();
+    const opened = vi.fn();
+    store.events.on('open', opened);
+    transport.receive({ text: 'a' });
+    transport.receive({ text: 'b' });
+    expect(store.unread.value).toBe(2);
+    store.setOpen(true);
+    expect(store.unread.value).toBe(0);
+    expect(opened).toHaveBeenCalledTimes(1);
+    transport.receive({ text: 'c' });
+    expect(store.unread.value).toBe(0);
+  });
+
+  it('marks messages read cumulatively', async () => {
+    const { transport, store } = setup();
+    transport.connect();
+    store.send('a');
+    store.send('b');
+    await vi.waitFor(() => expect(store.messages.value.every((m) => m.state === 'sent')).toBe(true));
+    transport.read(store.messages.value[1]!.id!);
+    expect(store.messages.value.map((m) => m.state)).toEqual(['read', 'read']);
+  });
+
+  it('expires a typing indicator that never stops', () => {
+    vi.useFakeTimers();
+    const { transport, store } = setup();
+    transport.typing(true);
+    expect(store.typing.value?.on).toBe(true);
+    vi.advanceTimersByTime(8001);
+    expect(store.typing.value).toBeNull();
+  });
+
+  it('adds operator notices and ends the session', () => {
+    const { transport, store } = setup();
+    transport.operator({ operator: { kind: 'operator', id: 'o1', name: 'Ann' } });
+    transport.operator({ operator: { kind: 'operator', id: 'o2', name: 'Bob' } });
+    transport.endSession();
+    const notices = store.messages.value.map((m) => m.notice?.type);
+    expect(notices).toEqual(['operator-joined', 'operator-changed', 'session-ended']);
+    expect(store.operator.value?.name).toBe('Bob');
+    expect(store.ended.value).toBe(true);
+  });
+
+  it('sends the text of a chosen answer with a reference to the message, once', async () => {
+    const { transport, store } = setup();
+    transport.connect();
+    transport.receive({ id: 'q1', text: 'Pick', answers: [{ text: 'Yes' }, { text: 'No' }] });
+    const key = store.messages.value[0]!.key;
+    store.chooseAnswer(key, { text: 'Yes' });
+    store.chooseAnswer(key, { text: 'No' });
+    await vi.waitFor(() => expect(transport.sent).toHaveLength(1));
+    expect(transport.sent[0]).toMatchObject({ text: 'Yes', replyToId: 'q1' });
+    expect(store.messages.value[0]?.chosenAnswer).toBe('Yes');
+  });
+});
+
+describe('persistence', () => {
+  it('keeps the conversation, the outbox and the draft across a reload', async () => {
+    const storage = memoryStore();
+    const first = setup({}, storage);
+    first.transport.receive({ id: 'a', text: 'from bot' });
+    first.store.send('queued while offline');
+    first.store.draft.value = 'half typed';
+    first.store.dispose();
+
+    const second = setup({}, storage);
+    expect(second.store.messages.value.map((m) => [m.text, m.state])).toEqual([
+      ['from bot', undefined],
+      ['queued while offline', 'sending'],
+    ]);
+    expect(second.store.draft.value).toBe('half typed');
+    second.transport.connect();
+    await vi.waitFor(() => expect(second.store.messages.value[1]?.state).toBe('sent'));
+    expect(second.transport.sent.map((m) => m.text)).toEqual(['queued while offline']);
+  });
+
+  it('ignores unreadable storage', () => {
+    const storage = memoryStore();
+    storage.set('messages', '{"not":"a list"');
+    storage.set('messages', JSON.stringify([{ key: 1 }, 'x', null]));
+    const { store } = setup({}, storage);
+    expect(store.messages.value).toEqual([]);
+  });
+
+  it('forgets the conversation on clear', () => {
+    const storage = memoryStore();
+    const { transport, store } = setup({}, storage);
+    transport.receive({ text: 'x' });
+    store.clear();
+    expect(store.messages.value).toEqual([]);
+    expect(JSON.parse(storage.get('messages') ?? '[]')).toEqual([]);
+  });
+});

@@ -1,0 +1,362 @@
+/**
+ * The `ws-chat` adapter: a customer token over REST, then one WebSocket at `/ws/chat?token=`.
+ *
+ * Liveness: browsers cannot see WebSocket pings, and the seed protocol has no app-level ping, so a
+ * dead link is found three ways (see TRANSPORTS.md):
+ * 1. confirmation watchdog: once the server is known to echo `clientMessageId`, a message not
+ *    echoed within `watchdogMs` on an "open" socket means the link is dead: close and reconnect
+ *    (the store re-sends, the echo dedupes);
+ * 2. sleep detection: a timer that fires far later than asked means the machine slept; the socket is
+ *    presumed dead and replaced;
+ * 3. the browser's `online` event and the tab becoming visible retry at once instead of waiting
+ *    out the backoff.
+ */
+import { Backoff } from '../../core/backoff';
+import { randomId } from '../../core/ids';
+import { log } from '../../core/log';
+import { type KeyValueStore, readJson, writeJson } from '../../core/storage';
+import type { OutgoingMessage, SendReceipt, TransportError } from '../../core/types';
+import { TransportBase } from '../base';
+import type { Capabilities, Transport } from '../types';
+import {
+  AUTH_CLOSE_CODES,
+  type Channel,
+  decodeFrame,
+  decodeTokenResponse,
+  encodeMessage,
+  socketUrl,
+  tokenUrl,
+} from './protocol';
+
+export interface WsChatOptions {
+  /** Backend base URL (`data-server`). */
+  server: string;
+  name: string;
+  channel: Channel;
+  /** Fixed channel id (e.g. a phone number for SMS); by default a random `web_<uuid>` kept in storage. */
+  channelId?: string;
+  storage: KeyValueStore;
+  WebSocket?: typeof WebSocket;
+  fetch?: typeof fetch;
+  backoff?: Backoff;
+  /** How long an echo may take before the link counts as dead (default 8000). */
+  watchdogMs?: number;
+  /** Period of the sleep-detection timer (default 5000); a gap of 3 periods means the machine slept. */
+  tickMs?: number;
+}
+
+interface Session {
+  customerId: string;
+  token: string;
+  conversationId?: string;
+}
+
+interface PendingSend {
+  resolve: (r: SendReceipt) => void;
+  reject: (e: TransportError) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const CAPABILITIES: Capabilities = {
+  uploads: false,
+  typingIn: false,
+  typingOut: false,
+  readReceipts: false,
+  deliveryConfirmation: true,
+  answers: false,
+  resume: true,
+  operators: false,
+};
+
+export class WsChatAdapter extends TransportBase implements Transport {
+  readonly kind = 'ws-chat';
+  readonly capabilities = CAPABILITIES;
+  private socket: WebSocket | null = null;
+  private session: Session | null;
+  private readonly backoff: Backoff;
+  private readonly pending = new Map<string, PendingSend>();
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private tickTimer: ReturnType<typeof setInterval> | undefined;
+  private lastTick = 0;
+  private wanted = false;
+  /** A fresh token was already tried after a refusal; the next refusal is final. */
+  private refreshedToken = false;
+  private readonly cleanups: Array<() => void> = [];
+
+  constructor(private readonly options: WsChatOptions) {
+    super();
+    this.backoff = options.backoff ?? new Backoff();
+    this.session = this.loadSession();
+  }
+
+  connect(): void {
+    if (this.wanted) return;
+    this.wanted = true;
+    this.listenToBrowser();
+    void this.open();
+  }
+
+  disconnect(): void {
+    if (!this.wanted && this.currentStatus !== 'connected') return;
+    this.wanted = false;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.tickTimer);
+    for (const c of this.cleanups.splice(0)) c();
+    this.closeSocket(1000, 'bye');
+    this.setStatus({ status: 'disconnected' });
+  }
+
+  send(message: OutgoingMessage): Promise<SendReceipt> {
+    const ws = this.socket;
+    const session = this.session;
+    if (ws?.readyState !== 1 || !session) {
+      return Promise.reject({ code: 'disconnected', message: 'Not connected' } satisfies TransportError);
+    }
+    ws.send(encodeMessage(message, session.customerId, session.conversationId));
+    const echoes = this.options.storage.get('echoes');
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(message.clientId);
+        if (echoes === 'yes') {
+          // This server always echoed: silence means the link is dead even if the socket says open.
+          log.warn('no echo from the server in time; reconnecting');
+          reject({ code: 'disconnected', message: 'Link silent' });
+          this.closeSocket(4000, 'silent link');
+          this.scheduleReconnect('silent');
+        } else {
+          // A server that never echoes: written is the best confirmation we will get.
+          this.options.storage.set('echoes', 'no');
+          resolve({ confirmed: false });
+        }
+      }, this.options.watchdogMs ?? 8000);
+      this.pending.set(message.clientId, { resolve, reject, timer });
+    });
+  }
+
+  /** Forgets the conversation (not the customer): the next message starts a new one. */
+  reset(): void {
+    if (this.session) {
+      delete this.session.conversationId;
+      this.saveSession();
+    }
+  }
+
+  // ---- connection ----
+
+  private async open(): Promise<void> {
+    if (!this.wanted) return;
+    this.setStatus({ status: this.backoff.attempts ? 'reconnecting' : 'connecting' });
+    let session = this.session;
+    if (!session) {
+      try {
+        session = await this.fetchToken();
+      } catch (err) {
+        const e = err as TransportError;
+        if (e.fatal) {
+          this.fail(e);
+          return;
+        }
+        this.scheduleReconnect('network');
+        return;
+      }
+      if (!this.wanted) return;
+    }
+    const Ctor = this.options.WebSocket ?? globalThis.WebSocket;
+    let opened = false;
+    const ws = new Ctor(socketUrl(this.options.server, session.token));
+    this.socket = ws;
+    ws.onopen = () => {
+      opened = true;
+      this.backoff.reset();
+      this.refreshedToken = false;
+      this.setStatus({ status: 'connected' });
+    };
+    ws.onmessage = (ev: MessageEvent) => this.onFrame(ev.data);
+    ws.onclose = (ev: CloseEvent) => {
+      if (this.socket !== ws) return;
+      this.socket = null;
+      this.rejectPending();
+      if (!this.wanted) return;
+      // A refused handshake looks like a close before open (browsers hide the HTTP status).
+      if (!opened || AUTH_CLOSE_CODES.has(ev.code)) {
+        this.onRefused(ev.code, opened);
+        return;
+      }
+      this.scheduleReconnect('server-close');
+    };
+    ws.onerror = () => {
+      // `close` always follows; it decides what to do.
+    };
+  }
+
+  private onRefused(code: number, opened: boolean): void {
+    if (!this.refreshedToken) {
+      // Tokens may expire on a production server: one fresh token, then give up.
+      this.refreshedToken = true;
+      this.session = null;
+      this.options.storage.remove('session');
+      void this.open();
+      return;
+    }
+    // The token endpoint just answered and the fresh token was refused too: this is not a network
+    // problem that waiting would fix. The visitor gets an error with a retry button.
+    log.warn(
+      `the server refused a fresh customer token (close ${code}${opened ? ' after open' : ' before open'})`,
+    );
+    this.fail({ code: 'auth', message: 'The server refused the customer token', fatal: true });
+  }
+
+  private fail(error: TransportError): void {
+    this.wanted = false;
+    this.events.emit('error', error);
+    this.setStatus({ status: 'failed', reason: error.code });
+  }
+
+  private scheduleReconnect(reason: string): void {
+    clearTimeout(this.reconnectTimer);
+    if (!this.wanted) return;
+    const delay = this.backoff.next();
+    this.setStatus({ status: 'reconnecting', reason, retryInMs: delay });
+    this.reconnectTimer = setTimeout(() => void this.open(), delay);
+  }
+
+  /** Skips the backoff wait when the browser tells us the network or the tab came back. */
+  private retryNow = (): void => {
+    if (!this.wanted || this.currentStatus !== 'reconnecting') return;
+    clearTimeout(this.reconnectTimer);
+    void this.open();
+  };
+
+  private listenToBrowser(): void {
+    const win = globalThis as unknown as Partial<Window>;
+    if (typeof win.addEventListener === 'function') {
+      const onVisible = () => {
+        if (globalThis.document?.visibilityState === 'visible') this.retryNow();
+      };
+      win.addEventListener('online', this.retryNow);
+      globalThis.document?.addEventListener('visibilitychange', onVisible);
+      this.cleanups.push(() => {
+        win.removeEventListener?.('online', this.retryNow);
+        globalThis.document?.removeEventListener('visibilitychange', onVisible);
+      });
+    }
+    const tick = this.options.tickMs ?? 5000;
+    this.lastTick = Date.now();
+    this.tickTimer = setInterval(() => {
+      const gap = Date.now() - this.lastTick;
+      this.lastTick = Date.now();
+      if (gap > tick * 3 && this.socket) {
+        log.warn('the machine slept; replacing the connection');
+        this.closeSocket(4000, 'slept');
+        this.rejectPending();
+        this.backoff.reset();
+        this.scheduleReconnect('sleep');
+      }
+    }, tick);
+  }
+
+  private closeSocket(code: number, reason: string): void {
+    const ws = this.socket;
+    this.socket = null;
+    if (!ws) return;
+    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    try {
+      ws.close(code, reason);
+    } catch {
+      // already closing
+    }
+    this.rejectPending();
+  }
+
+  private rejectPending(): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject({ code: 'disconnected', message: 'Connection lost' });
+      this.pending.delete(id);
+    }
+  }
+
+  // ---- frames ----
+
+  private onFrame(raw: unknown): void {
+    const session = this.session;
+    if (!session) return;
+    const decoded = decodeFrame(raw, session.customerId);
+    if (!decoded) return;
+    if (decoded.conversationId && decoded.conversationId !== session.conversationId) {
+      session.conversationId = decoded.conversationId;
+      this.saveSession();
+    }
+    const { message } = decoded;
+    if (message.clientId) {
+      this.options.storage.set('echoes', 'yes');
+      const p = this.pending.get(message.clientId);
+      if (p) {
+        clearTimeout(p.timer);
+        this.pending.delete(message.clientId);
+        p.resolve({ id: message.id, at: message.at, confirmed: true });
+      }
+    }
+    this.events.emit('message', message);
+  }
+
+  // ---- token and storage ----
+
+  private async fetchToken(): Promise<Session> {
+    const doFetch = this.options.fetch ?? globalThis.fetch.bind(globalThis);
+    let res: Response;
+    try {
+      res = await doFetch(tokenUrl(this.options.server), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          name: this.options.name,
+          channel: this.options.channel,
+          channelId: this.channelId(),
+        }),
+      });
+    } catch {
+      throw { code: 'network', message: 'Could not reach the server' } satisfies TransportError;
+    }
+    const body: unknown = await res.json().catch(() => null);
+    const token = res.ok ? decodeTokenResponse(body) : null;
+    if (!token) {
+      // 4xx: our request is wrong and will stay wrong; 5xx or garbage: try again later.
+      const fatal = res.status >= 400 && res.status < 500;
+      log.warn(`customer token request failed (HTTP ${res.status})`);
+      throw {
+        code: fatal ? 'token-refused' : 'network',
+        message: `Token request failed (HTTP ${res.status})`,
+        fatal,
+      };
+    }
+    const previous = this.session?.customerId === token.customerId ? this.session.conversationId : undefined;
+    this.session = previous ? { ...token, conversationId: previous } : { ...token };
+    this.saveSession();
+    return this.session;
+  }
+
+  private channelId(): string {
+    if (this.options.channelId) return this.options.channelId;
+    let id = this.options.storage.get('channelId');
+    if (!id) {
+      id = `web_${randomId()}`;
+      this.options.storage.set('channelId', id);
+    }
+    return id;
+  }
+
+  private loadSession(): Session | null {
+    const s = readJson(this.options.storage, 'session') as Partial<Session> | null;
+    if (!s || typeof s.customerId !== 'string' || typeof s.token !== 'string') return null;
+    return typeof s.conversationId === 'string'
+      ? { customerId: s.customerId, token: s.token, conversationId: s.conversationId }
+      : { customerId: s.customerId, token: s.token };
+  }
+
+  private saveSession(): void {
+    if (this.session) writeJson(this.options.storage, 'session', this.session);
+  }
+}
+
+export const createWsChatAdapter = (options: WsChatOptions) => new WsChatAdapter(options);
