@@ -1,0 +1,76 @@
+/**
+ * Flags and environment of `npm start`, parsed without side effects so they can be tested.
+ * Flags win over the environment, which wins over the defaults.
+ */
+import { parseArgs } from 'node:util';
+import type { ServerOptions } from './types';
+
+export const USAGE = `Usage: npm start -- [options]
+
+  --port <n>            port to listen on (env PORT, default 8080; 0 = any free port)
+  --host <addr>         address to bind (env HOST, default 127.0.0.1)
+  --reply-delay-ms <n>  delay before each bot reply (env REPLY_DELAY_MS, default 300)
+  --twin-socketio <2|4> Socket.IO generation of the TWIN module (default 2, i.e. EIO 3)
+  --allow-eio3          with --twin-socketio=4, accept EIO 3 clients too
+  --verbose             one line per request and connection (paths only, never tokens)
+  --help                this text`;
+
+export type CliResult = { ok: true; options: ServerOptions; help: boolean } | { ok: false; error: string };
+
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliResult {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  if (values.help) return { ok: true, options: {}, help: true };
+
+  const port = integer('--port', values.port ?? env.PORT ?? '8080', 0, 65535);
+  if (typeof port === 'string') return { ok: false, error: port };
+  const delay = integer(
+    '--reply-delay-ms',
+    values['reply-delay-ms'] ?? env.REPLY_DELAY_MS ?? '300',
+    0,
+    60_000,
+  );
+  if (typeof delay === 'string') return { ok: false, error: delay };
+  const generation = values['twin-socketio'] ?? '2';
+  if (generation !== '2' && generation !== '4') return { ok: false, error: '--twin-socketio must be 2 or 4' };
+
+  const options: ServerOptions = {
+    host: values.host ?? env.HOST ?? '127.0.0.1',
+    port,
+    replyDelayMs: delay,
+    twinSocketIo: generation === '4' ? 4 : 2,
+    twinAllowEio3: values['allow-eio3'] ?? false,
+    verbose: values.verbose ?? false,
+  };
+  return { ok: true, options, help: false };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'reply-delay-ms': { type: 'string' },
+      'twin-socketio': { type: 'string' },
+      'allow-eio3': { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+/** The integer, or an error message naming the flag. */
+function integer(flag: string, text: string, min: number, max: number): number | string {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+    return `${flag} must be an integer from ${min} to ${max} (got "${text}")`;
+  }
+  return value;
+}

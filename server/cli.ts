@@ -1,0 +1,80 @@
+/**
+ * `npm start`: build the widget if needed, start the reference server, print the demo URLs,
+ * stop cleanly on Ctrl-C. Never prints a token or a URL that holds one.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCli, USAGE } from './cli-args';
+import { REPO_ROOT, startServer } from './index';
+
+const parsed = parseCli(process.argv.slice(2), process.env);
+if (!parsed.ok) {
+  console.error(`parley-server: ${parsed.error}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (parsed.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+buildWidgetIfMissing();
+
+const server = await startServer(parsed.options).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`parley-server: could not start: ${message}`);
+  process.exit(1);
+});
+
+console.log(`Parley demo: ${server.url}/demo.html`);
+if (server.modules.has('twin')) console.log(`Parley TWIN demo: ${server.url}/demo-twin.html`);
+console.log(`Modules: ${[...server.modules.keys()].join(', ')}. Ctrl-C stops.`);
+if (
+  parsed.options.host !== '127.0.0.1' &&
+  parsed.options.host !== 'localhost' &&
+  parsed.options.host !== '::1'
+) {
+  console.warn('Warning: bound beyond loopback. This demo server has no authentication worth the name.');
+}
+
+let stopping = false;
+function stop(signal: NodeJS.Signals): void {
+  if (stopping) {
+    // A second Ctrl-C means "now".
+    process.exit(1);
+  }
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  server.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error('parley-server: error while stopping:', error);
+      process.exit(1);
+    },
+  );
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+/**
+ * The demo needs dist/parley.js. Build it once when missing; if the build fails, say why and
+ * serve anyway (/parley.js answers 404 with the command to run).
+ */
+function buildWidgetIfMissing(): void {
+  if (existsSync(join(REPO_ROOT, 'dist', 'parley.js'))) return;
+  console.log('dist/parley.js is missing: building the widget (npx vite build)…');
+  const result = spawnSync('npx', ['vite', 'build'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
+  if (result.error) {
+    console.error(
+      `Widget build could not run: ${result.error.message}. Serving without it; run npm run build.`,
+    );
+  } else if (result.status !== 0) {
+    console.error(
+      `Widget build failed (exit ${result.status ?? result.signal}). Serving without it; run npm run build.`,
+    );
+  }
+}

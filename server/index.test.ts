@@ -1,0 +1,172 @@
+// @vitest-environment node
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { parseCli } from './cli-args';
+import { DEMO_CSP } from './static';
+import { getToken, startTestServer, stopTestServers, TestClient } from './test-helpers';
+import type { ProtocolModule, RunningServer } from './types';
+
+/** A throwaway static root, so the tests do not depend on the repository's pages or a build. */
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'parley-static-'));
+  await mkdir(join(root, 'public'));
+  await mkdir(join(root, '.secret'));
+  await writeFile(join(root, 'demo.html'), '<script data-server="{{ORIGIN}}"></script>');
+  await writeFile(join(root, 'public', 'demo.css'), 'body{}');
+  await writeFile(join(root, 'public', 'notes.txt'), 'unknown type');
+  await writeFile(join(root, '.secret', 'x.json'), '{}');
+  await writeFile(join(tmpdir(), 'parley-outside.json'), '{"outside":true}');
+  await symlink(join(tmpdir(), 'parley-outside.json'), join(root, 'link.json'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+  await rm(join(tmpdir(), 'parley-outside.json'), { force: true });
+});
+afterEach(stopTestServers);
+
+/** A raw request, so paths like `/../x` reach the server unnormalised. */
+async function rawGet(server: RunningServer, path: string): Promise<number> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('startServer', () => {
+  it('binds 127.0.0.1 on an OS-assigned port and reports the real URL', async () => {
+    const server = await startTestServer({ root });
+    expect(server.port).toBeGreaterThan(0);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+    expect([...server.modules.keys()]).toContain('ws-chat');
+  });
+
+  it('serves the demo page at / with the origin filled in and a strict CSP', async () => {
+    const server = await startTestServer({ root });
+    const res = await fetch(`${server.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('content-security-policy')).toBe(DEMO_CSP);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.text()).toBe(`<script data-server="${server.url}"></script>`);
+  });
+
+  it('serves /x from public/x, and answers HEAD without a body', async () => {
+    const server = await startTestServer({ root });
+    const res = await fetch(`${server.url}/demo.css`);
+    expect(res.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(await res.text()).toBe('body{}');
+    const head = await fetch(`${server.url}/demo.css`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe('6');
+  });
+
+  it('says how to build when dist/parley.js is missing', async () => {
+    const server = await startTestServer({ root });
+    const res = await fetch(`${server.url}/parley.js`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('npm run build');
+  });
+
+  it('serves dist/parley.js at /parley.js once built', async () => {
+    const built = await mkdtemp(join(tmpdir(), 'parley-built-'));
+    try {
+      await mkdir(join(built, 'dist'));
+      await writeFile(join(built, 'dist', 'parley.js'), 'console.log(1)');
+      const server = await startTestServer({ root: built });
+      const res = await fetch(`${server.url}/parley.js`);
+      expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(await res.text()).toBe('console.log(1)');
+    } finally {
+      await rm(built, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    '/../parley-outside.json',
+    '/%2e%2e/parley-outside.json',
+    '/public/../../parley-outside.json',
+    '/.secret/x.json',
+    '/link.json',
+    '/notes.txt',
+    '/nothing.html',
+  ])('answers 404 for %s', async (path) => {
+    const server = await startTestServer({ root });
+    expect(await rawGet(server, path)).toBe(404);
+  });
+
+  it('does not serve files to POST', async () => {
+    const server = await startTestServer({ root });
+    expect((await fetch(`${server.url}/demo.html`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('leaves upgrades of other paths to other modules', async () => {
+    // A fake module with its own WebSocket path, attached beside ws-chat.
+    const wss = new WebSocketServer({ noServer: true });
+    const other: ProtocolModule = {
+      name: 'other',
+      handle: () => false,
+      attach(httpServer: Server) {
+        httpServer.on('upgrade', (req, socket, head) => {
+          if (req.url?.startsWith('/other')) wss.handleUpgrade(req, socket, head, (ws) => ws.send('hi'));
+        });
+      },
+      dropConnections: () => {},
+      close: () => new Promise((resolve) => wss.close(() => resolve())),
+    };
+    const server = await startTestServer({ root, extraModules: [other] });
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/other`);
+    const first = await new Promise<string>((resolve, reject) => {
+      ws.once('message', (data) => resolve(String(data)));
+      ws.once('error', reject);
+    });
+    expect(first).toBe('hi');
+    ws.terminate();
+    // And ws-chat still works next to it.
+    const token = await getToken(server);
+    (await TestClient.connect(server, token.token)).close();
+  });
+});
+
+describe('parseCli', () => {
+  it('uses the defaults, then the environment, then the flags', () => {
+    expect(parseCli([], {})).toEqual({
+      ok: true,
+      help: false,
+      options: {
+        host: '127.0.0.1',
+        port: 8080,
+        replyDelayMs: 300,
+        twinSocketIo: 2,
+        twinAllowEio3: false,
+        verbose: false,
+      },
+    });
+    const fromEnv = parseCli([], { PORT: '9000', HOST: 'localhost' });
+    expect(fromEnv.ok && fromEnv.options).toMatchObject({ port: 9000, host: 'localhost' });
+    const fromFlags = parseCli(
+      ['--port=0', '--reply-delay-ms', '0', '--twin-socketio=4', '--allow-eio3', '--verbose'],
+      { PORT: '9000' },
+    );
+    expect(fromFlags.ok && fromFlags.options).toMatchObject({
+      port: 0,
+      replyDelayMs: 0,
+      twinSocketIo: 4,
+      twinAllowEio3: true,
+      verbose: true,
+    });
+  });
+
+  it.each([['--port=abc'], ['--port=70000'], ['--twin-socketio=3'], ['--nope']])('rejects %s', (flag) => {
+    expect(parseCli([flag], {}).ok).toBe(false);
+  });
+});

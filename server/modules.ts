@@ -1,0 +1,16 @@
+/**
+ * The protocol modules the reference server runs, in the order they are offered each request.
+ * Adding a protocol is one line here.
+ */
+import type { ProtocolModule } from './types';
+import { createWsChatModule, type WsChatOptions } from './ws-chat/index';
+
+/** Options every module receives: the server's, plus module-specific knobs (see each module). */
+export type ModuleOptions = WsChatOptions;
+
+export function createModules(options: ModuleOptions): ProtocolModule[] {
+  return [
+    createWsChatModule(options),
+    // createTwinModule(options), // server/twin/index.ts
+  ];
+}
