@@ -14,12 +14,17 @@
 import { isObj, num, str } from '../../core/guards';
 import { log } from '../../core/log';
 
-/** The part of the WebSocket API we use: the browser's and the `ws` package's both fit. */
+/**
+ * Handler properties checked bivariantly (the method-signature trick of React's typings), so both
+ * the browser's WebSocket and the `ws` package's class, with their richer event types, fit.
+ */
+type Handler<E> = { bivarianceHack(ev: E): void }['bivarianceHack'];
+
+/** The part of the WebSocket API we use. */
 export interface WebSocketLike {
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code?: number }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
+  onmessage: Handler<{ data: unknown }> | null;
+  onclose: Handler<{ code?: number }> | null;
+  onerror: Handler<unknown> | null;
   send(data: string): void;
   close(code?: number): void;
 }
