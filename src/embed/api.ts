@@ -72,10 +72,17 @@ function run(api: ParleyApi, call: unknown): void {
   (api[name as (typeof METHODS)[number]] as (...a: unknown[]) => unknown)(...args);
 }
 
-/** Installs the API on `window.Parley`, replaying whatever the page queued before we loaded. */
-export function installApi(api: ParleyApi): void {
+/**
+ * Installs the API on `window.Parley` and replays what the page queued before we loaded:
+ * subscriptions first, then `ready`, then the other calls, so a page's `ready` handler runs
+ * before the effects of its own queued `open` or `send`.
+ */
+export function installApi(api: ParleyApi, announceReady: () => void): void {
   const w = window as unknown as { Parley?: unknown };
   const queued = Array.isArray(w.Parley) ? (w.Parley as unknown[]) : [];
   w.Parley = api;
-  for (const call of queued) run(api, call);
+  const isSubscription = (c: unknown) => Array.isArray(c) && (c[0] === 'on' || c[0] === 'off');
+  for (const call of queued.filter(isSubscription)) run(api, call);
+  announceReady();
+  for (const call of queued.filter((c) => !isSubscription(c))) run(api, call);
 }

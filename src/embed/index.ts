@@ -48,8 +48,7 @@ function start(script: HTMLScriptElement): void {
     widget.events,
     typeof __PARLEY_VERSION__ === 'string' ? __PARLEY_VERSION__ : 'dev',
   );
-  installApi(api);
-  widget.events.emit('ready', undefined);
+  installApi(api, () => widget.events.emit('ready', undefined));
 }
 
 const script = findScript();

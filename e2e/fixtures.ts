@@ -1,0 +1,86 @@
+/**
+ * Test fixtures: a real reference server per test (so a test may kill and restart it), pages
+ * served from that server's origin, and a page object for the widget that queries by role and
+ * label — the same names screen readers use.
+ */
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { startServer } from '../server/index';
+import type { RunningServer } from '../server/types';
+
+type ServerOptions = NonNullable<Parameters<typeof startServer>[0]>;
+
+export interface Backend {
+  server: RunningServer;
+  url: string;
+  /** Stops the server; `restart()` brings it back on the same port. */
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+export const test = base.extend<{ backend: Backend; serverOptions: ServerOptions; consoleLines: string[] }>({
+  serverOptions: [{ replyDelayMs: 50 }, { option: true }],
+  backend: async ({ serverOptions }, use) => {
+    let server = await startServer(serverOptions);
+    const port = server.port;
+    let running = true;
+    const backend: Backend = {
+      get server() {
+        return server;
+      },
+      url: server.url,
+      async stop() {
+        await server.close();
+        running = false;
+      },
+      async restart() {
+        server = await startServer({ ...serverOptions, port });
+        running = true;
+      },
+    };
+    try {
+      await use(backend);
+    } finally {
+      if (running) await server.close();
+    }
+  },
+  consoleLines: async ({ page }, use) => {
+    const lines: string[] = [];
+    page.on('console', (msg) => lines.push(`${msg.type()}: ${msg.text()}`));
+    page.on('pageerror', (err) => lines.push(`pageerror: ${err.message}`));
+    await use(lines);
+  },
+});
+
+export { expect };
+
+/** The widget as a visitor (and a screen reader) sees it. */
+export class Widget {
+  readonly launcher: Locator;
+  readonly log: Locator;
+  readonly composer: Locator;
+  readonly sendButton: Locator;
+  readonly dialog: Locator;
+
+  constructor(readonly page: Page) {
+    this.launcher = page.getByRole('button', { name: 'Open chat' });
+    this.dialog = page.getByRole('dialog');
+    this.log = page.getByRole('log');
+    this.composer = page.getByRole('textbox', { name: 'Message' });
+    this.sendButton = page.getByRole('button', { name: 'Send' });
+  }
+
+  async open(): Promise<void> {
+    await this.launcher.click();
+    await expect(this.composer).toBeVisible();
+  }
+
+  async send(text: string): Promise<void> {
+    await this.composer.fill(text);
+    await this.composer.press('Enter');
+  }
+
+  /** A message bubble in the log holding this exact text. */
+  message(text: string | RegExp): Locator {
+    return this.log.getByText(text, { exact: typeof text === 'string' });
+  }
+}
