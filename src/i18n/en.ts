@@ -1,0 +1,63 @@
+/**
+ * English, the reference catalogue: every other language is typed against these keys, and any key a
+ * language lacks falls back to the English text. Every string the visitor can see or hear is here,
+ * including accessible names. `{name}` placeholders are filled by the translator; an object value
+ * holds plural forms chosen with `Intl.PluralRules` from `vars.count`.
+ */
+export const en = {
+  /** BCP 47 tag used for dates, times, numbers and plural rules. Not shown. */
+  locale: 'en',
+  /** Header title when the page sets none. */
+  defaultTitle: 'Chat',
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  unread: { one: '{count} unread message', other: '{count} unread messages' },
+  statusConnecting: 'Connecting…',
+  statusOnline: 'Online',
+  statusReconnecting: 'Reconnecting…',
+  statusOffline: 'Offline',
+  statusFailed: 'Connection failed',
+  errorGeneric: 'Something went wrong.',
+  retryConnection: 'Try again',
+  messages: 'Messages',
+  messageLabel: 'Message',
+  messagePlaceholder: 'Write a message…',
+  send: 'Send',
+  you: 'You',
+  visitor: 'Visitor',
+  bot: 'Bot',
+  operator: 'Operator',
+  stateSending: 'Sending…',
+  stateSent: 'Sent',
+  stateDelivered: 'Delivered',
+  stateRead: 'Read',
+  stateFailed: 'Not sent',
+  retry: 'Retry',
+  retryLabel: 'Retry sending this message',
+  typing: '{name} is typing…',
+  typingSomeone: 'Someone is typing…',
+  operatorJoined: '{name} joined the conversation',
+  operatorChanged: '{name} took over from {previous}',
+  sessionEnded: 'This conversation has ended.',
+  startNew: 'Start a new conversation',
+  answering: '{name} is answering',
+  answers: 'Suggested answers',
+  answerChosen: 'You chose: {answer}',
+  helpRequest: 'Asks for help',
+  today: 'Today',
+  yesterday: 'Yesterday',
+  jumpToLatest: 'Jump to latest messages',
+  openImage: 'Open image: {name}',
+  imageViewer: 'Image: {name}',
+  closeImage: 'Close image',
+  download: 'Download',
+  downloadFile: 'Download {name}',
+  fileUnknownType: 'File',
+} as const;
+
+export type Catalogue = typeof en;
+export type Key = keyof Catalogue;
+/** A catalogue entry: plain text, or plural forms keyed by `Intl.PluralRules` categories. */
+export type Entry = string | Readonly<Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }>;
+/** Another language: any subset of the English keys (missing ones fall back to English). */
+export type Translation = Readonly<Partial<Record<Key, Entry>>>;

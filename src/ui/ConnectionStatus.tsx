@@ -1,0 +1,35 @@
+/** The connection state in words (never colour alone), with a retry when it failed. */
+import type { ConnectionStatus as Status } from '../core/types';
+import type { Key, Translate } from '../i18n';
+import type { ChatStore } from '../store/chat-store';
+
+const WORDS: Record<Status, Key> = {
+  // `idle` is the instant before the embed calls connect(): say what is about to happen.
+  idle: 'statusConnecting',
+  connecting: 'statusConnecting',
+  connected: 'statusOnline',
+  reconnecting: 'statusReconnecting',
+  disconnected: 'statusOffline',
+  failed: 'statusFailed',
+};
+
+export function ConnectionStatus(props: { store: ChatStore; t: Translate }) {
+  const { store, t } = props;
+  const status = store.status.value.status;
+  const error = store.error.value;
+  const canRetry = status === 'failed' || error !== null;
+  return (
+    <div class="status" data-status={status}>
+      <span class="status__dot" aria-hidden="true" />
+      <span role="status" class="status__text">
+        {t(WORDS[status])}
+        {error && status !== 'failed' ? ` · ${t('errorGeneric')}` : ''}
+      </span>
+      {canRetry && (
+        <button type="button" class="link-btn status__retry" onClick={() => store.retryConnection()}>
+          {t('retryConnection')}
+        </button>
+      )}
+    </div>
+  );
+}

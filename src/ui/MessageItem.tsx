@@ -1,0 +1,52 @@
+/**
+ * One message in the log. The sender's name is shown on the first message of a group and kept as
+ * visually hidden text on the others, so a screen reader always hears who wrote each message.
+ */
+import type { Translate } from '../i18n';
+import { formatDateTime, formatTime } from '../i18n/format';
+import type { ChatMessage } from '../store/types';
+import { Avatar } from './Avatar';
+import type { LogItem } from './grouping';
+import { authorName } from './names';
+import { RichText } from './RichText';
+import { SendState } from './SendState';
+
+export interface MessageItemProps {
+  item: LogItem;
+  t: Translate;
+  onRetry: (key: string) => void;
+}
+
+function classes(m: ChatMessage, item: LogItem): string {
+  const c = ['msg', `msg--${m.direction}`, `msg--${m.author.kind}`];
+  if (m.kind !== 'regular') c.push(`msg--${m.kind}`);
+  if (item.first) c.push('msg--first');
+  if (item.last) c.push('msg--last');
+  return c.join(' ');
+}
+
+export function MessageItem({ item, t, onRetry }: MessageItemProps) {
+  const m = item.message;
+  const name = authorName(m.author, t);
+  const incoming = m.direction === 'in';
+  return (
+    <div class={classes(m, item)} data-key={m.key}>
+      {incoming && <div class="msg__avatar">{item.first && <Avatar author={m.author} name={name} />}</div>}
+      <div class="msg__body">
+        {item.first ? <div class="msg__name">{name}</div> : <span class="sr-only">{name}: </span>}
+        {m.kind === 'help' && <div class="msg__tag">{t('helpRequest')}</div>}
+        {m.text && (
+          <div class="bubble" dir="auto">
+            <RichText text={m.text} />
+          </div>
+        )}
+        <div class="msg__meta">
+          <time dateTime={new Date(m.at).toISOString()} title={formatDateTime(m.at, t)}>
+            {formatTime(m.at, t)}
+          </time>
+          {m.state && <SendState state={m.state} t={t} onRetry={() => onRetry(m.key)} />}
+        </div>
+      </div>
+    </div>
+  );
+}

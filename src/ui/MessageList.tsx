@@ -1,0 +1,69 @@
+/**
+ * The conversation as a `role="log"` live region: screen readers announce additions politely.
+ * It follows new messages only while the visitor is at the bottom, so reading older messages is
+ * never interrupted; the visitor's own new message always scrolls into view.
+ */
+import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
+import type { Translate } from '../i18n';
+import { formatDay } from '../i18n/format';
+import type { ChatStore } from '../store/chat-store';
+import { toLogItems } from './grouping';
+import { MessageItem } from './MessageItem';
+import { NoticeItem } from './NoticeItem';
+
+/** Within this many pixels of the end counts as "at the bottom" (sub-pixel rounding, a margin). */
+const BOTTOM_SLACK = 48;
+
+export function MessageList(props: { store: ChatStore; t: Translate; now?: () => number }) {
+  const { store, t } = props;
+  const ref = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const lastKey = useRef<string | undefined>(undefined);
+  const messages = store.messages.value;
+  const items = useMemo(() => toLogItems(messages), [messages]);
+  const now = (props.now ?? Date.now)();
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    const last = messages[messages.length - 1];
+    const mineIsNew = !!last && last.key !== lastKey.current && last.direction === 'out';
+    lastKey.current = last?.key;
+    if (el && (atBottom.current || mineIsNew)) {
+      el.scrollTop = el.scrollHeight;
+      atBottom.current = true;
+    }
+  }, [messages]);
+
+  const onScroll = () => {
+    const el = ref.current;
+    if (el) atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
+  };
+
+  return (
+    <div
+      ref={ref}
+      class="log"
+      role="log"
+      aria-live="polite"
+      aria-label={t('messages')}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+      tabIndex={0}
+      onScroll={onScroll}
+    >
+      {items.map((item) => (
+        <div key={item.message.key} class="log__item">
+          {item.day && (
+            <div class="day">
+              <span>{formatDay(item.message.at, now, t)}</span>
+            </div>
+          )}
+          {item.message.notice ? (
+            <NoticeItem notice={item.message.notice} t={t} />
+          ) : (
+            <MessageItem item={item} t={t} onRetry={store.retry} />
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}

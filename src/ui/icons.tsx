@@ -1,0 +1,90 @@
+/**
+ * Inline SVG icons built as elements (no markup strings). All are decorative: the button or text
+ * next to them carries the accessible name, so each is hidden from assistive technology.
+ */
+import type { ComponentChildren } from 'preact';
+
+function Icon(props: { children: ComponentChildren; class?: string }) {
+  return (
+    <svg
+      class={props.class ? `icon ${props.class}` : 'icon'}
+      viewBox="0 0 24 24"
+      width="20"
+      height="20"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="2"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      {props.children}
+    </svg>
+  );
+}
+
+export const ChatIcon = () => (
+  <Icon class="icon--chat">
+    <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12Z" />
+  </Icon>
+);
+
+export const CloseIcon = () => (
+  <Icon>
+    <path d="M18 6 6 18M6 6l12 12" />
+  </Icon>
+);
+
+export const SendIcon = () => (
+  <Icon>
+    <path d="m22 2-7 20-4-9-9-4Z" />
+    <path d="M22 2 11 13" />
+  </Icon>
+);
+
+export const ClockIcon = () => (
+  <Icon class="icon--small">
+    <circle cx="12" cy="12" r="9" />
+    <path d="M12 7v5l3 2" />
+  </Icon>
+);
+
+export const CheckIcon = () => (
+  <Icon class="icon--small">
+    <path d="m5 12 5 5L20 7" />
+  </Icon>
+);
+
+export const DoubleCheckIcon = () => (
+  <Icon class="icon--small">
+    <path d="m2 12 5 5L17 7" />
+    <path d="m12 16 1 1L23 7" />
+  </Icon>
+);
+
+export const AlertIcon = () => (
+  <Icon class="icon--small">
+    <circle cx="12" cy="12" r="9" />
+    <path d="M12 8v4M12 16h.01" />
+  </Icon>
+);
+
+export const FileIcon = () => (
+  <Icon>
+    <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8Z" />
+    <path d="M14 3v5h5" />
+  </Icon>
+);
+
+export const DownloadIcon = () => (
+  <Icon class="icon--small">
+    <path d="M12 4v12M7 11l5 5 5-5M5 20h14" />
+  </Icon>
+);
+
+export const ArrowDownIcon = () => (
+  <Icon class="icon--small">
+    <path d="M12 5v14M6 13l6 6 6-6" />
+  </Icon>
+);

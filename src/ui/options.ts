@@ -1,0 +1,13 @@
+/** What the embed code tells the widget about its presentation. Later fields are optional. */
+export interface WidgetOptions {
+  /** Shown in the header and used as the dialog's accessible name. */
+  title: string;
+  /** Which bottom corner the launcher and the panel sit in (floating mode). */
+  position: 'left' | 'right';
+  /** `data-target` mode: no launcher, the panel fills the target and is always shown. */
+  inline: boolean;
+  /** `auto` follows `prefers-color-scheme`. */
+  theme: 'light' | 'dark' | 'auto';
+  /** Any CSS colour; set as `--parley-accent` on the widget's root (overrides the page's value). */
+  accent?: string;
+}
