@@ -61,6 +61,9 @@ export class EmulatorAdapter extends TransportBase implements Transport {
   }
 
   send(message: OutgoingMessage): Promise<SendReceipt> {
+    if (this.currentStatus !== 'connected') {
+      return Promise.reject({ code: 'disconnected', message: 'Not connected' } satisfies TransportError);
+    }
     this.sent.push(message);
     if (this.sendMode === 'refuse')
       return Promise.reject({ code: 'refused', message: 'Refused by the emulator' });
