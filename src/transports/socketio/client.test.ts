@@ -68,7 +68,7 @@ describe('CONNECT rules', () => {
     ws().deliver(OPEN3);
     ws().deliver('40');
     expect(log).toEqual([
-      'connect_error:{"message":"the server speaks Engine.IO 3 (Socket.IO 2.x): configure eio 3","fatal":true}',
+      'connect_error:{"message":"the server speaks Engine.IO 3 (Socket.IO 2.x): configure eio 3","code":"protocol","fatal":true}',
     ]);
     expect(ws().closed).toBe(true);
     expect(timers.pending).toBe(0);
@@ -82,7 +82,7 @@ describe('CONNECT rules', () => {
     client.connect();
     ws().deliver(open);
     ws().deliver(frame);
-    expect(log).toEqual(['connect_error:{"message":"unknown session","fatal":true}']);
+    expect(log).toEqual(['connect_error:{"message":"unknown session","code":"refused","fatal":true}']);
     expect(timers.pending).toBe(0);
   });
 });
@@ -194,7 +194,7 @@ describe('reconnection', () => {
     expect(ws()).not.toBe(first);
     ws().drop(); // the attempt fails before the open packet
     expect(log.slice(3)).toEqual([
-      'connect_error:{"message":"transport close (1006)","fatal":false}',
+      'connect_error:{"message":"transport close (1006)","code":"transport","fatal":false}',
       'reconnect_attempt:{"attempt":2,"delayMs":500}',
     ]);
     timers.advance(500);
@@ -217,7 +217,7 @@ describe('reconnection', () => {
     timers.advance(1000);
     expect(ws().closed).toBe(true);
     expect(log).toEqual([
-      'connect_error:{"message":"timeout","fatal":false}',
+      'connect_error:{"message":"timeout","code":"transport","fatal":false}',
       'reconnect_attempt:{"attempt":1,"delayMs":500}',
     ]);
   });

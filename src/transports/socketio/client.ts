@@ -53,7 +53,12 @@ export interface SocketIoOptions {
 
 export interface ConnectError {
   message: string;
-  /** True when retrying cannot help (CONNECT_ERROR, wrong generation): reconnection stopped. */
+  /**
+   * `refused`: the server answered CONNECT_ERROR (e.g. a middleware rejected the query);
+   * `protocol`: wrong Engine.IO generation or no WebSocket; `transport`: the attempt failed.
+   */
+  code: 'refused' | 'protocol' | 'transport';
+  /** True when retrying cannot help (refused, protocol): reconnection stopped. */
   fatal: boolean;
 }
 
@@ -150,7 +155,7 @@ export class SocketIoClient {
     const url = engineUrl(opts.url, opts.path ?? '/socket.io/', this.eio, opts.query);
     const WS = opts.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketCtor | undefined);
     if (!WS) {
-      this.fail('WebSocket is not available');
+      this.fail('WebSocket is not available', 'protocol');
       return;
     }
     this.arm(opts.timeoutMs ?? 20_000, () => this.engine?.close('timeout'));
@@ -188,7 +193,7 @@ export class SocketIoClient {
     } else if (p.type === CONNECT_ERROR) {
       // EIO 3 sends a string, EIO 4 `{ message, data }`.
       const d = p.data;
-      this.fail(str(d, 500) ?? (isObj(d) ? str(d.message, 500) : undefined) ?? 'connect error');
+      this.fail(str(d, 500) ?? (isObj(d) ? str(d.message, 500) : undefined) ?? 'connect error', 'refused');
     }
   }
 
@@ -196,7 +201,7 @@ export class SocketIoClient {
     if (this.isConnected) return;
     if (this.eio === 4 && !(isObj(data) && str(data.sid))) {
       // A 2.x server connects `/` by itself with a bare `40`: it speaks EIO 3 and will never ping.
-      this.fail('the server speaks Engine.IO 3 (Socket.IO 2.x): configure eio 3');
+      this.fail('the server speaks Engine.IO 3 (Socket.IO 2.x): configure eio 3', 'protocol');
       return;
     }
     this.timers.clear(this.timer);
@@ -231,9 +236,9 @@ export class SocketIoClient {
   }
 
   /** An error retrying cannot fix: report it and stop. */
-  private fail(message: string): void {
+  private fail(message: string, code: ConnectError['code']): void {
     this.active = false;
-    this.control.emit('connect_error', { message, fatal: true });
+    this.control.emit('connect_error', { message, code, fatal: true });
     this.engine?.close('connect error');
   }
 
@@ -244,7 +249,7 @@ export class SocketIoClient {
     this.acks.clear();
     this.timers.clear(this.timer);
     if (wasConnected) this.control.emit('disconnect', reason);
-    else if (this.active) this.control.emit('connect_error', { message: reason, fatal: false });
+    else if (this.active) this.control.emit('connect_error', { message: reason, code: 'transport', fatal: false });
     if (!this.active) return;
     if (this.opts.reconnection === false) {
       this.active = false;

@@ -123,6 +123,7 @@ describe('pairings that cannot work fail clearly', () => {
     await until(() => seen.errors.length === 1, 'connect_error', 3000);
     expect(seen.errors[0]).toEqual({
       message: 'the server speaks Engine.IO 3 (Socket.IO 2.x): configure eio 3',
+      code: 'protocol',
       fatal: true,
     });
     expect(seen.connects).toBe(0);
@@ -149,7 +150,7 @@ describe('pairings that cannot work fail clearly', () => {
       const { c, seen } = client(s.url, eio, { query: { key: 'bad' } });
       c.connect();
       await until(() => seen.errors.length === 1, 'connect_error');
-      expect(seen.errors[0]).toEqual({ message: 'unknown session', fatal: true });
+      expect(seen.errors[0]).toEqual({ message: 'unknown session', code: 'refused', fatal: true });
       expect(seen.attempts).toBe(0);
     },
   );

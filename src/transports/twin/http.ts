@@ -1,0 +1,89 @@
+/**
+ * TWIN's REST calls go through these two helpers: JSON POST with errors mapped to TransportError,
+ * and the multipart upload (XMLHttpRequest for progress and abort; fetch where there is none, e.g.
+ * Node). Error messages never include the URL: the session id in it is the socket's credential.
+ */
+import type { TransportError } from '../../core/types';
+import type { UploadOptions } from '../types';
+import { decodeErrorMessage } from './protocol';
+
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+const NETWORK: TransportError = { code: 'network', message: 'network error' };
+const ABORTED: TransportError = { code: 'aborted', message: 'aborted', fatal: true };
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** 4xx (other than 408/429) will not get better by retrying; 5xx and the network might. */
+export function httpError(status: number, body: unknown): TransportError {
+  const code =
+    status === 404
+      ? 'not-found'
+      : status === 400
+        ? 'bad-request'
+        : status >= 500
+          ? 'server'
+          : `http-${status}`;
+  const fatal = status >= 400 && status < 500 && status !== 408 && status !== 429;
+  return { code, message: decodeErrorMessage(body) ?? `HTTP ${status}`, fatal };
+}
+
+/** POSTs JSON or a form; resolves the parsed 2xx body, rejects with a TransportError. */
+export async function post(
+  fetchFn: FetchLike,
+  url: string,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<unknown> {
+  const init: RequestInit =
+    body instanceof FormData
+      ? { method: 'POST', body }
+      : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+  if (signal) init.signal = signal;
+  let res: Response;
+  try {
+    res = await fetchFn(url, init);
+  } catch {
+    throw signal?.aborted ? ABORTED : NETWORK;
+  }
+  const data = parse(await res.text().catch(() => ''));
+  if (!res.ok) throw httpError(res.status, data);
+  return data;
+}
+
+/** Uploads one file as the multipart field `file[]`. */
+export function uploadForm(
+  fetchFn: FetchLike,
+  url: string,
+  file: Blob & { name?: string },
+  options: UploadOptions = {},
+): Promise<unknown> {
+  const form = new FormData();
+  form.append('file[]', file, file.name ?? 'file');
+  const { signal, onProgress } = options;
+  const XHR = globalThis.XMLHttpRequest;
+  if (!XHR) return post(fetchFn, url, form, signal);
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(ABORTED);
+    const xhr = new XHR();
+    const onAbort = () => xhr.abort();
+    xhr.open('POST', url);
+    xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onload = () => {
+      const data = parse(xhr.responseText);
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+      else reject(httpError(xhr.status, data));
+    };
+    xhr.onerror = () => reject(NETWORK);
+    xhr.onabort = () => reject(ABORTED);
+    xhr.onloadend = () => signal?.removeEventListener('abort', onAbort);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    xhr.send(form);
+  });
+}
