@@ -5,13 +5,14 @@
  */
 import { render } from 'preact';
 import { Emitter } from '../core/emitter';
+import { log } from '../core/log';
 import { createTranslator, defaultVisitorName, pickLanguage } from '../i18n';
 import { createChatStore } from '../store/chat-store';
 import type { ChatMessage } from '../store/types';
 import css from '../theme/widget.css?inline';
 import { Widget } from '../ui/Widget';
 import type { ParleyEvents, ParleyInstance } from './api';
-import type { ParleyConfig } from './config';
+import { type ParleyConfig, parseMetadata } from './config';
 import { createTransport, storageFor } from './transport';
 
 export interface MountedWidget extends ParleyInstance {
@@ -34,7 +35,8 @@ export function mountWidget(config: ParleyConfig, target: HTMLElement | null): M
   const lang = pickLanguage(config.lang, document.documentElement.lang, navigator.languages ?? []);
   const t = createTranslator(lang);
   const storage = storageFor(config);
-  const transport = createTransport(config, config.name ?? defaultVisitorName(lang), storage);
+  const metadata: Record<string, string> = { ...config.metadata };
+  const transport = createTransport(config, config.name ?? defaultVisitorName(lang), storage, metadata);
   const store = createChatStore({ transport, storage });
   const events = new Emitter<ParleyEvents>();
 
@@ -95,6 +97,11 @@ export function mountWidget(config: ParleyConfig, target: HTMLElement | null): M
       store.send(text);
     },
     clear: () => store.clear(),
+    setMetadata: (values) => {
+      const parsed = parseMetadata(JSON.stringify(values ?? null));
+      if (parsed) Object.assign(metadata, parsed);
+      else log.error('Parley.setMetadata(values) takes an object of strings, e.g. {"plan":"pro"}');
+    },
     destroy: () => {
       if (destroyed) return;
       destroyed = true;

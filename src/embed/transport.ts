@@ -3,6 +3,7 @@
  * backend, so two configurations on one browser never share a token or a conversation.
  */
 import { type KeyValueStore, namespacedStore } from '../core/storage';
+import { createTwinAdapter } from '../transports/twin';
 import type { Transport } from '../transports/types';
 import { createWsChatAdapter } from '../transports/ws-chat/adapter';
 import type { ParleyConfig } from './config';
@@ -14,10 +15,15 @@ export function storageNamespace(config: ParleyConfig): string {
     : `${config.transport}|${server}`;
 }
 
+/**
+ * `metadata` is read when a session starts, so the page may still add to it through
+ * `Parley.setMetadata()` before the visitor's first message (the object is shared, not copied).
+ */
 export function createTransport(
   config: ParleyConfig,
   visitorName: string,
   storage: KeyValueStore,
+  metadata: Record<string, string>,
 ): Transport {
   switch (config.transport) {
     case 'ws-chat':
@@ -29,7 +35,18 @@ export function createTransport(
         ...(config.channelId ? { channelId: config.channelId } : {}),
       });
     case 'twin':
-      throw new Error('twin is not wired yet');
+      return createTwinAdapter({
+        server: config.server,
+        chatId: config.chatId ?? '',
+        socketPath: config.socketPath,
+        eio: config.eio,
+        name: visitorName,
+        storage,
+        clientMetadata: metadata,
+        ...(config.messagesServer ? { messagesServer: config.messagesServer } : {}),
+        ...(config.clientId ? { clientExternalId: config.clientId } : {}),
+        ...(config.operatorEvent ? { operatorEvent: config.operatorEvent } : {}),
+      });
   }
 }
 
