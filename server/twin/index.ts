@@ -1,0 +1,209 @@
+/**
+ * The TWIN protocol module (seed 002): REST sessions, messages and files, Socket.IO events, and
+ * the demo bot. It keeps what it sent per session and redelivers what was not acknowledged when a
+ * socket joins, which is what lets tests prove "acknowledged exactly once" across reconnects.
+ * Wiring only; the parts live in store.ts, routes.ts, sockets.ts and bot.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createBot } from '../bot';
+import { isRecord } from '../http';
+import type { ProtocolModule, ServerOptions } from '../types';
+import {
+  avatarSvg,
+  BOT_AVATAR_FILE_ID,
+  type BotStep,
+  DEMO_FILE_ID,
+  DEMO_FILE_TEXT,
+  GREETING_FILE_ID,
+  GREETING_SVG,
+  OPERATORS,
+  TWIN_GREETING,
+  twinPlan,
+} from './bot';
+import { handleTwinRoutes } from './routes';
+import { TwinSockets } from './sockets';
+import { type Session, TwinStore, type WireEvent } from './store';
+
+export const TWIN = 'twin';
+export const MESSAGE_EVENT = 'chatMessageCreatedEmit';
+
+export interface TwinModuleOptions extends ServerOptions {
+  /** Session lifetime in seconds. Default 1800. */
+  twinTtlSeconds?: number;
+  /** Engine.IO heartbeat. Defaults are socket.io's: 25000 / 5000 (2.x) or 20000 (4.x). */
+  twinPingIntervalMs?: number;
+  twinPingTimeoutMs?: number;
+  /** Event carrying operator notices. Default `chatMessageCreatedEmit`, as the seed labels it. */
+  twinOperatorEvent?: string;
+}
+
+export interface TwinModule extends ProtocolModule {
+  readonly name: typeof TWIN;
+  /** messageReceived counts per message id of a session (tests: each exactly once). */
+  acks(sessionId: string): Map<string, number>;
+  /** Ids of what the server sent over the socket for a session, in order. */
+  sentIds(sessionId: string): string[];
+  /** Ids of every session started so far. */
+  sessionIds(): string[];
+  /** Send every event of the session again, acknowledged or not (duplicate delivery). */
+  redeliver(sessionId: string): void;
+  /** End a session server-side, as its ttl running out would. */
+  expire(sessionId: string): void;
+}
+
+const COLORS = ['#c05621', '#2f855a'];
+
+export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
+  const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
+  const store = new TwinStore(options.twinTtlSeconds ?? 1800);
+  const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
+  const operatorEvent = options.twinOperatorEvent ?? MESSAGE_EVENT;
+  const generation = options.twinSocketIo ?? 2;
+  let fallbackOrigin = 'http://127.0.0.1';
+
+  store.addFile('twin-demo.svg', 'image/svg+xml', Buffer.from(GREETING_SVG), false, GREETING_FILE_ID);
+  store.addFile('bot.svg', 'image/svg+xml', Buffer.from(GREETING_SVG), false, BOT_AVATAR_FILE_ID);
+  store.addFile('parley-demo.txt', 'text/plain', Buffer.from(DEMO_FILE_TEXT), false, DEMO_FILE_ID);
+  OPERATORS.forEach((o, i) => {
+    store.addFile(
+      `${o.id}.svg`,
+      'image/svg+xml',
+      Buffer.from(avatarSvg(o.name[0]!, COLORS[i]!)),
+      false,
+      o.avatarFile,
+    );
+  });
+
+  const fileUrl = (s: Session, id: string) => `${s.origin}/api/chats/v1/files/${id}/download`;
+  const fileJson = (s: Session, id: string) => store.fileJson(store.files.get(id)!, s.origin);
+
+  const sockets = new TwinSockets({
+    generation,
+    allowEio3: options.twinAllowEio3 ?? false,
+    pingIntervalMs: options.twinPingIntervalMs ?? 25_000,
+    pingTimeoutMs: options.twinPingTimeoutMs ?? (generation === 2 ? 5000 : 20_000),
+    accepts: (key) => store.live(key) !== undefined,
+    onJoin(key, socket) {
+      // Whatever this session has not acknowledged yet (sent while no socket was there).
+      const s = store.sessions.get(key);
+      for (const { event, payload } of s?.sent ?? []) {
+        if (!s?.acks.has(payload.id)) socket.emit(event, payload);
+      }
+    },
+    onReceived(key, payload) {
+      const s = store.sessions.get(key);
+      const data = isRecord(payload) && payload.action === 'chatMessageCreated' ? payload.data : undefined;
+      const id = isRecord(data) && typeof data.id === 'string' ? data.id : '<malformed>';
+      s?.acks.set(id, (s.acks.get(id) ?? 0) + 1);
+    },
+    log,
+  });
+
+  /** Store and emit one `chatMessageCreatedEmit`-like event. */
+  function send(s: Session, event: string, payload: WireEvent): void {
+    s.sent.push({ event, payload });
+    sockets.emit(s.id, event, payload);
+  }
+
+  function run(s: Session, step: BotStep): void {
+    if (s.ended) return;
+    const operator = s.operator;
+    if (step.kind === 'typing') {
+      sockets.emit(s.id, 'showTypingIndicatorEmit', { authorType: step.author });
+    } else if (step.kind === 'read') {
+      sockets.emit(s.id, 'chatMessageReadEmit', { messageId: step.messageId });
+    } else if (step.kind === 'assign') {
+      s.operator = step.operator;
+      send(s, operatorEvent, {
+        id: randomUUID(),
+        operatorId: step.operator.id,
+        operatorName: step.operator.name,
+        avatar: fileUrl(s, step.operator.avatarFile),
+        ...(operator
+          ? {
+              previousOperatorId: operator.id,
+              previousOperatorName: operator.name,
+              previousOperatorAvatar: fileUrl(s, operator.avatarFile),
+            }
+          : {}),
+      });
+    } else {
+      const byOperator = step.author === 'operator' && operator;
+      send(s, MESSAGE_EVENT, {
+        id: randomUUID(),
+        authorId: byOperator ? operator.id : 'twin-bot',
+        authorType: step.author,
+        authorName: byOperator ? operator.name : 'TWIN bot',
+        type: step.type ?? 'REGULAR',
+        body: step.body,
+        answers: step.answers ?? [],
+        createdAt: new Date().toISOString(),
+        sessionId: s.id,
+        attachments: (step.fileIds ?? []).map((id) => fileJson(s, id)),
+        actions: [],
+        avatar: fileUrl(s, byOperator ? operator.avatarFile : BOT_AVATAR_FILE_ID),
+      });
+      if (step.type === 'TERMINAL') s.ended = true;
+    }
+  }
+
+  const origin = (req: IncomingMessage) => {
+    const host = req.headers.host;
+    return host && /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)
+      ? `http://${host}`
+      : fallbackOrigin;
+  };
+
+  return {
+    name: TWIN,
+    handle: (req, res, url) =>
+      handleTwinRoutes(req, res, url, {
+        store,
+        origin,
+        newId: randomUUID,
+        greeting: (s) => [
+          {
+            body: TWIN_GREETING,
+            answers: ['help'],
+            actions: [],
+            attachments: [{ ...fileJson(s, GREETING_FILE_ID), sugestedExtension: 'svg' }],
+            authorType: 'bot',
+          },
+        ],
+        onVisitorMessage(s, messageId, text, files) {
+          const steps = twinPlan({
+            text,
+            messageId,
+            attachmentNames: files.map((f) => f.name),
+            operator: s.operator,
+          });
+          bot.respond(s.id, steps, (step) => run(s, step));
+        },
+      }),
+    attach(server: Server) {
+      server.once('listening', () => {
+        const address = server.address() as AddressInfo | null;
+        if (address) fallbackOrigin = `http://127.0.0.1:${address.port}`;
+      });
+      sockets.attach(server);
+    },
+    dropConnections: () => sockets.drop(),
+    acks: (id) => new Map(store.sessions.get(id)?.acks),
+    sentIds: (id) => (store.sessions.get(id)?.sent ?? []).map((e) => e.payload.id),
+    sessionIds: () => [...store.sessions.keys()],
+    redeliver(id) {
+      const s = store.sessions.get(id);
+      for (const { event, payload } of s?.sent ?? []) sockets.emit(id, event, payload);
+    },
+    expire(id) {
+      const s = store.sessions.get(id);
+      if (s) s.ended = true;
+    },
+    async close() {
+      bot.close();
+      sockets.close();
+    },
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * TWIN's REST routes (seed 002), with CORS since the widget runs on other sites' pages:
+ *   POST /api/chats/v1/chats/{chatId}/sessions?x_widget=1   start a session (201)
+ *   POST /api/v1/sessions/{sessionId}/messages               send a visitor message (201)
+ *   POST /api/chats/v1/files?x_widget=1                      multipart upload, field `file[]` (201)
+ *   GET  /api/chats/v1/files/{fileId}/download               the stored bytes
+ * Errors answer `{ message }`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerPreflight, applyCors, isRecord, readJsonBody, sendJson } from '../http';
+import type { Session, StoredFile, TwinStore } from './store';
+
+const SESSION_RE = /^\/api\/chats\/v1\/chats\/([^/]+)\/sessions\/?$/;
+const MESSAGE_RE = /^\/api\/v1\/sessions\/([^/]+)\/messages\/?$/;
+const FILES_RE = /^\/api\/chats\/v1\/files\/?$/;
+const DOWNLOAD_RE = /^\/api\/chats\/v1\/files\/([^/]+)\/download\/?$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_JSON = 64 * 1024;
+const MAX_UPLOAD = 10 * 1024 * 1024;
+/** Served inline; anything else downloads as octet-stream, so an uploaded page never runs here. */
+const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+export interface RouteContext {
+  store: TwinStore;
+  origin(req: IncomingMessage): string;
+  /** The greeting messages of a new session (the session answer carries them). */
+  greeting(session: Session): unknown[];
+  onVisitorMessage(session: Session, id: string, text: string, files: StoredFile[]): void;
+  newId(): string;
+}
+
+function fail(res: ServerResponse, status: number, message: string): true {
+  applyCors(res);
+  sendJson(res, status, { message });
+  return true;
+}
+
+export async function handleTwinRoutes(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  ctx: RouteContext,
+): Promise<boolean> {
+  const path = url.pathname;
+  const session = SESSION_RE.exec(path);
+  const message = MESSAGE_RE.exec(path);
+  const download = DOWNLOAD_RE.exec(path);
+  const files = FILES_RE.test(path);
+  if (!session && !message && !download && !files) return false;
+  if (req.method === 'OPTIONS') {
+    answerPreflight(res);
+    return true;
+  }
+  if (download)
+    return req.method === 'GET' || req.method === 'HEAD'
+      ? serveFile(res, ctx, download[1]!)
+      : fail(res, 405, 'method not allowed');
+  if (req.method !== 'POST') return fail(res, 405, 'method not allowed');
+  if (session) return startSession(req, res, ctx, decodeURIComponent(session[1]!));
+  if (message) return postMessage(req, res, ctx, decodeURIComponent(message[1]!));
+  return upload(req, res, ctx);
+}
+
+async function startSession(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, chatId: string) {
+  // Any uuid or `demo` is a chat here; everything else is "chat not found", as an unknown id is.
+  if (chatId !== 'demo' && !UUID_RE.test(chatId)) return fail(res, 404, 'chat not found');
+  const body = await readJsonBody(req, res, MAX_JSON);
+  if (!body.ok) return fail(res, 400, body.error);
+  const { name, clientExternalId, clientMetadata } = isRecord(body.value) ? body.value : {};
+  if (typeof name !== 'string' || name.trim() === '' || name.length > 200)
+    return fail(res, 400, 'name is required');
+  if (clientExternalId !== undefined && typeof clientExternalId !== 'string') {
+    return fail(res, 400, 'clientExternalId must be a string');
+  }
+  const metadata: Record<string, string> = {};
+  if (clientMetadata !== undefined) {
+    if (!isRecord(clientMetadata)) return fail(res, 400, 'clientMetadata must be an object');
+    for (const [k, v] of Object.entries(clientMetadata)) {
+      if (typeof v !== 'string') return fail(res, 400, 'clientMetadata values must be strings');
+      metadata[k] = v;
+    }
+  }
+  const s = ctx.store.createSession(chatId, name, ctx.origin(req), clientExternalId, metadata);
+  applyCors(res);
+  sendJson(res, 201, {
+    id: s.id,
+    clientId: s.clientId,
+    startedAt: new Date(s.startedAt).toISOString(),
+    ttl: s.ttlSeconds,
+    messages: ctx.greeting(s),
+  });
+  return true;
+}
+
+async function postMessage(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, sessionId: string) {
+  const s = ctx.store.live(sessionId);
+  if (!s) return fail(res, 404, 'session not found');
+  const parsed = await readJsonBody(req, res, MAX_JSON);
+  if (!parsed.ok) return fail(res, 400, parsed.error);
+  const { body, attachments = [], replyToMessageId } = isRecord(parsed.value) ? parsed.value : {};
+  if (typeof body !== 'string') return fail(res, 400, 'body is required');
+  if (!Array.isArray(attachments) || attachments.length > 10)
+    return fail(res, 400, 'attachments must be a list of file ids');
+  const found = attachments.map((id) => (typeof id === 'string' ? ctx.store.files.get(id) : undefined));
+  if (found.some((f) => f === undefined)) return fail(res, 400, 'unknown attachment');
+  if (body.trim() === '' && found.length === 0) return fail(res, 400, 'body is required');
+  if (replyToMessageId !== undefined && typeof replyToMessageId !== 'string') {
+    return fail(res, 400, 'replyToMessageId must be a string');
+  }
+  const id = ctx.newId();
+  const createdAt = new Date().toISOString();
+  s.visitorMessages.push(id);
+  applyCors(res);
+  sendJson(res, 201, { id, createdAt });
+  ctx.onVisitorMessage(s, id, body, found as StoredFile[]);
+  return true;
+}
+
+async function upload(req: IncomingMessage, res: ServerResponse, ctx: RouteContext) {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('multipart/form-data')) return fail(res, 400, 'multipart/form-data expected');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_UPLOAD) {
+      res.setHeader('Connection', 'close');
+      return fail(res, 413, 'file too large');
+    }
+    chunks.push(chunk);
+  }
+  let form: FormData;
+  try {
+    // Node 20's fetch machinery parses multipart: no dependency needed.
+    form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': type } }).formData();
+  } catch {
+    return fail(res, 400, 'unreadable multipart body');
+  }
+  const stored: StoredFile[] = [];
+  for (const entry of form.getAll('file[]')) {
+    if (typeof entry === 'string') continue;
+    const name = (entry.name || 'file').slice(0, 200);
+    stored.push(
+      ctx.store.addFile(
+        name,
+        entry.type || 'application/octet-stream',
+        Buffer.from(await entry.arrayBuffer()),
+        true,
+      ),
+    );
+  }
+  if (stored.length === 0) return fail(res, 400, 'no file[] field');
+  const origin = ctx.origin(req);
+  applyCors(res);
+  sendJson(
+    res,
+    201,
+    stored.map((f) => ctx.store.fileJson(f, origin)),
+  );
+  return true;
+}
+
+function serveFile(res: ServerResponse, ctx: RouteContext, id: string): true {
+  const file = ctx.store.files.get(decodeURIComponent(id));
+  if (!file) return fail(res, 404, 'file not found');
+  // Our own SVGs (greeting, avatars) are safe to show; uploads only as raster images.
+  const inline =
+    INLINE_TYPES.has(file.contentType) || (!file.isPrivate && file.contentType === 'image/svg+xml');
+  applyCors(res);
+  res.writeHead(200, {
+    'Content-Type': inline ? file.contentType : 'application/octet-stream',
+    'Content-Length': file.bytes.length,
+    'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+    'Cache-Control': 'no-store',
+  });
+  res.end(file.bytes);
+  return true;
+}
