@@ -43,6 +43,7 @@ export interface TwinOptions {
 }
 
 const MAX_REMEMBERED = 200;
+const LINGER_MS = 1000;
 
 class TwinTransport extends TransportBase implements Transport {
   readonly kind = 'twin';
@@ -224,29 +225,53 @@ class TwinTransport extends TransportBase implements Transport {
     this.expiryTimer = setTimeout(() => {
       if (this.session === session) this.endSession('expired');
     }, left);
-    socket.on('connect', () => {
-      this.resumed = false;
-      this.backoff.reset();
-      this.setStatus({ status: 'connected' });
-    });
-    socket.on('reconnect_attempt', ({ delayMs }) =>
-      this.setStatus({ status: 'reconnecting', reason: 'network', retryInMs: delayMs }),
+    // A socket we let go of (see closeSocket) may still report: only the current one counts.
+    const mine =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A) => {
+        if (this.socket === socket) fn(...args);
+      };
+    socket.on(
+      'connect',
+      mine(() => {
+        this.resumed = false;
+        this.backoff.reset();
+        this.setStatus({ status: 'connected' });
+      }),
     );
-    socket.on('connect_error', (e) => this.onRefused(e));
+    socket.on(
+      'reconnect_attempt',
+      mine(({ delayMs }) =>
+        this.setStatus({ status: 'reconnecting', reason: 'network', retryInMs: delayMs }),
+      ),
+    );
+    socket.on(
+      'connect_error',
+      mine((e) => this.onRefused(e)),
+    );
     const operatorEvent = opts.operatorEvent ?? wire.DEFAULT_OPERATOR_EVENT;
-    socket.onEvent(wire.EVENTS.message, (raw) => this.onPayload(raw));
-    if (operatorEvent !== wire.EVENTS.message) socket.onEvent(operatorEvent, (raw) => this.onPayload(raw));
-    socket.onEvent(wire.EVENTS.typing, (raw) => this.startTyping(wire.decodeTyping(raw)));
-    socket.onEvent(wire.EVENTS.read, (raw) => {
-      const read = wire.decodeRead(raw);
-      if (read) this.events.emit('read', read);
-    });
-    socket.onEvent(wire.EVENTS.operatorStatus, (raw) => {
-      // No domain event carries presence: a logged-out operator just stops "typing".
-      const status = wire.decodeOperatorStatus(raw);
-      if (status?.loggedOut && this.typing?.author.kind === 'operator') this.stopTyping();
-      if (status) log.debug(`twin: operator ${status.loggedOut ? 'logged out' : `is ${status.status}`}`);
-    });
+    socket.onEvent(wire.EVENTS.message, mine(this.onPayload.bind(this)));
+    if (operatorEvent !== wire.EVENTS.message) socket.onEvent(operatorEvent, mine(this.onPayload.bind(this)));
+    socket.onEvent(
+      wire.EVENTS.typing,
+      mine((raw) => this.startTyping(wire.decodeTyping(raw))),
+    );
+    socket.onEvent(
+      wire.EVENTS.read,
+      mine((raw) => {
+        const read = wire.decodeRead(raw);
+        if (read) this.events.emit('read', read);
+      }),
+    );
+    socket.onEvent(
+      wire.EVENTS.operatorStatus,
+      mine((raw) => {
+        // No domain event carries presence: a logged-out operator just stops "typing".
+        const status = wire.decodeOperatorStatus(raw);
+        if (status?.loggedOut && this.typing?.author.kind === 'operator') this.stopTyping();
+        if (status) log.debug(`twin: operator ${status.loggedOut ? 'logged out' : `is ${status.status}`}`);
+      }),
+    );
     socket.connect();
   }
 
@@ -302,7 +327,7 @@ class TwinTransport extends TransportBase implements Transport {
   /** TERMINAL, expiry or a refused resume: tell the UI, forget the session, close the socket. */
   private endSession(reason: 'terminal' | 'expired'): void {
     this.active = false;
-    this.closeSocket();
+    this.closeSocket(true);
     this.forgetSession();
     this.events.emit('sessionEnded', { reason });
     this.setStatus({ status: 'disconnected', reason: 'session-ended' });
@@ -313,11 +338,19 @@ class TwinTransport extends TransportBase implements Transport {
     this.session = null;
   }
 
-  private closeSocket(): void {
+  /**
+   * `linger`: close a moment later. Socket.IO 2.x servers dispatch an event on the next tick and
+   * drop it when its socket closed meanwhile, so closing right after acknowledging the TERMINAL
+   * message lost that acknowledgement (measured against socket.io 2.5.1). The socket is already
+   * detached: nothing it receives in that moment reaches the UI.
+   */
+  private closeSocket(linger = false): void {
     clearTimeout(this.expiryTimer);
     this.stopTyping();
-    this.socket?.disconnect();
+    const socket = this.socket;
     this.socket = null;
+    if (linger) setTimeout(() => socket?.disconnect(), LINGER_MS);
+    else socket?.disconnect();
   }
 }
 

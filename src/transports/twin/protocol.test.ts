@@ -71,7 +71,15 @@ describe('chatMessageCreatedEmit', () => {
   });
 
   it('drops what is not a message, and says so once per drop', () => {
-    for (const bad of [null, 'text', [], { id: 'x' }, { id: 'x', body: 5 }, { body: 'no id' }, { id: 'x', body: 'y'.repeat(70_000) }]) {
+    for (const bad of [
+      null,
+      'text',
+      [],
+      { id: 'x' },
+      { id: 'x', body: 5 },
+      { body: 'no id' },
+      { id: 'x', body: 'y'.repeat(70_000) },
+    ]) {
       expect(wire.decodeMessage(bad, NOW)).toBeNull();
     }
     expect(warn).toHaveBeenCalledTimes(7);
@@ -95,7 +103,13 @@ describe('chatMessageCreatedEmit', () => {
     );
     expect(m?.author.avatarUrl).toBeUndefined();
     expect(m?.attachments).toEqual([
-      { id: 'ok', name: 'bot.png', url: 'https://tcl.twin24.ai/files/ok.png', contentType: 'image/png', size: 12400 },
+      {
+        id: 'ok',
+        name: 'bot.png',
+        url: 'https://tcl.twin24.ai/files/ok.png',
+        contentType: 'image/png',
+        size: 12400,
+      },
     ]);
   });
 
@@ -104,11 +118,19 @@ describe('chatMessageCreatedEmit', () => {
       { id: 7, body: '', authorType: 'bot', avatar: { downloadLink: 'https://x.test/a.png' } },
       NOW,
     );
-    expect(m).toEqual({ id: '7', text: '', at: NOW, author: { kind: 'bot', avatarUrl: 'https://x.test/a.png' }, kind: 'regular' });
+    expect(m).toEqual({
+      id: '7',
+      text: '',
+      at: NOW,
+      author: { kind: 'bot', avatarUrl: 'https://x.test/a.png' },
+      kind: 'regular',
+    });
   });
 
   it('names an attachment from baseName and extension when name is missing, and reads numeric sizes', () => {
-    expect(wire.decodeAttachment({ baseName: 'report', extension: 'pdf', size: 10, url: 'https://x.test/r' })).toEqual({
+    expect(
+      wire.decodeAttachment({ baseName: 'report', extension: 'pdf', size: 10, url: 'https://x.test/r' }),
+    ).toEqual({
       name: 'report.pdf',
       url: 'https://x.test/r',
       size: 10,
@@ -141,7 +163,9 @@ describe('operator notices and other events', () => {
       operator: { kind: 'operator', id: 'op-2', name: 'Boris', avatarUrl: 'https://x.test/b.png' },
       previous: { kind: 'operator', id: 'op-1', name: 'Anna' },
     });
-    expect(wire.decodeOperatorChange({ operatorId: 'op-9' })).toEqual({ operator: { kind: 'operator', id: 'op-9' } });
+    expect(wire.decodeOperatorChange({ operatorId: 'op-9' })).toEqual({
+      operator: { kind: 'operator', id: 'op-9' },
+    });
     expect(wire.decodeOperatorChange({ operatorId: {} })).toBeNull();
   });
 
@@ -150,7 +174,9 @@ describe('operator notices and other events', () => {
     expect(wire.decodeTyping(undefined)).toEqual({ on: true, author: { kind: 'bot' } });
     expect(wire.decodeRead({ messageId: 'm1' })).toEqual({ messageId: 'm1' });
     expect(wire.decodeRead({ messageId: ['m1'] })).toBeNull();
-    expect(wire.decodeOperatorStatus({ operatorId: 'o', previousStatus: 'away', currentStatus: 'online' })).toEqual({
+    expect(
+      wire.decodeOperatorStatus({ operatorId: 'o', previousStatus: 'away', currentStatus: 'online' }),
+    ).toEqual({
       operatorId: 'o',
       status: 'online',
       loggedOut: false,
@@ -169,7 +195,12 @@ describe('REST answers', () => {
         startedAt: '2018-10-31T11:56:07+00:00',
         ttl: 3600,
         messages: [
-          { body: 'Hello!', answers: ['string'], actions: [{ k: 'v' }], attachments: [file({ sugestedExtension: 'png' })] },
+          {
+            body: 'Hello!',
+            answers: ['string'],
+            actions: [{ k: 'v' }],
+            attachments: [file({ sugestedExtension: 'png' })],
+          },
           { body: 42 },
           { body: 'Second' },
         ],
