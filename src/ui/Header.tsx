@@ -1,8 +1,13 @@
-/** The panel's header: title, connection status, and the close button in floating mode. */
+/**
+ * The panel's header: title, who is answering (once an operator joined), the connection status,
+ * and the close button in floating mode.
+ */
 import type { Translate } from '../i18n';
 import type { ChatStore } from '../store/chat-store';
+import { Avatar } from './Avatar';
 import { ConnectionStatus } from './ConnectionStatus';
 import { CloseIcon } from './icons';
+import { authorName } from './names';
 
 export interface HeaderProps {
   store: ChatStore;
@@ -13,10 +18,14 @@ export interface HeaderProps {
 }
 
 export function Header({ store, t, title, onClose }: HeaderProps) {
+  const operator = store.operator.value;
+  const name = operator ? authorName(operator, t) : '';
   return (
     <header class="header">
+      {operator && <Avatar author={operator} name={name} size="medium" />}
       <div class="header__text">
         <h2 class="header__title">{title}</h2>
+        {operator && <p class="header__who">{t('answering', { name })}</p>}
         <ConnectionStatus store={store} t={t} />
       </div>
       {onClose && (

@@ -2,9 +2,12 @@
  * One message in the log. The sender's name is shown on the first message of a group and kept as
  * visually hidden text on the others, so a screen reader always hears who wrote each message.
  */
+import type { Answer } from '../core/types';
 import type { Translate } from '../i18n';
 import { formatDateTime, formatTime } from '../i18n/format';
 import type { ChatMessage } from '../store/types';
+import { AnswerButtons } from './AnswerButtons';
+import { Attachments } from './Attachments';
 import { Avatar } from './Avatar';
 import type { LogItem } from './grouping';
 import { authorName } from './names';
@@ -15,6 +18,7 @@ export interface MessageItemProps {
   item: LogItem;
   t: Translate;
   onRetry: (key: string) => void;
+  onChoose: (key: string, answer: Answer) => void;
 }
 
 function classes(m: ChatMessage, item: LogItem): string {
@@ -25,7 +29,7 @@ function classes(m: ChatMessage, item: LogItem): string {
   return c.join(' ');
 }
 
-export function MessageItem({ item, t, onRetry }: MessageItemProps) {
+export function MessageItem({ item, t, onRetry, onChoose }: MessageItemProps) {
   const m = item.message;
   const name = authorName(m.author, t);
   const incoming = m.direction === 'in';
@@ -40,12 +44,23 @@ export function MessageItem({ item, t, onRetry }: MessageItemProps) {
             <RichText text={m.text} />
           </div>
         )}
+        {m.attachments?.length ? <Attachments files={m.attachments} t={t} /> : null}
         <div class="msg__meta">
-          <time dateTime={new Date(m.at).toISOString()} title={formatDateTime(m.at, t)}>
-            {formatTime(m.at, t)}
-          </time>
+          {Number.isFinite(m.at) && (
+            <time dateTime={new Date(m.at).toISOString()} title={formatDateTime(m.at, t)}>
+              {formatTime(m.at, t)}
+            </time>
+          )}
           {m.state && <SendState state={m.state} t={t} onRetry={() => onRetry(m.key)} />}
         </div>
+        {m.answers?.length ? (
+          <AnswerButtons
+            answers={m.answers}
+            chosen={m.chosenAnswer}
+            t={t}
+            onChoose={(answer) => onChoose(m.key, answer)}
+          />
+        ) : null}
       </div>
     </div>
   );

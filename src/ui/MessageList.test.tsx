@@ -85,6 +85,11 @@ describe('MessageList', () => {
     fireEvent.scroll(log);
     act(() => void transport.receive({ text: 'two' }));
     expect(top).toBe(100);
+
+    // Instead, a button offers to jump to what was missed.
+    fireEvent.click(screen.getByRole('button', { name: 'Jump to latest messages' }));
+    expect(top).toBe(1000);
+    expect(screen.queryByRole('button', { name: 'Jump to latest messages' })).toBeNull();
   });
 
   it('shows operator notices in the flow', () => {

@@ -1,13 +1,15 @@
 /**
  * The conversation as a `role="log"` live region: screen readers announce additions politely.
  * It follows new messages only while the visitor is at the bottom, so reading older messages is
- * never interrupted; the visitor's own new message always scrolls into view.
+ * never interrupted (a "jump to latest" button appears instead); the visitor's own new message
+ * always scrolls into view.
  */
-import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Translate } from '../i18n';
 import { formatDay } from '../i18n/format';
 import type { ChatStore } from '../store/chat-store';
 import { toLogItems } from './grouping';
+import { ArrowDownIcon } from './icons';
 import { MessageItem } from './MessageItem';
 import { NoticeItem } from './NoticeItem';
 
@@ -19,51 +21,70 @@ export function MessageList(props: { store: ChatStore; t: Translate; now?: () =>
   const ref = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const lastKey = useRef<string | undefined>(undefined);
+  const [missed, setMissed] = useState(false);
   const messages = store.messages.value;
   const items = useMemo(() => toLogItems(messages), [messages]);
   const now = (props.now ?? Date.now)();
 
-  useLayoutEffect(() => {
+  const toBottom = () => {
     const el = ref.current;
+    if (el) el.scrollTop = el.scrollHeight;
+    atBottom.current = true;
+    setMissed(false);
+  };
+
+  useLayoutEffect(() => {
     const last = messages[messages.length - 1];
-    const mineIsNew = !!last && last.key !== lastKey.current && last.direction === 'out';
+    const isNew = !!last && last.key !== lastKey.current;
     lastKey.current = last?.key;
-    if (el && (atBottom.current || mineIsNew)) {
-      el.scrollTop = el.scrollHeight;
-      atBottom.current = true;
-    }
+    if (atBottom.current || (isNew && last.direction === 'out')) toBottom();
+    else if (isNew) setMissed(true);
   }, [messages]);
 
   const onScroll = () => {
     const el = ref.current;
-    if (el) atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
+    if (atBottom.current) setMissed(false);
   };
 
   return (
-    <div
-      ref={ref}
-      class="log"
-      role="log"
-      aria-live="polite"
-      aria-label={t('messages')}
-      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
-      tabIndex={0}
-      onScroll={onScroll}
-    >
-      {items.map((item) => (
-        <div key={item.message.key} class="log__item">
-          {item.day && (
-            <div class="day">
-              <span>{formatDay(item.message.at, now, t)}</span>
-            </div>
-          )}
-          {item.message.notice ? (
-            <NoticeItem notice={item.message.notice} t={t} />
-          ) : (
-            <MessageItem item={item} t={t} onRetry={store.retry} />
-          )}
-        </div>
-      ))}
+    <div class="log-wrap">
+      <div
+        ref={ref}
+        class="log"
+        role="log"
+        aria-live="polite"
+        aria-label={t('messages')}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+        tabIndex={0}
+        onScroll={onScroll}
+        // A late-loading image grows the log: keep the bottom in view if the visitor was there.
+        onLoadCapture={() => {
+          if (atBottom.current) toBottom();
+        }}
+      >
+        {items.map((item) => (
+          <div key={item.message.key} class="log__item">
+            {item.day && (
+              <div class="day">
+                <span>{formatDay(item.message.at, now, t)}</span>
+              </div>
+            )}
+            {item.message.notice ? (
+              <NoticeItem notice={item.message.notice} t={t} />
+            ) : (
+              <MessageItem item={item} t={t} onRetry={store.retry} onChoose={store.chooseAnswer} />
+            )}
+          </div>
+        ))}
+      </div>
+      {missed && (
+        <button type="button" class="jump" onClick={toBottom}>
+          <ArrowDownIcon />
+          {t('jumpToLatest')}
+        </button>
+      )}
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { Composer } from './Composer';
 import { EndedBar } from './EndedBar';
 import { Header } from './Header';
 import { MessageList } from './MessageList';
+import { TypingIndicator } from './TypingIndicator';
 
 export interface PanelProps {
   store: ChatStore;
@@ -19,19 +20,39 @@ export interface PanelProps {
   onFocusLost?: () => void;
 }
 
+const activeIn = (el: HTMLElement | null): boolean => {
+  const active = el && (el.getRootNode() as Document | ShadowRoot).activeElement;
+  return !!el && !!active && el.contains(active);
+};
+
 export function Panel({ store, t, title, onClose, onFocusLost }: PanelProps) {
   const root = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const startNew = useRef<HTMLButtonElement>(null);
+  const footer = useRef<HTMLDivElement>(null);
   const ended = store.ended.value;
+  const shownEnded = useRef(ended);
+  const refocus = useRef(false);
+
+  // The composer and the "start new" bar replace each other. Decide before the DOM changes whether
+  // the visitor's focus was in the part that is about to disappear, so it can follow to the new one.
+  if (shownEnded.current !== ended) {
+    shownEnded.current = ended;
+    refocus.current = activeIn(footer.current);
+  }
+
+  useLayoutEffect(() => {
+    if (!refocus.current) return;
+    refocus.current = false;
+    (input.current ?? startNew.current)?.focus();
+  }, [ended]);
 
   useLayoutEffect(() => {
     (input.current ?? startNew.current ?? root.current)?.focus();
     const panel = root.current;
     return () => {
       // Hook cleanups run before Preact removes the DOM, so the focused element is still here.
-      const active = panel && (panel.getRootNode() as Document | ShadowRoot).activeElement;
-      if (panel && active && panel.contains(active)) onFocusLost?.();
+      if (activeIn(panel)) onFocusLost?.();
     };
   }, []);
 
@@ -46,11 +67,14 @@ export function Panel({ store, t, title, onClose, onFocusLost }: PanelProps) {
     <div ref={root} class="panel" role="dialog" aria-label={title} tabIndex={-1} onKeyDown={onKeyDown}>
       <Header store={store} t={t} title={title} onClose={onClose} />
       <MessageList store={store} t={t} />
-      {ended ? (
-        <EndedBar store={store} t={t} buttonRef={startNew} />
-      ) : (
-        <Composer store={store} t={t} inputRef={input} />
-      )}
+      <TypingIndicator store={store} t={t} />
+      <div ref={footer} class="footer">
+        {ended ? (
+          <EndedBar store={store} t={t} buttonRef={startNew} />
+        ) : (
+          <Composer store={store} t={t} inputRef={input} />
+        )}
+      </div>
     </div>
   );
 }
