@@ -254,6 +254,9 @@ describe('encoders', () => {
       attachments: ['f1'],
       replyToMessageId: 'm1',
     });
+    expect(wire.encodeSend({ clientId: 'c', text: 'help', replyToId: 's1:init:0' })).toEqual({
+      body: 'help',
+    });
     expect(wire.encodeReceived('m1')).toEqual({ action: 'chatMessageCreated', data: { id: 'm1' } });
   });
 });

@@ -266,7 +266,7 @@ export function decodeSession(raw: unknown, now: number, base?: string): TwinSes
   const ttl = num(raw.ttl);
   const list = Array.isArray(raw.messages) ? raw.messages.slice(0, 50) : [];
   const messages = list
-    .map((m, i) => decodeMessage(m, now + i, base, `${id}:init:${i}`))
+    .map((m, i) => decodeMessage(m, now + i, base, `${id}${SYNTHETIC_ID}${i}`))
     .filter((m): m is IncomingMessage => m !== null);
   return { id, ttlSeconds: ttl && ttl > 0 ? ttl : DEFAULT_TTL_S, messages };
 }
@@ -306,10 +306,15 @@ export function encodeSessionStart(
   return body;
 }
 
+/** Ids this adapter invented for the session answer's messages, which TWIN sends without ids. */
+const SYNTHETIC_ID = ':init:';
+
 export function encodeSend(message: OutgoingMessage): WireSendMessage {
   const body: WireSendMessage = { body: message.text };
   if (message.attachmentIds?.length) body.attachments = message.attachmentIds;
-  if (message.replyToId) body.replyToMessageId = message.replyToId;
+  // An answer to the greeting names an id the server never gave: send it as a plain message.
+  if (message.replyToId && !message.replyToId.includes(SYNTHETIC_ID))
+    body.replyToMessageId = message.replyToId;
   return body;
 }
 
