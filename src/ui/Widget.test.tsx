@@ -43,6 +43,14 @@ describe('Widget: opening and closing', () => {
     expect(document.activeElement).toBe(launcher());
   });
 
+  it('the launcher toggles the panel', () => {
+    setup();
+    openPanel();
+    fireEvent.click(launcher());
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(launcher().getAttribute('aria-expanded')).toBe('false');
+  });
+
   it('leaves focus alone when the page closes the panel while focus is elsewhere', () => {
     const { store } = setup();
     const outside = document.body.appendChild(document.createElement('button'));
