@@ -1,6 +1,10 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setup } from './test-helpers';
+import { EmulatorAdapter, type EmulatorOptions } from '../transports/emulator/adapter';
+import { type MountOptions, mountWidget } from './test-helpers';
+
+const setup = (o: MountOptions & { emulator?: EmulatorOptions } = {}) =>
+  mountWidget(new EmulatorAdapter(o.emulator), o);
 
 afterEach(cleanup);
 

@@ -1,21 +1,22 @@
-/** Shared setup for component tests: a real store over the emulator adapter, in memory. */
+/**
+ * Shared setup for component tests: a real store, in memory, over the transport the test passes
+ * (the emulator). Tests create the adapter themselves so this non-test file never imports one.
+ */
 import { render } from '@testing-library/preact';
 import { memoryStore } from '../core/storage';
 import { createTranslator } from '../i18n';
 import { createChatStore } from '../store/chat-store';
-import { EmulatorAdapter, type EmulatorOptions } from '../transports/emulator/adapter';
+import type { Transport } from '../transports/types';
 import type { WidgetOptions } from './options';
 import { Widget } from './Widget';
 
-export interface SetupOptions {
-  emulator?: EmulatorOptions;
+export interface MountOptions {
   options?: Partial<WidgetOptions>;
   lang?: string;
   connect?: boolean;
 }
 
-export function setup(o: SetupOptions = {}) {
-  const transport = new EmulatorAdapter(o.emulator);
+export function mountWidget<T extends Transport>(transport: T, o: MountOptions = {}) {
   const store = createChatStore({ transport, storage: memoryStore() });
   const t = createTranslator(o.lang ?? 'en');
   const options: WidgetOptions = {
