@@ -249,7 +249,8 @@ export class SocketIoClient {
     this.acks.clear();
     this.timers.clear(this.timer);
     if (wasConnected) this.control.emit('disconnect', reason);
-    else if (this.active) this.control.emit('connect_error', { message: reason, code: 'transport', fatal: false });
+    else if (this.active)
+      this.control.emit('connect_error', { message: reason, code: 'transport', fatal: false });
     if (!this.active) return;
     if (this.opts.reconnection === false) {
       this.active = false;
