@@ -49,6 +49,14 @@ describe('image attachments', () => {
     expect(document.activeElement).toBe(thumb);
   });
 
+  it('stays open while new messages arrive', () => {
+    const { log, transport } = receive([photo]);
+    fireEvent.click(within(log).getByRole('button', { name: 'Open image: cat.png' }));
+    act(() => void transport.receive({ text: 'another one' }));
+    expect(screen.getByRole('dialog', { name: 'Image: cat.png' })).toBeTruthy();
+    expect(within(log).getByText('another one')).toBeTruthy();
+  });
+
   it('keeps Tab inside the viewer', () => {
     const { log } = receive([photo]);
     fireEvent.click(within(log).getByRole('button', { name: 'Open image: cat.png' }));
