@@ -66,7 +66,13 @@ class TwinTransport extends TransportBase implements Transport {
   private resumed = false;
   private starting: Promise<StoredSession> | null = null;
   private socket: SocketIoClient | null = null;
+  /** Wants a live socket now (false after disconnect(), a fatal error or the session's end). */
   private active = false;
+  /**
+   * Set by disconnect() (and before the first connect()), cleared by connect(): send() refuses
+   * while the caller keeps the adapter closed, but starts a new session after TERMINAL or expiry.
+   */
+  private closedByCaller = true;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -85,6 +91,7 @@ class TwinTransport extends TransportBase implements Transport {
   }
 
   connect(): void {
+    this.closedByCaller = false;
     if (this.active) return;
     this.active = true;
     this.setStatus({ status: 'connecting' });
@@ -92,6 +99,7 @@ class TwinTransport extends TransportBase implements Transport {
   }
 
   disconnect(): void {
+    this.closedByCaller = true;
     const wasActive = this.active;
     this.active = false;
     clearTimeout(this.retryTimer);
@@ -100,13 +108,16 @@ class TwinTransport extends TransportBase implements Transport {
   }
 
   reset(): void {
+    const closed = this.closedByCaller;
     this.disconnect();
+    this.closedByCaller = closed; // the next send() may start the new session, as connect() would
     this.forgetSession();
   }
 
   send(message: OutgoingMessage): Promise<SendReceipt> {
     const known = this.sends.get(message.clientId);
     if (known) return known;
+    if (this.closedByCaller) return Promise.reject(fail('disconnected', 'not connected'));
     const sending = this.post(message);
     remember(this.sends, message.clientId, sending);
     sending.catch(() => this.sends.delete(message.clientId)); // a refused send may be retried
