@@ -10,7 +10,7 @@ describe('parseConfig: good attributes', () => {
       {},
       {
         transport: 'ws-chat',
-        server: 'http://127.0.0.1:8080/',
+        server: 'http://127.0.0.1:8080',
         theme: 'auto',
         position: 'right',
         open: false,
@@ -30,7 +30,7 @@ describe('parseConfig: good attributes', () => {
     [
       'https server',
       { server: 'https://chat.example.com/base/' },
-      { server: 'https://chat.example.com/base/' },
+      { server: 'https://chat.example.com/base' },
     ],
   ])('%s', (_name, extra, expected) => {
     const result = parseConfig({ ...base, ...extra });
@@ -40,7 +40,7 @@ describe('parseConfig: good attributes', () => {
 
   it('resolves a relative server against the page', () => {
     const result = parseConfig({ ...base, server: '/' }, 'https://shop.example.com/page');
-    expect(result.ok && result.config.server).toBe('https://shop.example.com/');
+    expect(result.ok && result.config.server).toBe('https://shop.example.com');
   });
 
   it('reads the TWIN attributes', () => {
@@ -58,7 +58,7 @@ describe('parseConfig: good attributes', () => {
     if (result.ok) {
       expect(result.config).toMatchObject({
         chatId: '3eb5cf6d-4d20-41c2-b886-f60374d11d19',
-        messagesServer: 'https://chats-api.example.com/',
+        messagesServer: 'https://chats-api.example.com',
         eio: 4,
         socketPath: '/custom/socket.io/',
         metadata: { plan: 'pro', seats: '3' },

@@ -104,7 +104,8 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     }
     try {
       const u = new URL(v, baseUrl);
-      if (u.protocol === 'http:' || u.protocol === 'https:') return u.href;
+      // No trailing slash: adapters append absolute API paths (`${server}/api/…`).
+      if (u.protocol === 'http:' || u.protocol === 'https:') return u.href.replace(/\/+$/, '');
     } catch {
       // reported below
     }

@@ -133,6 +133,13 @@ describe('receiving', () => {
     expect(store.typing.value).toBeNull();
   });
 
+  it('names the operator who is answering when the backend says only that an operator types', () => {
+    const { transport, store } = setup();
+    transport.operator({ operator: { kind: 'operator', id: 'o1', name: 'Ann' } });
+    transport.emitTyping({ on: true, author: { kind: 'operator' } });
+    expect(store.typing.value?.author.name).toBe('Ann');
+  });
+
   it('adds operator notices and ends the session', () => {
     const { transport, store } = setup();
     transport.operator({ operator: { kind: 'operator', id: 'o1', name: 'Ann' } });

@@ -115,7 +115,10 @@ export function createChatStore(options: ChatStoreOptions) {
     }),
     transport.on('typing', (t) => {
       clearTimeout(typingTimer);
-      typing.value = t.on ? t : null;
+      // Backends often say only "an operator types": name the one we know is answering.
+      const who =
+        t.author.kind === 'operator' && !t.author.name && operator.value ? operator.value : t.author;
+      typing.value = t.on ? { on: true, author: who } : null;
       if (t.on) typingTimer = setTimeout(() => (typing.value = null), options.typingTimeoutMs ?? 8000);
     }),
     transport.on('read', ({ messageId }) => {

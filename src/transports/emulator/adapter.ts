@@ -10,6 +10,7 @@ import type {
   SendReceipt,
   StatusChange,
   TransportError,
+  TypingChange,
 } from '../../core/types';
 import { TransportBase } from '../base';
 import type { Capabilities, Transport, UploadOptions, UploadResult } from '../types';
@@ -109,6 +110,10 @@ export class EmulatorAdapter extends TransportBase implements Transport {
 
   typing(on: boolean, name = 'Bot'): void {
     this.events.emit('typing', { on, author: { kind: 'bot', name } });
+  }
+
+  emitTyping(change: TypingChange): void {
+    this.events.emit('typing', change);
   }
 
   read(messageId: string): void {
