@@ -9,6 +9,7 @@ import { log } from '../core/log';
 import { createTranslator, defaultVisitorName, pickLanguage } from '../i18n';
 import { createChatStore } from '../store/chat-store';
 import type { ChatMessage } from '../store/types';
+import { parseAccept } from '../store/uploads';
 import css from '../theme/widget.css?inline';
 import { Widget } from '../ui/Widget';
 import type { ParleyEvents, ParleyInstance } from './api';
@@ -37,7 +38,15 @@ export function mountWidget(config: ParleyConfig, target: HTMLElement | null): M
   const storage = storageFor(config);
   const metadata: Record<string, string> = { ...config.metadata };
   const transport = createTransport(config, config.name ?? defaultVisitorName(lang), storage, metadata);
-  const store = createChatStore({ transport, storage });
+  const backendAccept = transport.capabilities.uploads ? (transport.capabilities.uploads.accept ?? []) : [];
+  const store = createChatStore({
+    transport,
+    storage,
+    uploadLimits: {
+      maxBytes: config.maxUploadMb * 1024 * 1024,
+      accept: config.accept ? parseAccept(config.accept) : backendAccept,
+    },
+  });
   const events = new Emitter<ParleyEvents>();
 
   const host = target ?? document.body.appendChild(document.createElement('div'));

@@ -19,6 +19,7 @@ import { incomingKey, markRead, receive, update } from './conversation';
 import { createOutbox } from './outbox';
 import { clearConversation, loadDraft, loadMessages, saveDraft, saveMessages } from './persistence';
 import type { ChatMessage, Notice } from './types';
+import { createUploads, type UploadLimits } from './uploads';
 
 export interface StoreEvents {
   message: ChatMessage;
@@ -37,6 +38,8 @@ export interface ChatStoreOptions {
   confirmTimeoutMs?: number;
   /** How long a typing indicator lives when the backend never says it stopped. */
   typingTimeoutMs?: number;
+  /** Limits for files the visitor attaches (default 10 MB, any type the backend takes). */
+  uploadLimits?: UploadLimits;
 }
 
 export type ChatStore = ReturnType<typeof createChatStore>;
@@ -73,6 +76,15 @@ export function createChatStore(options: ChatStoreOptions) {
     onSent: (m) => events.emit('sent', m),
   });
   disposers.push(outbox.dispose);
+
+  const uploads = createUploads(
+    transport,
+    options.uploadLimits ?? {
+      maxBytes: 10 * 1024 * 1024,
+      accept: transport.capabilities.uploads ? (transport.capabilities.uploads.accept ?? []) : [],
+    },
+  );
+  disposers.push(uploads.dispose);
 
   function addNotice(notice: Notice): void {
     const id = randomId();
@@ -145,10 +157,15 @@ export function createChatStore(options: ChatStoreOptions) {
     }),
   );
 
-  /** Queues a message from the visitor; it shows at once as "sending". */
+  /**
+   * Queues a message from the visitor, with the finished uploads attached; it shows at once as
+   * "sending". Returns null when there is nothing to send, or while an upload is still running
+   * (the composer says so; sending then would silently leave the file behind).
+   */
   function send(text: string, extra: { replyToId?: string } = {}): ChatMessage | null {
     const body = text.trim();
-    if (!body) return null;
+    if (uploads.busy.value) return null;
+    if (!body && uploads.ready.value.length === 0) return null;
     if (ended.value) startNew();
     const clientId = randomId();
     const msg: ChatMessage = {
@@ -162,6 +179,11 @@ export function createChatStore(options: ChatStoreOptions) {
       state: 'sending',
     };
     if (extra.replyToId) msg.replyToId = extra.replyToId;
+    if (uploads.ready.value.length) {
+      const { ids, attachments } = uploads.take();
+      msg.attachmentIds = ids;
+      if (attachments.length) msg.attachments = attachments;
+    }
     messages.value = [...messages.value, msg];
     outbox.pump();
     return msg;
@@ -222,6 +244,7 @@ export function createChatStore(options: ChatStoreOptions) {
     error,
     unread,
     capabilities,
+    uploads,
     events,
     transport,
     send,

@@ -9,7 +9,7 @@
  *   and waits for the visitor's retry.
  */
 import { effect, type ReadonlySignal, type Signal } from '@preact/signals';
-import type { TransportError } from '../core/types';
+import type { OutgoingMessage, TransportError } from '../core/types';
 import type { Transport } from '../transports/types';
 import { pending, update } from './conversation';
 import type { ChatMessage } from './types';
@@ -41,11 +41,10 @@ export function createOutbox(options: OutboxOptions) {
       );
     });
     try {
-      const outgoing = { clientId: msg.clientId ?? msg.key, text: msg.text };
-      const receipt = await Promise.race([
-        transport.send(msg.replyToId ? { ...outgoing, replyToId: msg.replyToId } : outgoing),
-        timeout,
-      ]);
+      const outgoing: OutgoingMessage = { clientId: msg.clientId ?? msg.key, text: msg.text };
+      if (msg.replyToId) outgoing.replyToId = msg.replyToId;
+      if (msg.attachmentIds?.length) outgoing.attachmentIds = msg.attachmentIds;
+      const receipt = await Promise.race([transport.send(outgoing), timeout]);
       const current = messages.value.find((m) => m.key === msg.key);
       // The echo may have confirmed (or a receipt marked read) before the promise settled.
       const state = current?.state === 'read' || current?.state === 'delivered' ? current.state : 'sent';

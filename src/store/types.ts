@@ -28,6 +28,8 @@ export interface ChatMessage {
   /** Text of the answer the visitor chose under this message. */
   chosenAnswer?: string;
   attachments?: Attachment[];
+  /** Visitor's messages: ids of uploaded files the backend attaches to this message. */
+  attachmentIds?: string[];
   replyToId?: string;
   notice?: Notice;
 }

@@ -76,13 +76,37 @@ export class EmulatorAdapter extends TransportBase implements Transport {
     return Promise.resolve({ id, at: Date.now(), confirmed: true });
   }
 
-  async upload(file: Blob & { name?: string }, options: UploadOptions = {}): Promise<UploadResult> {
+  /** `hold` keeps uploads at 50% until `finishUploads()`, so tests can see progress and cancel. */
+  uploadMode: 'instant' | 'hold' | 'refuse' = 'instant';
+  private heldUploads: Array<() => void> = [];
+
+  upload(file: Blob & { name?: string }, options: UploadOptions = {}): Promise<UploadResult> {
     const name = file.name ?? 'file';
-    options.onProgress?.(file.size, file.size);
-    if (options.signal?.aborted)
-      throw { code: 'aborted', message: 'Upload cancelled' } satisfies TransportError;
-    this.uploads.push(name);
-    return { id: `file-${++this.seq}`, name, size: file.size, contentType: file.type };
+    const result = (): UploadResult => {
+      this.uploads.push(name);
+      return { id: `file-${++this.seq}`, name, size: file.size, contentType: file.type };
+    };
+    return new Promise((resolve, reject) => {
+      const aborted = () => reject({ code: 'aborted', message: 'Upload cancelled' } satisfies TransportError);
+      if (options.signal?.aborted) return aborted();
+      options.signal?.addEventListener('abort', aborted);
+      if (this.uploadMode === 'refuse')
+        return reject({ code: 'refused', message: 'File refused by the server' });
+      if (this.uploadMode === 'instant') {
+        options.onProgress?.(file.size, file.size);
+        return resolve(result());
+      }
+      options.onProgress?.(file.size / 2, file.size);
+      this.heldUploads.push(() => {
+        if (options.signal?.aborted) return;
+        options.onProgress?.(file.size, file.size);
+        resolve(result());
+      });
+    });
+  }
+
+  finishUploads(): void {
+    for (const finish of this.heldUploads.splice(0)) finish();
   }
 
   // ---- driving the emulator from tests ----
