@@ -112,6 +112,20 @@ describe('sessions', () => {
     expect(server.module.sessionIds()).toHaveLength(2);
   });
 
+  it('replaces a session that expired while disconnected when connect() is called again', async () => {
+    const server = await twinServer({ twinTtlSeconds: 60 });
+    let skew = 0;
+    const { a, log } = adapter(server, memoryStore(), { now: () => Date.now() + skew });
+    a.connect();
+    await connected(log);
+    a.disconnect();
+    skew = 61_000;
+    a.connect();
+    await until(() => log.message.length === 2 && statusOf(log) === 'connected', 'a new session, connected');
+    expect(log.sessionEnded).toEqual([{ reason: 'expired' }]);
+    expect(server.module.sessionIds()).toHaveLength(2);
+  });
+
   it('ends a resumed session the server refuses, and reset() + connect() starts a new one', async () => {
     const server = await twinServer();
     const storage = memoryStore();

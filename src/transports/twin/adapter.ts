@@ -161,15 +161,20 @@ class TwinTransport extends TransportBase implements Transport {
     return { id: receipt.id, at: receipt.at, confirmed: true };
   }
 
+  /** From connect() and its retries. The caller's wish decides: a session that expired on the way
+   * (endSession clears `active`) is replaced and the new one connects. */
   private async open(): Promise<void> {
     try {
       const session = await this.ensureSession();
-      if (this.active && !this.socket) this.openSocket(session);
+      if (this.closedByCaller || this.socket) return;
+      this.active = true;
+      this.openSocket(session);
     } catch (err) {
       const e = err as TransportError;
-      if (!this.active) return;
-      this.events.emit('error', e);
+      if (this.closedByCaller) return;
       if (e.fatal) {
+        // Only what retrying cannot fix is an error for the UI; the rest is `reconnecting`.
+        this.events.emit('error', e);
         this.active = false;
         this.setStatus({ status: 'failed', reason: e.code === 'not-found' ? 'chat-not-found' : e.code });
         return;
