@@ -10,8 +10,5 @@ import { createWsChatModule, type WsChatOptions } from './ws-chat/index';
 export type ModuleOptions = WsChatOptions;
 
 export function createModules(options: ModuleOptions): ProtocolModule[] {
-  return [
-    createWsChatModule(options),
-    createTwinModule(options),
-  ];
+  return [createWsChatModule(options), createTwinModule(options)];
 }
