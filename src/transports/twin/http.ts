@@ -9,6 +9,10 @@ import { decodeErrorMessage } from './protocol';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
+export function transportError(code: string, message: string, fatal = false): TransportError {
+  return { code, message, fatal };
+}
+
 const NETWORK: TransportError = { code: 'network', message: 'network error' };
 const ABORTED: TransportError = { code: 'aborted', message: 'aborted', fatal: true };
 

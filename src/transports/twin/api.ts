@@ -1,0 +1,53 @@
+/**
+ * TWIN's three REST calls, decoded: start a session, send a message, upload a file. Failures are
+ * TransportErrors (see http.ts); URLs never reach an error message (the session id is the socket's
+ * credential).
+ */
+import type { OutgoingMessage } from '../../core/types';
+import type { UploadOptions, UploadResult } from '../types';
+import { type FetchLike, post, transportError, uploadForm } from './http';
+import * as wire from './protocol';
+
+const unreadable = (what: string) => transportError('bad-response', `unreadable ${what}`);
+
+export class TwinApi {
+  constructor(
+    private readonly server: string,
+    private readonly messagesServer: string,
+    private readonly fetchFn: FetchLike,
+    private readonly now: () => number,
+  ) {}
+
+  async startSession(
+    chatId: string,
+    name: string,
+    clientExternalId?: string,
+    clientMetadata?: Record<string, string>,
+  ): Promise<wire.TwinSession> {
+    const url = `${this.server}/api/chats/v1/chats/${encodeURIComponent(chatId)}/sessions?x_widget=1`;
+    const raw = await post(
+      this.fetchFn,
+      url,
+      wire.encodeSessionStart(name, clientExternalId, clientMetadata),
+    );
+    const session = wire.decodeSession(raw, this.now(), this.server);
+    if (!session) throw unreadable('session answer');
+    return session;
+  }
+
+  /** Resolves the server id and time; a 404 (the session is gone there) rejects with `not-found`. */
+  async sendMessage(sessionId: string, message: OutgoingMessage): Promise<{ id: string; at: number }> {
+    const url = `${this.messagesServer}/api/v1/sessions/${encodeURIComponent(sessionId)}/messages`;
+    const raw = await post(this.fetchFn, url, wire.encodeSend(message));
+    const receipt = wire.decodeSendReceipt(raw, this.now());
+    if (!receipt) throw unreadable('send answer');
+    return receipt;
+  }
+
+  async upload(file: Blob & { name?: string }, options?: UploadOptions): Promise<UploadResult> {
+    const raw = await uploadForm(this.fetchFn, `${this.server}/api/chats/v1/files?x_widget=1`, file, options);
+    const result = wire.decodeUpload(raw, this.server);
+    if (!result) throw unreadable('upload answer');
+    return result;
+  }
+}
