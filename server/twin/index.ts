@@ -24,7 +24,7 @@ import {
 } from './bot';
 import { handleTwinRoutes } from './routes';
 import { TwinSockets } from './sockets';
-import { type Session, TwinStore, type WireEvent } from './store';
+import { downloadUrl, type Session, TwinStore, type WireEvent } from './store';
 
 export const TWIN = 'twin';
 export const MESSAGE_EVENT = 'chatMessageCreatedEmit';
@@ -76,7 +76,7 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
     );
   });
 
-  const fileUrl = (s: Session, id: string) => `${s.origin}/api/chats/v1/files/${id}/download`;
+  const fileUrl = (s: Session, id: string) => downloadUrl(s.origin, id);
   const fileJson = (s: Session, id: string) => store.fileJson(store.files.get(id)!, s.origin);
 
   const sockets = new TwinSockets({

@@ -66,6 +66,10 @@ export interface Session {
   visitorMessages: string[];
 }
 
+/** Where a stored file is served (routes.ts). */
+export const downloadUrl = (origin: string, id: string) =>
+  `${origin}/api/chats/v1/files/${encodeURIComponent(id)}/download`;
+
 export class TwinStore {
   readonly sessions = new Map<string, Session>();
   readonly files = new Map<string, StoredFile>();
@@ -122,7 +126,7 @@ export class TwinStore {
   fileJson(file: StoredFile, origin: string): WireFile {
     const dot = file.name.lastIndexOf('.');
     const extension = dot > 0 ? file.name.slice(dot + 1) : '';
-    const url = `${origin}/api/chats/v1/files/${file.id}/download`;
+    const url = downloadUrl(origin, file.id);
     return {
       id: file.id,
       isPrivate: file.isPrivate,

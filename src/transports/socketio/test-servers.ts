@@ -181,11 +181,5 @@ export class FakeWebSocket {
   }
 }
 
-/** Resolves when `predicate()` holds, polling every few ms; rejects after `timeoutMs`. */
-export async function until(predicate: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** Condition waits (polling, never a fixed sleep): the reference server's helper. */
+export { waitFor as until } from '../../../server/test-helpers';
