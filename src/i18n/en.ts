@@ -53,6 +53,19 @@ export const en = {
   download: 'Download',
   downloadFile: 'Download {name}',
   fileUnknownType: 'File',
+  attachFile: 'Attach a file',
+  filesToSend: 'Files to send',
+  uploadProgress: 'Uploading {name}',
+  cancelUpload: 'Cancel upload of {name}',
+  removeFile: 'Remove {name}',
+  retryUpload: 'Retry upload of {name}',
+  uploadFailed: 'Could not upload {name}.',
+  uploadFailedShort: 'Upload failed',
+  fileTooLarge: '{name} is too large (max {max}).',
+  fileWrongType: '{name} is not an accepted file type.',
+  uploadsUnsupported: '{name} cannot be sent: this chat takes no files.',
+  dropFiles: 'Drop files to attach them',
+  waitForUpload: 'Wait for the upload to finish, then send.',
 } as const;
 
 export type Catalogue = typeof en;

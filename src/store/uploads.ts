@@ -161,7 +161,10 @@ export function createUploads(transport: Transport, limits: UploadLimits) {
     for (const u of items.value) drop(u.key, true);
   }
 
-  return { enabled, maxBytes, items, refused, busy, ready, add, remove, retry, take, dispose };
+  /** The accepted types, for the file chooser's `accept` (read-only; empty: anything). */
+  const accept: readonly string[] = [...limits.accept];
+
+  return { enabled, maxBytes, accept, items, refused, busy, ready, add, remove, retry, take, dispose };
 }
 
 export type Uploads = ReturnType<typeof createUploads>;

@@ -2,19 +2,34 @@
  * The message box. Its value is the store's `draft` signal, which is persisted, so nothing typed is
  * lost when the panel closes or the page reloads. Enter sends, Shift+Enter adds a line, and Enter
  * while an input method is composing (Chinese, Japanese…) only confirms the candidate.
+ *
+ * When the backend takes files, the tray of attached files sits above the box, the attach button
+ * beside it, and a pasted image is attached. A message may then be files alone. While a file is
+ * still uploading, sending waits: the text stays in the box and the tray says why.
  */
 import type { Ref } from 'preact';
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Translate } from '../i18n';
 import type { ChatStore } from '../store/chat-store';
+import { AttachButton } from './AttachButton';
 import { SendIcon } from './icons';
+import { UploadTray } from './UploadTray';
 
 export function Composer(props: { store: ChatStore; t: Translate; inputRef: Ref<HTMLTextAreaElement> }) {
   const { store, t } = props;
+  const { uploads } = store;
   const composing = useRef(false);
+  const busy = uploads.busy.value;
+  const [waiting, setWaiting] = useState(false);
+
+  // The note answers one attempt to send; it goes once the uploads it waited for are over.
+  useEffect(() => {
+    if (!busy) setWaiting(false);
+  }, [busy]);
 
   const submit = () => {
-    if (store.send(store.draft.value)) store.draft.value = '';
+    if (uploads.busy.value) setWaiting(true);
+    else if (store.send(store.draft.value)) store.draft.value = '';
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -25,36 +40,55 @@ export function Composer(props: { store: ChatStore; t: Translate; inputRef: Ref<
     submit();
   };
 
+  // A screenshot pasted into the box is attached; text pasted along with it still goes in the box.
+  const onPaste = (e: ClipboardEvent) => {
+    const files = [...(e.clipboardData?.files ?? [])];
+    if (!uploads.enabled || files.length === 0) return;
+    if (!e.clipboardData?.types.includes('text/plain')) e.preventDefault();
+    uploads.add(files);
+  };
+
   return (
-    <form
-      class="composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
-    >
-      <textarea
-        ref={props.inputRef}
-        class="composer__input"
-        rows={1}
-        dir="auto"
-        aria-label={t('messageLabel')}
-        placeholder={t('messagePlaceholder')}
-        value={store.draft.value}
-        onInput={(e) => {
-          store.draft.value = e.currentTarget.value;
+    <>
+      {uploads.enabled && <UploadTray uploads={uploads} t={t} waiting={waiting} />}
+      <form
+        class="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
         }}
-        onKeyDown={onKeyDown}
-        onCompositionStart={() => {
-          composing.current = true;
-        }}
-        onCompositionEnd={() => {
-          composing.current = false;
-        }}
-      />
-      <button type="submit" class="icon-btn composer__send" aria-label={t('send')}>
-        <SendIcon />
-      </button>
-    </form>
+      >
+        {uploads.enabled && <AttachButton uploads={uploads} t={t} />}
+        <textarea
+          ref={props.inputRef}
+          class="composer__input"
+          rows={1}
+          dir="auto"
+          aria-label={t('messageLabel')}
+          placeholder={t('messagePlaceholder')}
+          value={store.draft.value}
+          onInput={(e) => {
+            store.draft.value = e.currentTarget.value;
+          }}
+          onKeyDown={onKeyDown}
+          onPaste={onPaste}
+          onCompositionStart={() => {
+            composing.current = true;
+          }}
+          onCompositionEnd={() => {
+            composing.current = false;
+          }}
+        />
+        {/* aria-disabled, not disabled: the button keeps its place in the tab order while it waits. */}
+        <button
+          type="submit"
+          class="icon-btn composer__send"
+          aria-label={t('send')}
+          aria-disabled={busy ? 'true' : undefined}
+        >
+          <SendIcon />
+        </button>
+      </form>
+    </>
   );
 }

@@ -2,14 +2,17 @@
  * The chat panel, a non-modal dialog: the page stays usable, so focus is not trapped. Opening moves
  * focus to the composer; if focus is inside when the panel goes away (Escape, the close button, or
  * the host page's `Parley.close()`), `onFocusLost` lets the widget hand it back to the launcher.
+ * Files dropped anywhere on it are attached (when the backend takes files).
  */
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Translate } from '../i18n';
 import type { ChatStore } from '../store/chat-store';
 import { Composer } from './Composer';
+import { DropHint, useFileDrop } from './DropZone';
 import { EndedBar } from './EndedBar';
 import { Header } from './Header';
 import { MessageList } from './MessageList';
+import { usePageScrollLock } from './scroll-lock';
 import { TypingIndicator } from './TypingIndicator';
 
 export interface PanelProps {
@@ -33,6 +36,8 @@ export function Panel({ store, t, title, onClose, onFocusLost }: PanelProps) {
   const ended = store.ended.value;
   const shownEnded = useRef(ended);
   const refocus = useRef(false);
+  const drop = useFileDrop(store.uploads);
+  usePageScrollLock(root);
 
   // The composer and the "start new" bar replace each other. Decide before the DOM changes whether
   // the visitor's focus was in the part that is about to disappear, so it can follow to the new one.
@@ -64,7 +69,15 @@ export function Panel({ store, t, title, onClose, onFocusLost }: PanelProps) {
   };
 
   return (
-    <div ref={root} class="panel" role="dialog" aria-label={title} tabIndex={-1} onKeyDown={onKeyDown}>
+    <div
+      ref={root}
+      class="panel"
+      role="dialog"
+      aria-label={title}
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+      {...drop.handlers}
+    >
       <Header store={store} t={t} title={title} onClose={onClose} />
       <MessageList store={store} t={t} />
       <TypingIndicator store={store} t={t} />
@@ -75,6 +88,7 @@ export function Panel({ store, t, title, onClose, onFocusLost }: PanelProps) {
           <Composer store={store} t={t} inputRef={input} />
         )}
       </div>
+      {drop.dragging && <DropHint t={t} />}
     </div>
   );
 }
