@@ -91,7 +91,7 @@ export function twinPlan({ text, messageId, attachmentNames, operator }: Visitor
   return [{ kind: 'typing', author: 'bot' }, ...botReplies({ text, first: false }).map((body) => say(body))];
 }
 
-/** The greeting picture, also the bot's avatar: a small SVG served by the module itself. */
+/** The bot's avatar (an SVG is fine in an <img>); the greeting picture is the PNG of server/png.ts. */
 export const GREETING_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" viewBox="0 0 240 120">
 <rect width="240" height="120" rx="16" fill="#2b6cb0"/>
 <circle cx="60" cy="60" r="34" fill="#fff"/><circle cx="48" cy="54" r="6" fill="#2b6cb0"/>

@@ -9,6 +9,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBot } from '../bot';
 import { isRecord } from '../http';
+import { greetingPng } from '../png';
 import type { ProtocolModule, ServerOptions } from '../types';
 import {
   avatarSvg,
@@ -63,7 +64,8 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
   const generation = options.twinSocketIo ?? 2;
   let fallbackOrigin = 'http://127.0.0.1';
 
-  store.addFile('twin-demo.svg', 'image/svg+xml', Buffer.from(GREETING_SVG), false, GREETING_FILE_ID);
+  // A raster picture: widgets (ours included) show SVG attachments as files, not inline images.
+  store.addFile('twin-demo.png', 'image/png', greetingPng(), false, GREETING_FILE_ID);
   store.addFile('bot.svg', 'image/svg+xml', Buffer.from(GREETING_SVG), false, BOT_AVATAR_FILE_ID);
   store.addFile('parley-demo.txt', 'text/plain', Buffer.from(DEMO_FILE_TEXT), false, DEMO_FILE_ID);
   OPERATORS.forEach((o, i) => {
@@ -168,7 +170,7 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
             body: TWIN_GREETING,
             answers: ['help'],
             actions: [],
-            attachments: [{ ...fileJson(s, GREETING_FILE_ID), sugestedExtension: 'svg' }],
+            attachments: [{ ...fileJson(s, GREETING_FILE_ID), sugestedExtension: 'png' }],
             authorType: 'bot',
           },
         ],

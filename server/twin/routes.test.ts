@@ -44,10 +44,15 @@ describe('session start', () => {
     const [picture] = greeting!.attachments as Array<Record<string, unknown>>;
     // Both spellings: the session answer of the seed says `sugestedExtension`.
     expect(picture).toMatchObject({
-      contentType: 'image/svg+xml',
-      suggestedExtension: 'svg',
-      sugestedExtension: 'svg',
+      contentType: 'image/png',
+      suggestedExtension: 'png',
+      sugestedExtension: 'png',
     });
+    const picture_ = await fetch(picture!.url as string);
+    expect(picture_.headers.get('content-type')).toBe('image/png');
+    expect(new Uint8Array(await picture_.arrayBuffer()).subarray(1, 4)).toEqual(
+      new Uint8Array([0x50, 0x4e, 0x47]),
+    );
     const again = await session(s, { name: 'Ann', clientExternalId: 'ext-1' });
     expect(again.json.clientId).toBe(json.clientId);
     expect(again.json.id).not.toBe(json.id);

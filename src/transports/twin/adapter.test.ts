@@ -78,9 +78,9 @@ describe('sessions', () => {
     expect(greeting.id).toBe(`${id}:init:0`);
     expect(greeting.author.kind).toBe('bot');
     expect(greeting.answers).toEqual([{ text: 'help' }]);
-    expect(greeting.attachments?.[0]).toMatchObject({ name: 'twin-demo.svg', contentType: 'image/svg+xml' });
+    expect(greeting.attachments?.[0]).toMatchObject({ name: 'twin-demo.png', contentType: 'image/png' });
     const picture = await fetch(greeting.attachments![0]!.url);
-    expect(picture.headers.get('content-type')).toBe('image/svg+xml');
+    expect(picture.headers.get('content-type')).toBe('image/png');
   });
 
   it('resumes within the ttl: a new adapter on the same storage reuses the session, greets no more', async () => {
