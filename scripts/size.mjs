@@ -7,7 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET_GZIP = 36 * 1024;
+// 40 KB: Preact + signals (~8 KB), two transports with their own Socket.IO client (~9 KB), the
+// conversation UI with uploads, three languages and the stylesheet (~20 KB). Measured 37.9 KB when
+// set (2026-11-22). Web Chat's full bundle is ~950 KB gzip; the point is to stay a small fraction.
+const BUDGET_GZIP = 40 * 1024;
 const file = new URL('../dist/parley.js', import.meta.url);
 
 let code;
