@@ -3,7 +3,7 @@
  * stop cleanly on Ctrl-C. Never prints a token or a URL that holds one.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCli, USAGE } from './cli-args';
 import { REPO_ROOT, startServer } from './index';
@@ -56,13 +56,28 @@ function stop(signal: NodeJS.Signals): void {
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
+/** Newest modification time under a directory (the widget's sources). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
 /**
- * The demo needs dist/parley.js. Build it once when missing; if the build fails, say why and
- * serve anyway (/parley.js answers 404 with the command to run).
+ * The demo needs dist/parley.js. Build it when missing or older than its sources (after a
+ * `git pull`, say); if the build fails, say why and serve anyway (/parley.js answers 404 with the
+ * command to run).
  */
 function buildWidgetIfMissing(): void {
-  if (existsSync(join(REPO_ROOT, 'dist', 'parley.js'))) return;
-  console.log('dist/parley.js is missing: building the widget (npx vite build)…');
+  const bundle = join(REPO_ROOT, 'dist', 'parley.js');
+  const stale = existsSync(bundle) && statSync(bundle).mtimeMs < newestMtime(join(REPO_ROOT, 'src'));
+  if (existsSync(bundle) && !stale) return;
+  console.log(
+    `dist/parley.js is ${stale ? 'older than src/' : 'missing'}: building the widget (npx vite build)…`,
+  );
   const result = spawnSync('npx', ['vite', 'build'], {
     cwd: REPO_ROOT,
     stdio: 'inherit',
