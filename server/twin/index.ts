@@ -48,6 +48,10 @@ export interface TwinModule extends ProtocolModule {
   sentIds(sessionId: string): string[];
   /** Ids of every session started so far. */
   sessionIds(): string[];
+  /** What the visitor's session start carried (tests of name, clientExternalId, clientMetadata). */
+  sessionStart(
+    sessionId: string,
+  ): { name: string; clientId: string; metadata: Record<string, string> } | undefined;
   /** Send every event of the session again, acknowledged or not (duplicate delivery). */
   redeliver(sessionId: string): void;
   /** End a session server-side, as its ttl running out would. */
@@ -195,6 +199,10 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
     acks: (id) => new Map(store.sessions.get(id)?.acks),
     sentIds: (id) => (store.sessions.get(id)?.sent ?? []).map((e) => e.payload.id),
     sessionIds: () => [...store.sessions.keys()],
+    sessionStart(id) {
+      const s = store.sessions.get(id);
+      return s && { name: s.name, clientId: s.clientId, metadata: { ...s.metadata } };
+    },
     redeliver(id) {
       const s = store.sessions.get(id);
       for (const { event, payload } of s?.sent ?? []) sockets.emit(id, event, payload);
