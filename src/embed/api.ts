@@ -21,6 +21,8 @@ export interface ParleyInstance {
   toggle(): void;
   send(text: string): void;
   clear(): void;
+  /** Browser notifications for replies while the tab is hidden; call from a click handler. */
+  enableNotifications(): Promise<boolean>;
   /** TWIN: values sent as `clientMetadata` when the next session starts. */
   setMetadata(values: Record<string, unknown>): void;
   destroy(): void;
@@ -35,7 +37,18 @@ export interface ParleyApi extends ParleyInstance {
 }
 
 type Queued = [string, ...unknown[]];
-const METHODS = ['open', 'close', 'toggle', 'send', 'clear', 'setMetadata', 'destroy', 'on', 'off'] as const;
+const METHODS = [
+  'open',
+  'close',
+  'toggle',
+  'send',
+  'clear',
+  'enableNotifications',
+  'setMetadata',
+  'destroy',
+  'on',
+  'off',
+] as const;
 
 /** Builds the API object around one widget instance and its event source. */
 export function createApi(
@@ -53,6 +66,7 @@ export function createApi(
       else log.error('Parley.send(text) needs a string, e.g. Parley.send("Hello")');
     },
     clear: () => instance.clear(),
+    enableNotifications: () => instance.enableNotifications(),
     setMetadata: (values) => instance.setMetadata(values),
     destroy: () => instance.destroy(),
     on: (event, fn) => events.on(event, fn),

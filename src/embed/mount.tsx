@@ -13,8 +13,10 @@ import { parseAccept } from '../store/uploads';
 import css from '../theme/widget.css?inline';
 import { Widget } from '../ui/Widget';
 import type { ParleyEvents, ParleyInstance } from './api';
+import { createAttention } from './attention';
 import { type ParleyConfig, parseMetadata } from './config';
 import { createTransport, storageFor } from './transport';
+import { followVisualViewport } from './viewport';
 
 export interface MountedWidget extends ParleyInstance {
   readonly events: Emitter<ParleyEvents>;
@@ -93,6 +95,9 @@ export function mountWidget(config: ParleyConfig, target: HTMLElement | null): M
     shadow,
   );
   if (config.open) store.setOpen(true);
+  const title = config.title ?? t('defaultTitle');
+  const attention = createAttention(store, { titleBadge: config.titleBadge, sound: config.sound, title });
+  const stopViewport = followVisualViewport(host);
 
   let destroyed = false;
   return {
@@ -106,6 +111,7 @@ export function mountWidget(config: ParleyConfig, target: HTMLElement | null): M
       store.send(text);
     },
     clear: () => store.clear(),
+    enableNotifications: () => attention.enableNotifications(),
     setMetadata: (values) => {
       const parsed = parseMetadata(JSON.stringify(values ?? null));
       if (parsed) Object.assign(metadata, parsed);
@@ -115,6 +121,8 @@ export function mountWidget(config: ParleyConfig, target: HTMLElement | null): M
       if (destroyed) return;
       destroyed = true;
       for (const u of unsubscribe) u();
+      attention.dispose();
+      stopViewport();
       render(null, shadow);
       store.dispose();
       if (target) shadow.adoptedStyleSheets = [];
