@@ -63,7 +63,7 @@ export function createAttention(store: ChatStore, options: AttentionOptions, doc
 
   function showNotification(message: ChatMessage): void {
     const N = (globalThis as { Notification?: NotificationCtor }).Notification;
-    if (!N || N.permission !== 'granted' || doc.visibilityState !== 'hidden') return;
+    if (N?.permission !== 'granted' || doc.visibilityState !== 'hidden') return;
     const body = message.text || (message.attachments?.[0]?.name ?? '');
     const n = new N(options.title, { body: body.slice(0, 140), tag: 'parley' });
     n.onclick = () => {
