@@ -7,7 +7,8 @@
  *   ui          imports store, core, i18n, theme; never an adapter
  *   i18n        imports nothing of ours but core
  *   embed       wires everything
- * Test files may import what they test against (servers, emulator).
+ * Test files (`*.test.ts(x)`) and test support files (`test-*.ts(x)`) may import what they test
+ * against (servers, the emulator): they are never part of the bundle.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -27,7 +28,7 @@ function* files(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) yield* files(path);
-    else if (/\.(ts|tsx)$/.test(name) && !/\.test\.tsx?$/.test(name)) yield path;
+    else if (/\.(ts|tsx)$/.test(name) && !/\.test\.tsx?$/.test(name) && !name.startsWith('test-')) yield path;
   }
 }
 
