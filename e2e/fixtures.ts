@@ -5,6 +5,7 @@
  */
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { startServer } from '../server/index';
+import type { TwinModule } from '../server/twin/index';
 import type { RunningServer } from '../server/types';
 
 type ServerOptions = NonNullable<Parameters<typeof startServer>[0]>;
@@ -52,6 +53,9 @@ export const test = base.extend<{ backend: Backend; serverOptions: ServerOptions
 });
 
 export { expect };
+
+/** The backend's TWIN module, for what it recorded (sessions, acknowledgements). */
+export const twinOf = (backend: Backend) => backend.server.modules.get('twin') as TwinModule;
 
 /** The widget as a visitor (and a screen reader) sees it. */
 export class Widget {

@@ -3,11 +3,7 @@
  * (the client sends CONNECT, the server pings), and `data-eio="3"` reaches the same server only when
  * it allows EIO 3. Also: data-client-id, data-metadata and Parley.setMetadata reach the session start.
  */
-import type { TwinModule } from '../server/twin/index';
-import { expect, test, Widget } from './fixtures';
-
-const twinOf = (backend: { server: { modules: ReadonlyMap<string, unknown> } }) =>
-  backend.server.modules.get('twin') as TwinModule;
+import { expect, test, twinOf, Widget } from './fixtures';
 
 test.describe('socket.io 4 server', () => {
   test.use({ serverOptions: { replyDelayMs: 50, twinSocketIo: 4 } });

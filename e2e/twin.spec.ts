@@ -2,11 +2,7 @@
  * The TWIN demo in a real browser: REST session + Socket.IO (EIO 3, socket.io 2.x server), answer
  * buttons, attachments, typing, operator hand-over, read receipts and the TERMINAL state.
  */
-import type { TwinModule } from '../server/twin/index';
-import { expect, test, Widget } from './fixtures';
-
-const twinOf = (backend: { server: { modules: ReadonlyMap<string, unknown> } }) =>
-  backend.server.modules.get('twin') as TwinModule;
+import { expect, test, twinOf, Widget } from './fixtures';
 
 test.describe('twin demo', () => {
   test('greeting with a picture, answer buttons, a file, and every message acknowledged once', async ({

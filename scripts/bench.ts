@@ -8,6 +8,7 @@
  *    launcher, and from Enter to the bot's answer on screen.
  */
 import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '../e2e/chromium';
 import { startServer } from '../server/index';
 import { memoryStore } from '../src/core/storage';
 import { createChatStore } from '../src/store/chat-store';
@@ -43,17 +44,7 @@ time('ws-chat decodeFrame', 100_000, () => decodeFrame(frame, 'customer'));
 }
 
 const server = await startServer({ replyDelayMs: 0 });
-const browser = await chromium.launch({
-  executablePath: process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   const loads: number[] = [];
   const roundTrips: number[] = [];
