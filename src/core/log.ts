@@ -1,6 +1,6 @@
 /**
- * Console output with the product prefix. Never pass a token or a URL that holds one:
- * use `redactUrl` for anything that might.
+ * Console output with the product prefix. Never pass a token, or a URL that holds one (WebSocket
+ * URLs carry credentials in their query): log paths or reasons instead.
  */
 const PREFIX = '[parley]';
 
@@ -11,12 +11,6 @@ export const log = {
     if ((globalThis as { PARLEY_DEBUG?: boolean }).PARLEY_DEBUG) console.debug(PREFIX, ...args);
   },
 };
-
-/** Strips the query and fragment from a URL so credentials carried there never reach a log. */
-export function redactUrl(url: string): string {
-  const cut = url.search(/[?#]/);
-  return cut === -1 ? url : `${url.slice(0, cut)}?…`;
-}
 
 /** Shortens an untrusted string for a log line (huge frames must not flood the console). */
 export function preview(text: string, max = 120): string {
