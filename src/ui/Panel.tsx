@@ -11,6 +11,7 @@ import { Composer } from './Composer';
 import { DropHint, useFileDrop } from './DropZone';
 import { EndedBar } from './EndedBar';
 import { Header } from './Header';
+import { useKeepLogBottom } from './keep-bottom';
 import { MessageList } from './MessageList';
 import { usePageScrollLock } from './scroll-lock';
 import { TypingIndicator } from './TypingIndicator';
@@ -38,6 +39,7 @@ export function Panel({ store, t, title, onClose, onFocusLost }: PanelProps) {
   const refocus = useRef(false);
   const drop = useFileDrop(store.uploads);
   usePageScrollLock(root);
+  useKeepLogBottom(root);
 
   // The composer and the "start new" bar replace each other. Decide before the DOM changes whether
   // the visitor's focus was in the part that is about to disappear, so it can follow to the new one.
