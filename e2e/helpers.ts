@@ -4,13 +4,9 @@
  */
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { encodePng } from '../server/png';
-import type { TwinModule } from '../server/twin/index';
 import { expect, type Widget } from './fixtures';
 
 export const TWIN_PAGE = '/demo-twin.html';
-
-export const twinOf = (backend: { server: { modules: ReadonlyMap<string, unknown> } }) =>
-  backend.server.modules.get('twin') as TwinModule;
 
 /** A real PNG (a colour gradient), so thumbnails and the viewer have something to draw. */
 export function pngFile(name = 'photo.png', width = 96, height = 64) {
