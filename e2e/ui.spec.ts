@@ -52,7 +52,8 @@ test.describe('layouts', () => {
       // when
       await widget.open();
       await expect(widget.log.getByText(/I am the TWIN demo bot/)).toBeVisible();
-      // then: full screen, launcher hidden, composer on screen
+      // then: full screen (once its slide-in animation is over), launcher hidden, composer on screen
+      await widget.dialog.evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
       expect(await widget.dialog.boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
       await expect(widget.launcher).toBeHidden();
       await expect(widget.composer).toBeInViewport({ ratio: 1 });
@@ -134,7 +135,8 @@ test('keyboard only: open, send, answer, attach, view an image, close; focus alw
   const viewer = page.getByRole('dialog', { name: 'Image: sunset.png' });
   await expect(viewer).toBeVisible();
   await expect(viewer.getByRole('button', { name: 'Close image' })).toBeFocused();
-  expect(await viewer.getByRole('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(96);
+  const picture = viewer.getByRole('img', { name: 'sunset.png' });
+  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(96);
   await page.keyboard.press('Escape');
   // then: the viewer is gone, the panel stays, focus is back on the picture
   await expect(viewer).toHaveCount(0);

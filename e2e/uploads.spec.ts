@@ -2,12 +2,13 @@
  * Visitors sending files on the TWIN demo (REST upload with XMLHttpRequest progress): a slow
  * upload shows its progress and can be cancelled; a small one goes through and the bot
  * acknowledges it; a file over the page's limit, or of a type it does not take, is refused with a
- * clear sentence and never uploaded.
+ * clear sentence and never uploaded; files dropped on the panel or pasted into the message box
+ * are attached like chosen ones.
  */
 
 import type { Page } from '@playwright/test';
 import { expect, test, Widget } from './fixtures';
-import { binaryFile, keepScreenshot, TWIN_PAGE } from './helpers';
+import { binaryFile, keepScreenshot, pngFile, TWIN_PAGE } from './helpers';
 
 /** Upload requests the page makes, and how each ended ('ok' with its status, or 'failed'). */
 function watchUploads(page: Page) {
@@ -117,4 +118,50 @@ test('a file over data-max-upload-mb, or of a type the page does not accept, is 
   await expect(page.getByText('setup.exe is not an accepted file type.')).toBeVisible();
   await expect(page.getByText(/too large/)).toHaveCount(0);
   expect(uploads.started()).toBe(0);
+});
+
+test('files dropped on the panel or pasted into the message box are attached', async ({ page, backend }) => {
+  // setup
+  await page.goto(`${backend.url}${TWIN_PAGE}`);
+  const widget = new Widget(page);
+  await widget.open();
+  const files = (name: string, type: string) =>
+    page.evaluateHandle(
+      ([n, t]) => {
+        const data = new DataTransfer();
+        data.items.add(new File(['%PDF-1.4 test'], n!, { type: t! }));
+        return data;
+      },
+      [name, type],
+    );
+
+  // when: a file is dragged over the panel
+  const dataTransfer = await files('plan.pdf', 'application/pdf');
+  await widget.dialog.dispatchEvent('dragenter', { dataTransfer });
+  // then: the drop hint shows
+  await expect(page.getByText('Drop files to attach them')).toBeVisible();
+  // when: it is dropped
+  await widget.dialog.dispatchEvent('drop', { dataTransfer });
+  // then: the hint goes and the file uploads
+  await expect(page.getByText('Drop files to attach them')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Remove plan.pdf' })).toBeVisible();
+
+  // when: an image is pasted into the message box
+  const png = pngFile('screenshot.png');
+  await widget.composer.evaluate(
+    (box, { name, type, bytes }) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], name, { type }));
+      box.dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+      );
+    },
+    { name: png.name, type: png.mimeType, bytes: [...png.buffer] },
+  );
+  // then: it joins the tray
+  await expect(page.getByRole('button', { name: 'Remove screenshot.png' })).toBeVisible();
+  const tray = page.getByRole('list', { name: 'Files to send' });
+  await expect(tray.getByRole('listitem')).toHaveCount(2);
+  // with its preview drawn from the local blob: URL (allowed by the page's img-src)
+  await expect.poll(() => tray.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(96);
 });
