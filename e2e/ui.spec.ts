@@ -168,6 +168,8 @@ test('data-target renders the panel inside the page element, with no floating la
   const [box, outer] = await Promise.all([panel.boundingBox(), target.boundingBox()]);
   expect(box).toEqual(outer);
   expect(await panel.evaluate((el) => getComputedStyle(el).position)).toBe('relative');
+  // and loading the page did not move the focus into it
+  await expect(widget.composer).not.toBeFocused();
   // when: the visitor chats in it
   await widget.send('inline hello');
   await expect(widget.log.getByText('You said: inline hello')).toBeVisible();

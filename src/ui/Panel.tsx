@@ -55,7 +55,9 @@ export function Panel({ store, t, title, onClose, onFocusLost }: PanelProps) {
   }, [ended]);
 
   useLayoutEffect(() => {
-    (input.current ?? startNew.current ?? root.current)?.focus();
+    // The visitor opened a floating panel, so focus goes in. An inline panel is there from page
+    // load: taking focus then would scroll the page to it and away from what the visitor reads.
+    if (onClose) (input.current ?? startNew.current ?? root.current)?.focus();
     const panel = root.current;
     return () => {
       // Hook cleanups run before Preact removes the DOM, so the focused element is still here.

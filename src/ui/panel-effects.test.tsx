@@ -62,6 +62,14 @@ describe('the page behind the full-screen panel', () => {
   });
 });
 
+describe('focus', () => {
+  it('an inline panel, there from page load, does not take the focus', () => {
+    mountWidget(new EmulatorAdapter(), { options: { inline: true } });
+    expect(screen.getByRole('dialog')).toBeTruthy();
+    expect(document.activeElement).toBe(document.body);
+  });
+});
+
 describe('the end of the log', () => {
   it('stays in view when the log gets shorter (tray, text field, on-screen keyboard)', () => {
     let resized: () => void = () => {};
