@@ -4,6 +4,8 @@ const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:', 'tel:']);
 const MEDIA_PROTOCOLS = new Set(['http:', 'https:']);
 
 function parse(raw: string, base?: string): URL | null {
+  // An empty string would resolve to the page itself: it means "no URL".
+  if (!raw.trim()) return null;
   // Browsers strip tabs and newlines inside URLs ("java\tscript:"), so we parse with the same
   // WHATWG parser instead of matching prefixes by hand.
   try {

@@ -58,6 +58,8 @@ describe('uploads', () => {
     await vi.waitFor(() => expect(store.uploads.items.value[0]?.state).toBe('done'));
     const msg = store.send('');
     expect(msg?.attachmentIds).toEqual(['file-1']);
+    // No URL from this backend: the file still shows on the message (as a card without a link).
+    expect(msg?.attachments?.map((a) => a.name)).toEqual(['photo.png']);
     expect(store.uploads.items.value).toEqual([]);
     await vi.waitFor(() => expect(transport.sent[0]?.attachmentIds).toEqual(['file-1']));
   });

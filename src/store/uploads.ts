@@ -154,7 +154,8 @@ export function createUploads(transport: Transport, limits: UploadLimits) {
     // Keep a preview URL alive when it is all the visitor's message has to show the image.
     for (const u of done) drop(u.key, Boolean(u.result?.url));
     refused.value = [];
-    return { ids: done.map((u) => u.result!.id), attachments: attachments.filter((a) => a.url) };
+    // A file the backend gave no URL for still shows on the message, as a card without a link.
+    return { ids: done.map((u) => u.result!.id), attachments };
   }
 
   function dispose(): void {
