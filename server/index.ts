@@ -32,6 +32,8 @@ export async function startServer(options: ReferenceServerOptions = {}): Promise
   const connections = new Set<Socket>();
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
+      // A visitor cancelling an upload aborts the request: not a server fault, nothing to report.
+      if (req.destroyed && (error as { code?: string }).code === 'ECONNRESET') return;
       console.error('[parley-server] request failed:', error);
       if (!res.headersSent) sendText(res, 500, 'Internal server error');
       else res.destroy();

@@ -91,13 +91,7 @@ export function twinPlan({ text, messageId, attachmentNames, operator }: Visitor
   return [{ kind: 'typing', author: 'bot' }, ...botReplies({ text, first: false }).map((body) => say(body))];
 }
 
-/** The bot's avatar (an SVG is fine in an <img>); the greeting picture is the PNG of server/png.ts. */
-export const GREETING_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" viewBox="0 0 240 120">
-<rect width="240" height="120" rx="16" fill="#2b6cb0"/>
-<circle cx="60" cy="60" r="34" fill="#fff"/><circle cx="48" cy="54" r="6" fill="#2b6cb0"/>
-<circle cx="72" cy="54" r="6" fill="#2b6cb0"/><path d="M44 72q16 12 32 0" stroke="#2b6cb0" stroke-width="5" fill="none"/>
-<text x="108" y="68" font-family="sans-serif" font-size="22" fill="#fff">TWIN demo</text></svg>`;
-
+/** A round avatar with an initial, for the bot and the operators. */
 export function avatarSvg(letter: string, color: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64"><circle cx="32" cy="32" r="32" fill="${color}"/><text x="32" y="42" text-anchor="middle" font-family="sans-serif" font-size="28" fill="#fff">${letter}</text></svg>`;
 }

@@ -18,7 +18,6 @@ import {
   DEMO_FILE_ID,
   DEMO_FILE_TEXT,
   GREETING_FILE_ID,
-  GREETING_SVG,
   OPERATORS,
   TWIN_GREETING,
   twinPlan,
@@ -70,7 +69,13 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
 
   // A raster picture: widgets (ours included) show SVG attachments as files, not inline images.
   store.addFile('twin-demo.png', 'image/png', greetingPng(), false, GREETING_FILE_ID);
-  store.addFile('bot.svg', 'image/svg+xml', Buffer.from(GREETING_SVG), false, BOT_AVATAR_FILE_ID);
+  store.addFile(
+    'bot.svg',
+    'image/svg+xml',
+    Buffer.from(avatarSvg('B', '#2b6cb0')),
+    false,
+    BOT_AVATAR_FILE_ID,
+  );
   store.addFile('parley-demo.txt', 'text/plain', Buffer.from(DEMO_FILE_TEXT), false, DEMO_FILE_ID);
   OPERATORS.forEach((o, i) => {
     store.addFile(
