@@ -33,7 +33,9 @@ test('the closed launcher', async ({ page, backend }, testInfo) => {
 for (const theme of ['light', 'dark'] as const) {
   test.describe(() => {
     // Bot steps one reply delay apart, so the typing indicator stays long enough to be scanned.
-    test.use({ serverOptions: { replyDelayMs: 500 } });
+    // Reduced motion: the operator's next message may arrive during the scan, and axe would measure
+    // its fade-in (half-transparent text) instead of the colours the visitor reads.
+    test.use({ serverOptions: { replyDelayMs: 500 }, reducedMotion: 'reduce' });
 
     test(`the open panel with a full TWIN conversation (${theme})`, async ({ page, backend }, testInfo) => {
       // setup
