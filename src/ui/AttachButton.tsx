@@ -6,25 +6,7 @@
 import { useRef } from 'preact/hooks';
 import type { Translate } from '../i18n';
 import type { Uploads } from '../store/uploads';
-
-/** Drawn here rather than in icons.tsx so the upload UI stays in its own files. */
-const PaperclipIcon = () => (
-  <svg
-    class="icon"
-    viewBox="0 0 24 24"
-    width="20"
-    height="20"
-    fill="none"
-    stroke="currentColor"
-    stroke-width="2"
-    stroke-linecap="round"
-    stroke-linejoin="round"
-    aria-hidden="true"
-    focusable="false"
-  >
-    <path d="m21 11-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6L15 7" />
-  </svg>
-);
+import { PaperclipIcon } from './icons';
 
 export function AttachButton(props: { uploads: Uploads; t: Translate }) {
   const { uploads, t } = props;
