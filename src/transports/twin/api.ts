@@ -24,7 +24,7 @@ export class TwinApi {
     clientExternalId?: string,
     clientMetadata?: Record<string, string>,
   ): Promise<wire.TwinSession> {
-    const url = `${this.server}/api/chats/v1/chats/${encodeURIComponent(chatId)}/sessions?x_widget=1`;
+    const url = wire.sessionsUrl(this.server, chatId);
     const raw = await post(
       this.fetchFn,
       url,
@@ -37,7 +37,7 @@ export class TwinApi {
 
   /** Resolves the server id and time; a 404 (the session is gone there) rejects with `not-found`. */
   async sendMessage(sessionId: string, message: OutgoingMessage): Promise<{ id: string; at: number }> {
-    const url = `${this.messagesServer}/api/v1/sessions/${encodeURIComponent(sessionId)}/messages`;
+    const url = wire.messagesUrl(this.messagesServer, sessionId);
     const raw = await post(this.fetchFn, url, wire.encodeSend(message));
     const receipt = wire.decodeSendReceipt(raw, this.now());
     if (!receipt) throw unreadable('send answer');
@@ -45,7 +45,7 @@ export class TwinApi {
   }
 
   async upload(file: Blob & { name?: string }, options?: UploadOptions): Promise<UploadResult> {
-    const raw = await uploadForm(this.fetchFn, `${this.server}/api/chats/v1/files?x_widget=1`, file, options);
+    const raw = await uploadForm(this.fetchFn, wire.filesUrl(this.server), wire.UPLOAD_FIELD, file, options);
     const result = wire.decodeUpload(raw, this.server);
     if (!result) throw unreadable('upload answer');
     return result;

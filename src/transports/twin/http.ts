@@ -61,15 +61,16 @@ export async function post(
   return data;
 }
 
-/** Uploads one file as the multipart field `file[]`. */
+/** Uploads one file as a multipart form with one field (the field name is the protocol's). */
 export function uploadForm(
   fetchFn: FetchLike,
   url: string,
+  field: string,
   file: Blob & { name?: string },
   options: UploadOptions = {},
 ): Promise<unknown> {
   const form = new FormData();
-  form.append('file[]', file, file.name ?? 'file');
+  form.append(field, file, file.name ?? 'file');
   const { signal, onProgress } = options;
   const XHR = globalThis.XMLHttpRequest;
   if (!XHR) return post(fetchFn, url, form, signal);

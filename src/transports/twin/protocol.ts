@@ -295,6 +295,19 @@ export function decodeErrorMessage(raw: unknown): string | undefined {
   return isObj(raw) ? (nonEmptyStr(raw.message, 300) ?? nonEmptyStr(raw.error, 300)) : undefined;
 }
 
+// ---- REST endpoints (seed 002): where each call goes ----
+
+export const sessionsUrl = (server: string, chatId: string) =>
+  `${server}/api/chats/v1/chats/${encodeURIComponent(chatId)}/sessions?x_widget=1`;
+
+export const messagesUrl = (messagesServer: string, sessionId: string) =>
+  `${messagesServer}/api/v1/sessions/${encodeURIComponent(sessionId)}/messages`;
+
+export const filesUrl = (server: string) => `${server}/api/chats/v1/files?x_widget=1`;
+
+/** The multipart field the file upload expects (with the brackets). */
+export const UPLOAD_FIELD = 'file[]';
+
 export function encodeSessionStart(
   name: string,
   clientExternalId?: string,
