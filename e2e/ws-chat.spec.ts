@@ -134,18 +134,29 @@ test.describe('embedding', () => {
   });
 
   test('the widget does not leak styles into the page', async ({ page, backend }) => {
+    // setup: the page's own elements as the browser styles them without the widget
+    const styleOf = () =>
+      page.evaluate(() =>
+        ['host-button', 'para'].map((id) => {
+          const s = getComputedStyle(document.getElementById(id)!);
+          return [s.fontFamily, s.fontSize, s.color, s.backgroundColor, s.margin, s.padding, s.lineHeight];
+        }),
+      );
+    await page.goto(`${backend.url}/e2e/pages/plain-no-widget.html`);
+    const without = await styleOf();
+    // when: the same page with the widget, opened
     await page.goto(`${backend.url}/e2e/pages/plain.html`);
-    const before = await page
-      .locator('#host-button')
-      .evaluate((el) => getComputedStyle(el).cssText || getComputedStyle(el).backgroundColor);
-    await expect(new Widget(page).launcher).toBeVisible();
-    const after = await page
-      .locator('#host-button')
-      .evaluate((el) => getComputedStyle(el).cssText || getComputedStyle(el).backgroundColor);
-    expect(after).toBe(before);
-    expect(await page.evaluate(() => document.styleSheets.length + document.adoptedStyleSheets.length)).toBe(
-      0,
-    );
+    await new Widget(page).open();
+    // then: nothing changed for the page, and the widget added no stylesheet to the document
+    expect(await styleOf()).toEqual(without);
+    expect(
+      await page.evaluate(
+        () =>
+          document.styleSheets.length +
+          document.adoptedStyleSheets.length +
+          document.querySelectorAll('[style]:not([data-parley])').length,
+      ),
+    ).toBe(0);
   });
 
   test('a wrong data-transport prints one clear console error and shows no launcher', async ({
