@@ -133,6 +133,47 @@ describe('ws-chat adapter against the reference server', () => {
     expect(receipt.confirmed).toBe(true);
   });
 
+  it('fills the gap after a reconnect: a reply sent while the socket was down still arrives', async () => {
+    const s = await server({ replyDelayMs: 100 });
+    const { a, messages } = adapter(s.url, memoryStore(), {
+      // Slower than the bot, so its reply is sent while no socket is open.
+      backoff: new Backoff({ baseMs: 800, capMs: 800, random: () => 1 }),
+    });
+    a.connect();
+    await until(() => a.status === 'connected');
+    await a.send({ clientId: 'first', text: 'hello' }); // the greeting and echo: conversation known
+    await until(() => messages.some((m) => m.text.startsWith('You said: hello')));
+    await a.send({ clientId: 'second', text: 'are you there?' });
+    s.dropConnections();
+    await until(() => a.status === 'reconnecting');
+    await until(() => messages.some((m) => m.text === 'You said: are you there?'));
+    expect(messages.filter((m) => m.text === 'You said: are you there?')).toHaveLength(1);
+  });
+
+  it('stops asking for history when the server has no such call', async () => {
+    const s = await server();
+    const storage = memoryStore();
+    const fetches: string[] = [];
+    const { a } = adapter(s.url, storage, {
+      fetch: ((input: RequestInfo | URL, init?: RequestInit) => {
+        const url = String(input);
+        fetches.push(new URL(url).pathname);
+        if (url.includes('/conversations/')) return Promise.resolve(new Response('no', { status: 404 }));
+        return fetch(input, init);
+      }) as typeof fetch,
+    });
+    a.connect();
+    await until(() => a.status === 'connected');
+    await a.send({ clientId: 'k', text: 'hi' });
+    s.dropConnections();
+    await until(() => storage.get('history') === 'no');
+    const asked = fetches.filter((p) => p.includes('/conversations/')).length;
+    s.dropConnections();
+    await until(() => a.status === 'reconnecting');
+    await until(() => a.status === 'connected');
+    expect(fetches.filter((p) => p.includes('/conversations/')).length).toBe(asked);
+  });
+
   it('fetches a new token once when the server revokes the old one', async () => {
     const s = await server();
     const { a, storage } = adapter(s.url);

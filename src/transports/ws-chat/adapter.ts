@@ -22,8 +22,10 @@ import {
   AUTH_CLOSE_CODES,
   type Channel,
   decodeFrame,
+  decodeHistory,
   decodeTokenResponse,
   encodeMessage,
+  historyUrl,
   socketUrl,
   tokenUrl,
 } from './protocol';
@@ -170,6 +172,7 @@ export class WsChatAdapter extends TransportBase implements Transport {
       this.backoff.reset();
       this.refreshedToken = false;
       this.setStatus({ status: 'connected' });
+      void this.fillGap();
     };
     ws.onmessage = (ev: MessageEvent) => this.onFrame(ev.data);
     ws.onclose = (ev: CloseEvent) => {
@@ -298,6 +301,31 @@ export class WsChatAdapter extends TransportBase implements Transport {
       }
     }
     this.events.emit('message', message);
+  }
+
+  /**
+   * After (re)connecting to a known conversation, asks the server for its history so replies sent
+   * while the socket was down still arrive. The store drops what it already shows (by id, and by
+   * client id for the visitor's own messages). Servers without the call are remembered and skipped.
+   */
+  private async fillGap(): Promise<void> {
+    const session = this.session;
+    if (!session?.conversationId || this.options.storage.get('history') === 'no') return;
+    const doFetch = this.options.fetch ?? globalThis.fetch.bind(globalThis);
+    try {
+      const res = await doFetch(historyUrl(this.options.server, session.conversationId), {
+        headers: { Authorization: `Bearer ${session.token}` },
+      });
+      if (res.status === 404 || res.status === 405) {
+        this.options.storage.set('history', 'no');
+        return;
+      }
+      const frames = res.ok ? decodeHistory(await res.json(), session.customerId) : null;
+      if (!frames || this.session !== session) return;
+      for (const { message } of frames) this.events.emit('message', message);
+    } catch {
+      // Best effort: the live socket carries on without the gap filled.
+    }
   }
 
   // ---- token and storage ----

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   decodeFrame,
+  decodeHistory,
   decodeTokenResponse,
   encodeMessage,
+  historyUrl,
   MAX_FRAME_CHARS,
   socketUrl,
   tokenUrl,
@@ -125,5 +127,38 @@ describe('decodeFrame', () => {
     expect(out?.message.text).toBe('ok');
     expect(out?.conversationId).toBeUndefined();
     expect(Number.isFinite(out?.message.at)).toBe(true);
+  });
+});
+
+describe('history', () => {
+  it('builds the URL without the token (it goes in a header)', () => {
+    expect(historyUrl('http://127.0.0.1:8080', 'c/1')).toBe(
+      'http://127.0.0.1:8080/api/v1/public/conversations/c%2F1/messages',
+    );
+  });
+
+  it('keeps the good frames of a history answer and drops the bad ones', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const out = decodeHistory(
+      {
+        success: true,
+        data: [
+          { senderId: 'bot', content: 'one', id: 'a' },
+          { content: 5 },
+          'x',
+          { senderId: CUSTOMER, content: 'mine', id: 'b', metadata: { clientMessageId: 'k' } },
+        ],
+      },
+      CUSTOMER,
+    );
+    expect(out?.map((f) => [f.message.id, f.message.author.kind, f.message.clientId])).toEqual([
+      ['a', 'bot', undefined],
+      ['b', 'visitor', 'k'],
+    ]);
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([null, { success: false }, { success: true, data: 'x' }])('refuses %j', (body) => {
+    expect(decodeHistory(body, CUSTOMER)).toBeNull();
   });
 });

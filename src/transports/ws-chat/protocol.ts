@@ -91,8 +91,13 @@ export function decodeFrame(raw: unknown, customerId: string): DecodedFrame | nu
     return drop('not JSON', preview(raw, 60));
   }
   if (!isObj(data)) return drop('not an object', preview(raw, 60));
+  return decodeFrameObject(data, customerId);
+}
+
+/** Decodes one frame already parsed from JSON (a socket frame, or an item of the history answer). */
+export function decodeFrameObject(data: Obj, customerId: string): DecodedFrame | null {
   const content = str(data.content);
-  if (content === undefined) return drop('missing or invalid "content"', preview(raw, 60));
+  if (content === undefined) return drop('missing or invalid "content"', preview(JSON.stringify(data), 60));
   const senderId = str(data.senderId, 200);
   const metadata = isObj(data.metadata) ? data.metadata : undefined;
   const clientId = metadata ? nonEmptyStr(metadata.clientMessageId, 200) : undefined;
@@ -135,6 +140,26 @@ function hash(text: string): string {
     h = Math.imul(h, 0x01000193);
   }
   return (h >>> 0).toString(36);
+}
+
+/**
+ * History of a conversation, for filling the gap a reconnect leaves (replies sent while the socket
+ * was down). Not in the seed: the reference server offers it, and a server without it answers 404,
+ * after which the adapter stops asking. The token goes in a header, not the URL.
+ */
+export function historyUrl(server: string, conversationId: string): string {
+  return new URL(`/api/v1/public/conversations/${encodeURIComponent(conversationId)}/messages`, server).href;
+}
+
+/** Decodes the history answer `{success, data: [frame…]}`; bad items are dropped one by one. */
+export function decodeHistory(body: unknown, customerId: string): DecodedFrame[] | null {
+  if (!isObj(body) || body.success !== true || !Array.isArray(body.data)) return null;
+  const out: DecodedFrame[] = [];
+  for (const item of body.data.slice(-200)) {
+    const decoded = isObj(item) ? decodeFrameObject(item, customerId) : null;
+    if (decoded) out.push(decoded);
+  }
+  return out;
 }
 
 /** WebSocket close codes that mean the token was refused. */
