@@ -84,6 +84,30 @@ test.describe('ws-chat demo', () => {
     ]);
   });
 
+  test.describe(() => {
+    // The bot answers 300 ms after a message; the widget's first reconnect comes 500–1000 ms after a
+    // drop. So a drop right after the echo makes the bot answer while no socket is open.
+    test.use({ serverOptions: { replyDelayMs: 300 } });
+
+    test('a reply sent while the connection was down still arrives after the reconnect', async ({
+      page,
+      backend,
+    }) => {
+      await page.goto(`${backend.url}/demo.html`);
+      const widget = new Widget(page);
+      await widget.open();
+      await widget.send('hello');
+      await expect(widget.log.getByText('You said: hello')).toBeVisible();
+      // when: the link drops right after the server confirmed the message, before the bot answers
+      await widget.send('late answer please');
+      await expect(widget.log.getByText('Sent')).toHaveCount(2);
+      backend.server.dropConnections();
+      // then: the answer arrives once, after the reconnect
+      await expect(page.getByText(/Reconnecting/)).toBeVisible();
+      await expect(widget.log.getByText('You said: late answer please')).toHaveCount(1);
+    });
+  });
+
   test('keyboard: Enter sends, Shift+Enter adds a line, Escape closes and focus returns', async ({
     page,
     backend,
