@@ -23,6 +23,24 @@ test('the unread count appears in the page title while the panel is closed', asy
   await expect(page).toHaveTitle('Shop');
 });
 
+test('data-position="left" docks launcher and panel on the left, in the data-accent colour', async ({
+  page,
+  backend,
+}) => {
+  await page.goto(`${backend.url}/e2e/pages/left-accent.html`);
+  const widget = new Widget(page);
+  const launcher = await widget.launcher.evaluate((el) => ({
+    left: el.getBoundingClientRect().left,
+    bg: getComputedStyle(el).backgroundColor,
+  }));
+  expect(launcher.left).toBeLessThan(80);
+  expect(launcher.bg).toBe('rgb(11, 122, 62)');
+  await widget.open();
+  const panel = await widget.dialog.evaluate((el) => el.getBoundingClientRect());
+  expect(panel.left).toBeLessThan(80);
+  expect(panel.right).toBeLessThan(page.viewportSize()!.width / 2 + 200);
+});
+
 test.describe('small screens', () => {
   test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
 
