@@ -1,4 +1,3 @@
-// @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Election, electLeader } from './election';
 import { broadcastBus, storageBus, type TabBus } from './tab-bus';

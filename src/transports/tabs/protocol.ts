@@ -4,6 +4,7 @@
  * page itself may post on it, so everything is decoded like a wire frame: `unknown` in, a typed
  * message or null out, never a throw. Plain data only (structured clone; Blobs only in uploads).
  */
+import { TransportError, type TransportErrorCode, toTransportError } from '../../core/errors';
 import { isObj, num, type Obj, str } from '../../core/guards';
 import type {
   Answer,
@@ -16,7 +17,6 @@ import type {
   OutgoingMessage,
   SendReceipt,
   StatusChange,
-  TransportError,
   TypingChange,
 } from '../../core/types';
 import { safeMediaUrl } from '../../core/url';
@@ -36,10 +36,12 @@ export type RelayedEvent = {
   [K in keyof TransportEvents]: { name: K; value: TransportEvents[K] };
 }[keyof TransportEvents];
 
+/** A TransportError as plain data: an Error subclass would lose its fields in the clone. */
 export interface WireError {
-  code: string;
+  code: TransportErrorCode;
   message: string;
-  fatal?: boolean;
+  retryable: boolean;
+  status?: number;
 }
 
 export type TabMessage =
@@ -60,21 +62,17 @@ export type TabMessage =
 
 // ---- encoding ----
 
-/** Errors cross the bus as plain data (an Error subclass would lose its fields in the clone). */
 export function encodeError(err: unknown): WireError {
-  const e = isObj(err) ? err : {};
-  const out: WireError = {
-    code: str(e.code, 64) ?? 'unknown',
-    message: str(e.message, 1000) ?? 'Failed in the tab that holds the connection',
-  };
-  if (e.fatal === true || e.retryable === false) out.fatal = true;
+  const e = toTransportError(err);
+  const out: WireError = { code: e.code, message: e.message, retryable: e.retryable };
+  if (e.status !== undefined) out.status = e.status;
   return out;
 }
 
-export function encodeEvent(event: RelayedEvent): RelayedEvent {
-  return event.name === 'error'
-    ? { name: 'error', value: encodeError(event.value) as TransportError }
-    : event;
+export type WireEvent = Exclude<RelayedEvent, { name: 'error' }> | { name: 'error'; value: WireError };
+
+export function encodeEvent(event: RelayedEvent): WireEvent {
+  return event.name === 'error' ? { name: 'error', value: encodeError(event.value) } : event;
 }
 
 // ---- decoding ----
@@ -91,12 +89,40 @@ const AUTHOR_KINDS: ReadonlySet<string> = new Set(['visitor', 'bot', 'operator',
 const MESSAGE_KINDS: ReadonlySet<string> = new Set(['regular', 'help', 'terminal']);
 const ID_MAX = 512;
 
+const CODES: Readonly<Record<TransportErrorCode, true>> = {
+  disconnected: true,
+  network: true,
+  timeout: true,
+  auth: true,
+  refused: true,
+  'not-found': true,
+  'too-large': true,
+  aborted: true,
+  config: true,
+  protocol: true,
+  'session-ended': true,
+  evicted: true,
+  unknown: true,
+};
+
 function decodeError(raw: unknown): WireError | null {
-  if (!isObj(raw)) return null;
-  const code = str(raw.code, 64);
+  if (!isObj(raw) || typeof raw.retryable !== 'boolean') return null;
   const message = str(raw.message, 1000);
-  if (code === undefined || message === undefined) return null;
-  return raw.fatal === true ? { code, message, fatal: true } : { code, message };
+  if (message === undefined) return null;
+  const code =
+    typeof raw.code === 'string' && raw.code in CODES ? (raw.code as TransportErrorCode) : 'unknown';
+  const out: WireError = { code, message, retryable: raw.retryable };
+  const status = num(raw.status);
+  if (status !== undefined) out.status = status;
+  return out;
+}
+
+export function toError(w: WireError): TransportError {
+  return new TransportError(
+    w.code,
+    w.message,
+    w.status === undefined ? { retryable: w.retryable } : { retryable: w.retryable, status: w.status },
+  );
 }
 
 export function decodeStatus(raw: unknown): StatusChange | null {
@@ -214,7 +240,7 @@ function decodeEvent(raw: unknown): RelayedEvent | null {
     }
     case 'error': {
       const value = decodeError(v);
-      return value && { name: 'error', value: value as TransportError };
+      return value && { name: 'error', value: toError(value) };
     }
     default:
       return null;

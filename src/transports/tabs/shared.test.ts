@@ -1,6 +1,6 @@
-// @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { electLeader } from '../../core/election';
+import { TransportError } from '../../core/errors';
 import { broadcastBus, type TabBus } from '../../core/tab-bus';
 import { FakeLockManager, fakeBroadcastChannel } from '../../core/test-tabs';
 import type { IncomingMessage, StatusChange } from '../../core/types';
@@ -143,12 +143,13 @@ describe('one connection for all tabs', () => {
     f.transport.on('error', (e) => errors.push(e));
     real.receive({ id: 'm1', text: 'reply', answers: [{ text: 'Yes' }] });
     real.typing(true, 'Anna');
-    real.fail({ code: 'auth', message: 'refused', fatal: true });
+    real.fail(new TransportError('auth', 'refused', { status: 401 }));
     await until(() => errors.length === 1);
     expect(a.messages.map((m) => m.id)).toEqual(['m1']);
     expect(f.messages).toEqual(a.messages);
     expect(typing).toEqual([{ on: true, author: { kind: 'bot', name: 'Anna' } }]);
-    expect(errors).toEqual([{ code: 'auth', message: 'refused', fatal: true }]);
+    expect(errors[0]).toBeInstanceOf(TransportError);
+    expect(errors[0]).toMatchObject({ code: 'auth', message: 'refused', retryable: false, status: 401 });
   });
 
   it('does not connect until some tab wants to, then connects for it', async () => {

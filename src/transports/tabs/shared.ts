@@ -11,9 +11,10 @@
  * transcript stays the same everywhere is the store's business (store/tab-sync.ts).
  */
 import type { Election } from '../../core/election';
+import { notConnected, TransportError } from '../../core/errors';
 import { randomId } from '../../core/ids';
 import type { TabBus } from '../../core/tab-bus';
-import type { OutgoingMessage, SendReceipt, StatusChange, TransportError } from '../../core/types';
+import type { OutgoingMessage, SendReceipt, StatusChange } from '../../core/types';
 import { TransportBase } from '../base';
 import type { Capabilities, Transport, TransportEvents, UploadOptions, UploadResult } from '../types';
 import {
@@ -26,8 +27,11 @@ import {
   type Notice,
   type RelayedEvent,
   type TabMessage,
-  type WireError,
+  toError,
+  type WireEvent,
 } from './protocol';
+
+type EventMessage = { t: 'tx:event'; from: string; event: WireEvent };
 
 export interface TabSharedOptions {
   bus: TabBus;
@@ -55,12 +59,8 @@ const EVENT_NAMES: ReadonlyArray<keyof TransportEvents> = [
   'error',
 ];
 
-const toError = (w: WireError): TransportError => (w.fatal ? { ...w, fatal: true } : { ...w });
-const notConnected = (): TransportError => ({ code: 'disconnected', message: 'Not connected' });
-const unreadable = (): TransportError => ({
-  code: 'protocol',
-  message: 'Unreadable answer from another tab',
-});
+const unreadable = () => new TransportError('protocol', 'Unreadable answer from another tab');
+const cancelled = () => new TransportError('aborted', 'Cancelled');
 
 export class TabSharedTransport extends TransportBase implements Transport {
   readonly kind: string;
@@ -248,7 +248,7 @@ export class TabSharedTransport extends TransportBase implements Transport {
       case 'send':
         return real.send(call.message);
       case 'upload': {
-        if (!real.upload) return Promise.reject({ code: 'refused', message: 'No uploads here' });
+        if (!real.upload) return Promise.reject(new TransportError('refused', 'No uploads here'));
         const { file: blob, name } = call;
         const file = name && !('name' in blob) ? new File([blob], name, { type: blob.type }) : blob;
         const opts: UploadOptions = {};
@@ -290,11 +290,11 @@ export class TabSharedTransport extends TransportBase implements Transport {
       if (options.onProgress) pending.onProgress = options.onProgress;
       const { signal } = options;
       if (signal) {
-        if (signal.aborted) return reject({ code: 'aborted', message: 'Cancelled' } satisfies TransportError);
+        if (signal.aborted) return reject(cancelled());
         signal.addEventListener('abort', () => {
           if (!this.calls.delete(pending.id)) return;
           if (this.leaderId) this.post({ t: 'tx:abort', from: this.id, to: this.leaderId, id: pending.id });
-          reject({ code: 'aborted', message: 'Cancelled' });
+          reject(cancelled());
         });
       }
       if (this.real) return this.runLocally(pending);
@@ -409,7 +409,7 @@ export class TabSharedTransport extends TransportBase implements Transport {
     (this.events.emit as (name: string, value: unknown) => void)(event.name, event.value);
   }
 
-  private post(msg: TabMessage): void {
+  private post(msg: TabMessage | EventMessage): void {
     this.options.bus.post(msg);
   }
 }
