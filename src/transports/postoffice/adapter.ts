@@ -9,12 +9,14 @@
  *   new connection is dropped the same way within `evictionWindowMs`, someone else holds the
  *   mailbox (another tab or device) and we report `evicted` instead of fighting over it.
  */
-import { Backoff } from '../../core/backoff';
+import type { Backoff } from '../../core/backoff';
+import { notConnected, TransportError, toTransportError } from '../../core/errors';
 import { randomId } from '../../core/ids';
 import { log } from '../../core/log';
 import type { KeyValueStore } from '../../core/storage';
-import type { OutgoingMessage, SendReceipt, TransportError } from '../../core/types';
+import type { OutgoingMessage, SendReceipt } from '../../core/types';
 import { TransportBase } from '../base';
+import { Reconnector } from '../reconnector';
 import type { Capabilities, Transport } from '../types';
 import { Liveness } from './liveness';
 import {
@@ -63,9 +65,6 @@ const CAPABILITIES: Capabilities = {
   operators: false,
 };
 
-/** The link went away: the store keeps the message and sends it again after the reconnect. */
-const disconnected = (message: string): TransportError => ({ code: 'disconnected', message });
-
 export class PostofficeAdapter extends TransportBase implements Transport {
   readonly kind = 'postoffice';
   readonly capabilities = CAPABILITIES;
@@ -73,10 +72,9 @@ export class PostofficeAdapter extends TransportBase implements Transport {
   readonly clientId: string;
   readonly tokens: TokenSource | null;
   private readonly addressing: Addressing;
-  private readonly backoff: Backoff;
+  private readonly reconnector: Reconnector;
   private socket: WebSocket | null = null;
   private live: Liveness | null = null;
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private wanted = false;
   /** Bumped by every open() and disconnect(), so a late token answer cannot open a stale socket. */
   private attempt = 0;
@@ -89,11 +87,17 @@ export class PostofficeAdapter extends TransportBase implements Transport {
   private readonly sent = new Set<string>();
   /** Tells our heartbeat echoes apart from an earlier page load's on the same mailbox. */
   private readonly heartbeatPrefix = `hb-${randomId()}`;
-  private readonly cleanups: Array<() => void> = [];
 
   constructor(private readonly options: PostofficeOptions) {
     super();
-    this.backoff = options.backoff ?? new Backoff();
+    this.reconnector = new Reconnector({
+      attempt: () => void this.open(),
+      // A socket that looks open after the machine slept is usually dead: replace it now.
+      onSleep: () => {
+        if (this.socket) this.dropLink('sleep');
+      },
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+    });
     this.clientId = options.clientId ?? this.storedClientId();
     this.addressing = { me: this.clientId, to: options.to, subject: options.subject ?? 'chat' };
     this.tokens = options.tokenUrl
@@ -108,7 +112,7 @@ export class PostofficeAdapter extends TransportBase implements Transport {
   connect(): void {
     if (this.wanted) return;
     this.wanted = true;
-    this.listenToBrowser();
+    this.reconnector.start();
     void this.open();
   }
 
@@ -116,8 +120,7 @@ export class PostofficeAdapter extends TransportBase implements Transport {
     if (!this.wanted && this.currentStatus !== 'connected') return;
     this.wanted = false;
     this.attempt += 1;
-    clearTimeout(this.reconnectTimer);
-    for (const c of this.cleanups.splice(0)) c();
+    this.reconnector.stop();
     this.tokens?.stop();
     this.closeSocket();
     this.setStatus({ status: 'disconnected' });
@@ -130,14 +133,14 @@ export class PostofficeAdapter extends TransportBase implements Transport {
   send(message: OutgoingMessage): Promise<SendReceipt> {
     const ws = this.socket;
     const live = this.live;
-    if (ws?.readyState !== 1 || !live) return Promise.reject(disconnected('Not connected'));
+    if (ws?.readyState !== 1 || !live) return Promise.reject(notConnected());
     const at = Date.now();
     ws.send(encodeMessage(message, this.addressing, at));
     this.sent.add(message.clientId);
     if (this.sent.size > 500) this.sent.delete(this.sent.values().next().value as string);
     return live.probe().then(
       () => ({ at, confirmed: false }),
-      () => Promise.reject(disconnected('The link dropped before the router took the message')),
+      () => Promise.reject(new TransportError('disconnected', 'The link dropped before the router took it')),
     );
   }
 
@@ -146,14 +149,14 @@ export class PostofficeAdapter extends TransportBase implements Transport {
   private async open(): Promise<void> {
     if (!this.wanted) return;
     const attempt = ++this.attempt;
-    this.setStatus({ status: this.backoff.attempts || this.refusals ? 'reconnecting' : 'connecting' });
+    this.setStatus({ status: this.reconnector.attempts || this.refusals ? 'reconnecting' : 'connecting' });
     let token: string | undefined;
     if (this.tokens) {
       try {
         token = await this.tokens.get();
       } catch (err) {
         if (attempt !== this.attempt) return;
-        const e = err as TransportError;
+        const e = toTransportError(err);
         return e.fatal ? this.fail(e) : this.scheduleReconnect('network');
       }
       if (attempt !== this.attempt) return;
@@ -172,7 +175,7 @@ export class PostofficeAdapter extends TransportBase implements Transport {
     ws.onopen = () => {
       openedAt = Date.now();
       this.refusals = 0;
-      this.backoff.reset();
+      this.reconnector.succeeded();
       this.live = new Liveness(this.heartbeatPrefix, {
         send: (id) => ws.send(encodeHeartbeat(this.clientId, id, Date.now())),
         onDead: () => this.onSilent(ws),
@@ -208,10 +211,10 @@ export class PostofficeAdapter extends TransportBase implements Transport {
     this.refusals += 1;
     if (status === 400) {
       log.error('the router refused the connection (HTTP 400: no clientID); check data-client-id');
-      this.fail({ code: 'bad-request', message: 'The chat server refused the connection', fatal: true });
+      this.fail(new TransportError('refused', 'The chat server refused the connection', { status }));
     } else if (status === 503) {
       log.warn('the router is at its connection limit (HTTP 503); trying again later');
-      this.events.emit('error', { code: 'server-full', message: 'The chat server is full' });
+      this.events.emit('error', new TransportError('network', 'The chat server is full', { status }));
       this.scheduleReconnect('server-full');
     } else if (status === 409) {
       // The router recorded a larger startTime for this mailbox (another device whose clock is
@@ -221,7 +224,7 @@ export class PostofficeAdapter extends TransportBase implements Transport {
       else this.scheduleReconnect('conflict');
     } else if ((status === 401 || status === 403) && this.refusals > 1) {
       log.error(`the router refused a fresh token (HTTP ${status}); check data-token-url`);
-      this.fail({ code: 'auth', message: 'The chat server refused the token', fatal: true });
+      this.fail(new TransportError('auth', 'The chat server refused the token', { status }));
     } else if (this.refusals === 1) {
       // Maybe a 409 or a token the router no longer takes: once at once, with a fresh token.
       this.tokens?.invalidate();
@@ -235,50 +238,32 @@ export class PostofficeAdapter extends TransportBase implements Transport {
 
   private onEvicted(): void {
     log.warn('this chat mailbox was opened again elsewhere (another tab or device); leaving it there');
-    this.fail({ code: 'evicted', message: 'The chat was opened in another window', fatal: true });
+    this.fail(new TransportError('evicted', 'The chat was opened in another window', { retryable: false }));
   }
 
   private onSilent(ws: WebSocket): void {
     if (this.socket !== ws) return;
     log.warn('no heartbeat echo from the router in time; reconnecting');
+    this.dropLink('silent');
+  }
+
+  /** The link is presumed dead: replace it (what waited on it goes again after the reconnect). */
+  private dropLink(reason: string): void {
     this.closeSocket();
-    this.scheduleReconnect('silent');
+    this.scheduleReconnect(reason);
   }
 
   private fail(error: TransportError): void {
     this.wanted = false;
-    for (const c of this.cleanups.splice(0)) c();
+    this.reconnector.stop();
     this.tokens?.stop();
     this.events.emit('error', error);
     this.setStatus({ status: 'failed', reason: error.code });
   }
 
   private scheduleReconnect(reason: string): void {
-    clearTimeout(this.reconnectTimer);
     if (!this.wanted) return;
-    const delay = this.backoff.next();
-    this.setStatus({ status: 'reconnecting', reason, retryInMs: delay });
-    this.reconnectTimer = setTimeout(() => void this.open(), delay);
-  }
-
-  /** Skips the backoff wait when the browser says the network or the tab came back. */
-  private retryNow = (): void => {
-    if (!this.wanted || this.currentStatus !== 'reconnecting' || this.socket) return;
-    clearTimeout(this.reconnectTimer);
-    void this.open();
-  };
-
-  private listenToBrowser(): void {
-    const win = globalThis as unknown as Partial<Window>;
-    const doc = globalThis.document;
-    if (typeof win.addEventListener !== 'function') return;
-    const onVisible = () => doc?.visibilityState === 'visible' && this.retryNow();
-    win.addEventListener('online', this.retryNow);
-    doc?.addEventListener('visibilitychange', onVisible);
-    this.cleanups.push(() => {
-      win.removeEventListener?.('online', this.retryNow);
-      doc?.removeEventListener('visibilitychange', onVisible);
-    });
+    this.setStatus({ status: 'reconnecting', reason, retryInMs: this.reconnector.schedule() });
   }
 
   /** Detaches and closes the current socket; what waited on it fails as `disconnected`. */

@@ -4,8 +4,8 @@
  * so it is refreshed in the background before `expires`: a reconnect then never waits for it, and
  * never sends a stale one.
  */
+import { TransportError } from '../../core/errors';
 import { log } from '../../core/log';
-import type { TransportError } from '../../core/types';
 import { decodeToken, type Token } from './protocol';
 
 export interface TokenSourceOptions {
@@ -63,7 +63,7 @@ export class TokenSource {
     try {
       res = await doFetch(this.options.url, { headers: { Accept: 'application/json' } });
     } catch {
-      throw { code: 'network', message: 'Could not reach data-token-url' } satisfies TransportError;
+      throw new TransportError('network', 'Could not reach data-token-url');
     }
     const now = Date.now();
     const token = res.ok ? decodeToken(await res.json().catch(() => null), now) : null;
@@ -71,7 +71,10 @@ export class TokenSource {
       // 4xx: the site refuses this visitor a token, and will go on refusing; 5xx may pass.
       const fatal = res.status >= 400 && res.status < 500;
       log.warn(`data-token-url answered HTTP ${res.status}${res.ok ? ' without a {token} object' : ''}`);
-      throw { code: fatal ? 'auth' : 'network', message: `Token request failed (HTTP ${res.status})`, fatal };
+      throw new TransportError(fatal ? 'auth' : 'network', `Token request failed (HTTP ${res.status})`, {
+        retryable: !fatal,
+        status: res.status,
+      });
     }
     this.current = { ...token, obtainedAt: now };
     this.schedule(this.current);
