@@ -118,7 +118,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     } catch {
       // reported below
     }
-    bad(key, v, `is not an ${socket ? 'ws(s) or http(s)' : 'http(s)'} URL`, example);
+    bad(key, v, `is not ${socket ? 'a ws(s) or http(s)' : 'an http(s)'} URL`, example);
     return undefined;
   }
 
