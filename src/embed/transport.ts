@@ -3,7 +3,6 @@
  * backend, so two configurations on one browser never share a token or a conversation.
  */
 import { type KeyValueStore, namespacedStore } from '../core/storage';
-import { createPostofficeAdapter } from '../transports/postoffice/adapter';
 import { createTwinAdapter } from '../transports/twin';
 import type { Transport } from '../transports/types';
 import { createWsChatAdapter } from '../transports/ws-chat/adapter';
@@ -11,10 +10,9 @@ import type { ParleyConfig } from './config';
 
 export function storageNamespace(config: ParleyConfig): string {
   const server = config.server.replace(/\/+$/, '');
-  if (config.transport === 'twin') return `twin|${server}|${config.chatId ?? ''}`;
-  // One visitor mailbox per router and bot: another bot is another conversation.
-  if (config.transport === 'postoffice') return `postoffice|${server}|${config.to ?? ''}`;
-  return `${config.transport}|${server}`;
+  return config.transport === 'twin'
+    ? `twin|${server}|${config.chatId ?? ''}`
+    : `${config.transport}|${server}`;
 }
 
 /**
@@ -48,15 +46,6 @@ export function createTransport(
         ...(config.messagesServer ? { messagesServer: config.messagesServer } : {}),
         ...(config.clientId ? { clientExternalId: config.clientId } : {}),
         ...(config.operatorEvent ? { operatorEvent: config.operatorEvent } : {}),
-      });
-    case 'postoffice':
-      return createPostofficeAdapter({
-        server: config.server,
-        to: config.to ?? '',
-        subject: config.subject ?? 'chat',
-        storage,
-        ...(config.clientId ? { clientId: config.clientId } : {}),
-        ...(config.tokenUrl ? { tokenUrl: config.tokenUrl } : {}),
       });
   }
 }
