@@ -2,6 +2,7 @@
  * The protocol modules the reference server runs, in the order they are offered each request.
  * Adding a protocol is one line here.
  */
+import { createNchanModule } from './nchan/index';
 import { createTwinModule } from './twin/index';
 import type { ProtocolModule } from './types';
 import { createWsChatModule, type WsChatOptions } from './ws-chat/index';
@@ -10,5 +11,5 @@ import { createWsChatModule, type WsChatOptions } from './ws-chat/index';
 export type ModuleOptions = WsChatOptions;
 
 export function createModules(options: ModuleOptions): ProtocolModule[] {
-  return [createWsChatModule(options), createTwinModule(options)];
+  return [createWsChatModule(options), createTwinModule(options), createNchanModule(options)];
 }
