@@ -150,9 +150,11 @@ export class NchanAdapter extends TransportBase implements Transport {
         if (result.status === 401 || result.status === 403) {
           this.fail(`the token endpoint refused the conversation (HTTP ${result.status})`);
         } else {
-          log.warn(
-            `could not get an nchan token (${result.status ? `HTTP ${result.status}` : 'unreachable'})`,
-          );
+          // Once per outage, not once per retry.
+          if (!this.backoff.attempts)
+            log.warn(
+              `could not get an nchan token (${result.status ? `HTTP ${result.status}` : 'unreachable'})`,
+            );
           this.retry('network');
         }
         return;
