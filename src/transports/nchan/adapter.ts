@@ -12,11 +12,13 @@
  * - A 403 from the authorize hook (or the token endpoint) is final; everything else retries.
  */
 import { Backoff } from '../../core/backoff';
+import { notConnected, TransportError, type TransportErrorCode } from '../../core/errors';
 import { randomId } from '../../core/ids';
 import { log } from '../../core/log';
 import type { KeyValueStore } from '../../core/storage';
-import type { OutgoingMessage, SendReceipt, TransportError } from '../../core/types';
+import type { OutgoingMessage, SendReceipt } from '../../core/types';
 import { TransportBase } from '../base';
+import { Reconnector } from '../reconnector';
 import type { Capabilities, Transport } from '../types';
 import { EventLink } from './event-link';
 import {
@@ -48,6 +50,8 @@ export interface NchanOptions {
   pingMs?: number;
   /** A PING unanswered this long means a dead link (default 5000). */
   pongTimeoutMs?: number;
+  /** Period of the sleep-detection timer (the reconnector's default when absent). */
+  tickMs?: number;
 }
 
 interface Pending {
@@ -71,13 +75,10 @@ const CAPABILITIES: Capabilities = {
 /** Client ids of our own messages remembered to recognise their echoes. */
 const MAX_OWN = 200;
 
-const error = (code: string, message: string, fatal = false): TransportError =>
-  fatal ? { code, message, fatal } : { code, message };
-
 export class NchanAdapter extends TransportBase implements Transport {
   readonly kind = 'nchan';
   readonly capabilities = CAPABILITIES;
-  private readonly backoff: Backoff;
+  private readonly reconnector: Reconnector;
   private readonly resume: ResumeState;
   private conversationId: string;
   private link: SocketLink | EventLink | null = null;
@@ -87,13 +88,17 @@ export class NchanAdapter extends TransportBase implements Transport {
   private wanted = false;
   /** Bumped by every attempt and every close, so late callbacks of an old attempt do nothing. */
   private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly pending = new Map<string, Pending>();
   private readonly own = new Set<string>();
 
   constructor(private readonly options: NchanOptions) {
     super();
-    this.backoff = options.backoff ?? new Backoff();
+    this.reconnector = new Reconnector({
+      attempt: () => void this.open(),
+      backoff: options.backoff ?? new Backoff(),
+      onSleep: () => this.replaceLink('slept'),
+      ...(options.tickMs ? { tickMs: options.tickMs } : {}),
+    });
     this.resume = new ResumeState(options.storage);
     const stored = options.storage.get('conversation');
     this.conversationId = stored && /^[\w-]{1,64}$/.test(stored) ? stored : this.newConversation();
@@ -102,19 +107,21 @@ export class NchanAdapter extends TransportBase implements Transport {
   connect(): void {
     if (this.wanted) return;
     this.wanted = true;
+    this.reconnector.start();
     void this.open();
   }
 
   disconnect(): void {
     if (!this.wanted && this.currentStatus !== 'connected') return;
     this.wanted = false;
+    this.reconnector.stop();
     this.closeLink();
     this.setStatus({ status: 'disconnected' });
   }
 
   send(message: OutgoingMessage): Promise<SendReceipt> {
     const link = this.link;
-    if (!link?.isOpen) return Promise.reject(error('disconnected', 'Not connected'));
+    if (!link?.isOpen) return Promise.reject(notConnected());
     const frame = encodeMessage(message);
     this.rememberOwn(message.clientId);
     if (link instanceof EventLink) return this.post(frame);
@@ -131,7 +138,6 @@ export class NchanAdapter extends TransportBase implements Transport {
     this.resume.clear();
     if (this.wanted) {
       this.closeLink();
-      this.wanted = true;
       void this.open();
     }
   }
@@ -141,7 +147,7 @@ export class NchanAdapter extends TransportBase implements Transport {
   private async open(): Promise<void> {
     if (!this.wanted) return;
     const attempt = ++this.attempt;
-    this.setStatus({ status: this.backoff.attempts ? 'reconnecting' : 'connecting' });
+    this.setStatus({ status: this.reconnector.attempts ? 'reconnecting' : 'connecting' });
     const { tokenUrl } = this.options;
     if (tokenUrl) {
       const result = await requestToken(this.fetch, tokenUrl, this.conversationId);
@@ -151,7 +157,7 @@ export class NchanAdapter extends TransportBase implements Transport {
           this.fail(`the token endpoint refused the conversation (HTTP ${result.status})`);
         } else {
           // Once per outage, not once per retry.
-          if (!this.backoff.attempts)
+          if (!this.reconnector.attempts)
             log.warn(
               `could not get an nchan token (${result.status ? `HTTP ${result.status}` : 'unreachable'})`,
             );
@@ -194,8 +200,7 @@ export class NchanAdapter extends TransportBase implements Transport {
         dead: () => {
           if (this.link !== link) return;
           log.warn('no PONG from nchan in time: the link is dead, reconnecting');
-          this.dropLink();
-          this.retry('dead-link');
+          this.replaceLink('dead-link');
         },
       },
     );
@@ -225,8 +230,7 @@ export class NchanAdapter extends TransportBase implements Transport {
         },
         dead: () => {
           if (this.link !== link) return;
-          this.dropLink();
-          this.retry('dead-link');
+          this.replaceLink('dead-link');
         },
       },
     );
@@ -234,7 +238,7 @@ export class NchanAdapter extends TransportBase implements Transport {
   }
 
   private opened(): void {
-    this.backoff.reset();
+    this.reconnector.succeeded();
     this.setStatus({ status: 'connected' });
   }
 
@@ -257,18 +261,24 @@ export class NchanAdapter extends TransportBase implements Transport {
   }
 
   private retry(reason: string): void {
-    clearTimeout(this.retryTimer);
     if (!this.wanted) return;
-    const delay = this.backoff.next();
+    const delay = this.reconnector.schedule();
     this.setStatus({ status: 'reconnecting', reason, retryInMs: delay });
-    this.retryTimer = setTimeout(() => void this.open(), delay);
   }
 
-  private fail(why: string, code = 'auth'): void {
+  /** The link is presumed dead (no PONG, a silent stream, the machine slept): replace it. */
+  private replaceLink(reason: string): void {
+    if (!this.link) return;
+    this.dropLink();
+    this.retry(reason);
+  }
+
+  private fail(why: string, code: TransportErrorCode = 'auth'): void {
     log.error(`${why}. Check data-server, data-channel-path and data-token-url.`);
     this.wanted = false;
+    this.reconnector.stop();
     this.closeLink();
-    this.events.emit('error', error(code, why, true));
+    this.events.emit('error', new TransportError(code, why, { retryable: false }));
     this.setStatus({ status: 'failed', reason: code });
   }
 
@@ -277,14 +287,14 @@ export class NchanAdapter extends TransportBase implements Transport {
     this.link?.close();
     this.link = null;
     for (const [id, p] of this.pending) {
-      p.reject(error('disconnected', 'Connection lost'));
+      p.reject(new TransportError('disconnected', 'Connection lost'));
       this.pending.delete(id);
     }
   }
 
   private closeLink(): void {
     this.attempt++;
-    clearTimeout(this.retryTimer);
+    this.reconnector.cancel();
     this.dropLink();
   }
 
@@ -326,9 +336,9 @@ export class NchanAdapter extends TransportBase implements Transport {
         this.dropLink();
         this.retry('network');
       }
-      throw error('disconnected', 'Could not publish');
+      throw new TransportError('disconnected', 'Could not publish');
     }
-    throw error('refused', `nchan refused the message (HTTP ${status})`, true);
+    throw new TransportError('refused', `nchan refused the message (HTTP ${status})`, { status });
   }
 
   // ---- state ----
