@@ -3,13 +3,19 @@
  * Adding a protocol is one line here.
  */
 import { createNchanModule } from './nchan/index';
+import { createPostofficeModule, type PostofficeModuleOptions } from './postoffice/index';
 import { createTwinModule } from './twin/index';
 import type { ProtocolModule } from './types';
 import { createWsChatModule, type WsChatOptions } from './ws-chat/index';
 
 /** Options every module receives: the server's, plus module-specific knobs (see each module). */
-export type ModuleOptions = WsChatOptions;
+export type ModuleOptions = WsChatOptions & PostofficeModuleOptions;
 
 export function createModules(options: ModuleOptions): ProtocolModule[] {
-  return [createWsChatModule(options), createTwinModule(options), createNchanModule(options)];
+  return [
+    createWsChatModule(options),
+    createTwinModule(options),
+    createPostofficeModule(options),
+    createNchanModule(options),
+  ];
 }
