@@ -5,8 +5,9 @@
  * is clean (all zero, drained, no page error). `--short` runs the plan `npm test` uses;
  * `--only twin` picks one transport.
  */
-import { chromium } from '@playwright/test';
+
 import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
 import { chromiumLaunchOptions } from '../e2e/chromium';
 import type { Tally } from '../e2e/soak/metrics';
 import { clean, FULL_PLAN, runSoak, SHORT_PLAN, type SoakReport } from '../e2e/soak/run';
@@ -24,7 +25,8 @@ const plan = values.short ? SHORT_PLAN : FULL_PLAN;
 const transports = SOAK_TRANSPORTS.filter((t) => !values.only || t.label === values.only);
 const runs = Number(values.runs);
 
-const fmt = (t: Tally) => `${t.lost} / ${t.duplicated} / ${t.reordered}${t.unexpected ? ` (+${t.unexpected} unexpected)` : ''}`;
+const fmt = (t: Tally) =>
+  `${t.lost} / ${t.duplicated} / ${t.reordered}${t.unexpected ? ` (+${t.unexpected} unexpected)` : ''}`;
 
 function print(r: SoakReport, run: number): void {
   const acks = r.acks
@@ -54,7 +56,12 @@ try {
   );
   for (const transport of transports) {
     for (let run = 1; run <= runs; run++) {
-      const report = await runSoak(browser, transport, plan, values.verbose ? (l) => console.log(l) : undefined);
+      const report = await runSoak(
+        browser,
+        transport,
+        plan,
+        values.verbose ? (l) => console.log(l) : undefined,
+      );
       print(report, run);
       allClean &&= clean(report);
     }

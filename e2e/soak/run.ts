@@ -88,7 +88,8 @@ export function schedule(plan: SoakPlan): Map<number, Fault[]> {
 }
 
 /** What the browser itself prints while a server is down: not the widget's doing. */
-const BROWSER_NETWORK_LINE = /Failed to load resource|ERR_CONNECTION_REFUSED|WebSocket connection to .* failed/;
+const BROWSER_NETWORK_LINE =
+  /Failed to load resource|ERR_CONNECTION_REFUSED|WebSocket connection to .* failed/;
 
 /** The numbered tokens in the widget's log, in document order. Runs in the page. */
 function readLog(): string[] {
@@ -156,7 +157,8 @@ export async function runSoak(
     const watch = (page: Page, name: string) => {
       page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
       page.on('console', (m) => {
-        if (m.type() === 'error' && !BROWSER_NETWORK_LINE.test(m.text())) consoleErrors.push(`${name}: ${m.text()}`);
+        if (m.type() === 'error' && !BROWSER_NETWORK_LINE.test(m.text()))
+          consoleErrors.push(`${name}: ${m.text()}`);
       });
     };
     const ready = async (page: Page) => {
@@ -203,7 +205,9 @@ export async function runSoak(
           secondUntil = n + plan.secondTab - 1;
         }
         lastFaultAt = Date.now();
-        progress(`${transport.label}: ${fault} before ${label('v', n)} at ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        progress(
+          `${transport.label}: ${fault} before ${label('v', n)} at ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
       }
 
       const text = label('v', n);
@@ -247,9 +251,7 @@ export async function runSoak(
         );
       };
       // Acknowledgements follow the messages: give the last ones the same time to arrive.
-      await until(Date.now() + plan.drainTimeoutMs / 4, () =>
-        read().unacknowledged === 0,
-      );
+      await until(Date.now() + plan.drainTimeoutMs / 4, () => read().unacknowledged === 0);
       acks = read();
     }
 
