@@ -107,9 +107,4 @@ export interface TypingChange {
   author: Author;
 }
 
-/** An error an adapter reports; `fatal` means reconnecting will not help. */
-export interface TransportError {
-  code: string;
-  message: string;
-  fatal?: boolean;
-}
+export { TransportError, type TransportErrorCode } from './errors';

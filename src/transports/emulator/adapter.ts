@@ -3,13 +3,14 @@
  * playground) produce states a server cannot easily produce: operators, receipts, failures, a
  * typing indicator that never stops. Nothing here touches the network.
  */
+
+import { notConnected, TransportError } from '../../core/errors';
 import type {
   IncomingMessage,
   OperatorChange,
   OutgoingMessage,
   SendReceipt,
   StatusChange,
-  TransportError,
   TypingChange,
 } from '../../core/types';
 import { TransportBase } from '../base';
@@ -57,17 +58,17 @@ export class EmulatorAdapter extends TransportBase implements Transport {
 
   disconnect(): void {
     if (this.currentStatus === 'disconnected') return;
-    for (const h of this.held.splice(0)) h.reject({ code: 'disconnected', message: 'Disconnected' });
+    for (const h of this.held.splice(0)) h.reject(new TransportError('disconnected', 'Disconnected'));
     this.setStatus({ status: 'disconnected' });
   }
 
   send(message: OutgoingMessage): Promise<SendReceipt> {
     if (this.currentStatus !== 'connected') {
-      return Promise.reject({ code: 'disconnected', message: 'Not connected' } satisfies TransportError);
+      return Promise.reject(notConnected());
     }
     this.sent.push(message);
     if (this.sendMode === 'refuse')
-      return Promise.reject({ code: 'refused', message: 'Refused by the emulator' });
+      return Promise.reject(new TransportError('refused', 'Refused by the emulator'));
     if (this.sendMode === 'hold')
       return new Promise((resolve, reject) => this.held.push({ resolve, reject }));
     const id = `srv-${++this.seq}`;
@@ -87,11 +88,11 @@ export class EmulatorAdapter extends TransportBase implements Transport {
       return { id: `file-${++this.seq}`, name, size: file.size, contentType: file.type };
     };
     return new Promise((resolve, reject) => {
-      const aborted = () => reject({ code: 'aborted', message: 'Upload cancelled' } satisfies TransportError);
+      const aborted = () => reject(new TransportError('aborted', 'Upload cancelled'));
       if (options.signal?.aborted) return aborted();
       options.signal?.addEventListener('abort', aborted);
       if (this.uploadMode === 'refuse')
-        return reject({ code: 'refused', message: 'File refused by the server' });
+        return reject(new TransportError('refused', 'File refused by the server'));
       if (this.uploadMode === 'instant') {
         options.onProgress?.(file.size, file.size);
         return resolve(result());

@@ -12,10 +12,11 @@
  *    out the backoff.
  */
 import { Backoff } from '../../core/backoff';
+import { notConnected, TransportError, toTransportError } from '../../core/errors';
 import { randomId } from '../../core/ids';
 import { log } from '../../core/log';
 import { type KeyValueStore, readJson, writeJson } from '../../core/storage';
-import type { OutgoingMessage, SendReceipt, TransportError } from '../../core/types';
+import type { OutgoingMessage, SendReceipt } from '../../core/types';
 import { TransportBase } from '../base';
 import type { Capabilities, Transport } from '../types';
 import {
@@ -112,7 +113,7 @@ export class WsChatAdapter extends TransportBase implements Transport {
     const ws = this.socket;
     const session = this.session;
     if (ws?.readyState !== 1 || !session) {
-      return Promise.reject({ code: 'disconnected', message: 'Not connected' } satisfies TransportError);
+      return Promise.reject(notConnected());
     }
     ws.send(encodeMessage(message, session.customerId, session.conversationId));
     const echoes = this.options.storage.get('echoes');
@@ -122,7 +123,7 @@ export class WsChatAdapter extends TransportBase implements Transport {
         if (echoes === 'yes') {
           // This server always echoed: silence means the link is dead even if the socket says open.
           log.warn('no echo from the server in time; reconnecting');
-          reject({ code: 'disconnected', message: 'Link silent' });
+          reject(new TransportError('disconnected', 'Link silent'));
           this.closeSocket(4000, 'silent link');
           this.scheduleReconnect('silent');
         } else {
@@ -153,7 +154,7 @@ export class WsChatAdapter extends TransportBase implements Transport {
       try {
         session = await this.fetchToken();
       } catch (err) {
-        const e = err as TransportError;
+        const e = toTransportError(err);
         if (e.fatal) {
           this.fail(e);
           return;
@@ -206,7 +207,7 @@ export class WsChatAdapter extends TransportBase implements Transport {
     log.warn(
       `the server refused a fresh customer token (close ${code}${opened ? ' after open' : ' before open'})`,
     );
-    this.fail({ code: 'auth', message: 'The server refused the customer token', fatal: true });
+    this.fail(new TransportError('auth', 'The server refused the customer token'));
   }
 
   private fail(error: TransportError): void {
@@ -274,7 +275,7 @@ export class WsChatAdapter extends TransportBase implements Transport {
   private rejectPending(): void {
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
-      p.reject({ code: 'disconnected', message: 'Connection lost' });
+      p.reject(new TransportError('disconnected', 'Connection lost'));
       this.pending.delete(id);
     }
   }
@@ -344,7 +345,7 @@ export class WsChatAdapter extends TransportBase implements Transport {
         }),
       });
     } catch {
-      throw { code: 'network', message: 'Could not reach the server' } satisfies TransportError;
+      throw new TransportError('network', 'Could not reach the server');
     }
     const body: unknown = await res.json().catch(() => null);
     const token = res.ok ? decodeTokenResponse(body) : null;
@@ -352,11 +353,10 @@ export class WsChatAdapter extends TransportBase implements Transport {
       // 4xx: our request is wrong and will stay wrong; 5xx or garbage: try again later.
       const fatal = res.status >= 400 && res.status < 500;
       log.warn(`customer token request failed (HTTP ${res.status})`);
-      throw {
-        code: fatal ? 'token-refused' : 'network',
-        message: `Token request failed (HTTP ${res.status})`,
-        fatal,
-      };
+      throw new TransportError(fatal ? 'auth' : 'network', `Token request failed (HTTP ${res.status})`, {
+        retryable: !fatal,
+        status: res.status,
+      });
     }
     const previous = this.session?.customerId === token.customerId ? this.session.conversationId : undefined;
     this.session = previous ? { ...token, conversationId: previous } : { ...token };
