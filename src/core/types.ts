@@ -18,6 +18,8 @@ export interface StatusChange {
   reason?: string;
   /** When reconnecting: milliseconds until the next attempt. */
   retryInMs?: number;
+  /** When failed: the server's own words for why (a close reason), shown to the visitor as text. */
+  detail?: string;
 }
 
 /** Who wrote a message, as far as the widget needs to know. */
