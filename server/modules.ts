@@ -3,13 +3,19 @@
  * Adding a protocol is one line here.
  */
 import { type ChatfaqModuleOptions, createChatfaqModule } from './chatfaq/index';
+import { createPostofficeModule, type PostofficeModuleOptions } from './postoffice/index';
 import { createTwinModule } from './twin/index';
 import type { ProtocolModule } from './types';
 import { createWsChatModule, type WsChatOptions } from './ws-chat/index';
 
 /** Options every module receives: the server's, plus module-specific knobs (see each module). */
-export type ModuleOptions = WsChatOptions & ChatfaqModuleOptions;
+export type ModuleOptions = WsChatOptions & PostofficeModuleOptions & ChatfaqModuleOptions;
 
 export function createModules(options: ModuleOptions): ProtocolModule[] {
-  return [createWsChatModule(options), createTwinModule(options), createChatfaqModule(options)];
+  return [
+    createWsChatModule(options),
+    createTwinModule(options),
+    createPostofficeModule(options),
+    createChatfaqModule(options),
+  ];
 }
