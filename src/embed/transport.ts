@@ -3,7 +3,6 @@
  * backend, so two configurations on one browser never share a token or a conversation.
  */
 import { type KeyValueStore, namespacedStore } from '../core/storage';
-import { createChatfaqAdapter } from '../transports/chatfaq';
 import { createTwinAdapter } from '../transports/twin';
 import type { Transport } from '../transports/types';
 import { createWsChatAdapter } from '../transports/ws-chat/adapter';
@@ -11,10 +10,9 @@ import type { ParleyConfig } from './config';
 
 export function storageNamespace(config: ParleyConfig): string {
   const server = config.server.replace(/\/+$/, '');
-  if (config.transport === 'twin') return `twin|${server}|${config.chatId ?? ''}`;
-  // One conversation per FSM and visitor id: another bot on the same server is another conversation.
-  if (config.transport === 'chatfaq') return `chatfaq|${server}|${config.fsm ?? ''}|${config.senderId ?? ''}`;
-  return `${config.transport}|${server}`;
+  return config.transport === 'twin'
+    ? `twin|${server}|${config.chatId ?? ''}`
+    : `${config.transport}|${server}`;
 }
 
 /**
@@ -48,15 +46,6 @@ export function createTransport(
         ...(config.messagesServer ? { messagesServer: config.messagesServer } : {}),
         ...(config.clientId ? { clientExternalId: config.clientId } : {}),
         ...(config.operatorEvent ? { operatorEvent: config.operatorEvent } : {}),
-      });
-    case 'chatfaq':
-      return createChatfaqAdapter({
-        server: config.server,
-        fsm: config.fsm ?? '',
-        storage,
-        metadata,
-        ...(config.senderId ? { senderId: config.senderId } : {}),
-        ...(config.token ? { token: config.token } : {}),
       });
   }
 }
