@@ -293,3 +293,20 @@ describe('chatfaq adapter: conversations and commands', () => {
     expect(page.dataLayer).toEqual([{ event: 'chatfaq_story' }]);
   });
 });
+
+describe('chatfaq adapter: logout', () => {
+  it('forget() closes and keeps nothing: the next connect starts a new conversation', async () => {
+    const { s, module } = await server();
+    const { a, events, storage } = adapter(s.url);
+    a.connect();
+    await until(() => events.length === 1);
+    const first = conversation(storage);
+    a.forget();
+    expect(a.status).toBe('disconnected');
+    expect(storage.get('conversation')).toBeNull();
+    await until(() => module.socketCount(first) === 0);
+    a.connect();
+    await until(() => events.length === 2);
+    expect(conversation(storage)).not.toBe(first);
+  });
+});

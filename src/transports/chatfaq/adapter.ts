@@ -122,14 +122,24 @@ export class ChatfaqTransport extends TransportBase implements Transport {
 
   /** Start a new conversation: a new id, and a new socket if one was wanted. */
   reset(): void {
-    this.conversationId = null;
-    this.opts.storage.remove('conversation');
-    this.answerIds = [];
-    this.opts.storage.remove('answers');
+    this.forgetConversation();
     if (!this.wanted) return;
     this.closeSocket(1000, 'new conversation');
     this.reconnector.cancel();
     this.open();
+  }
+
+  /** Logout: close, and keep nothing of this conversation (ChatFAQ has no token of ours to drop). */
+  forget(): void {
+    this.disconnect();
+    this.forgetConversation();
+  }
+
+  private forgetConversation(): void {
+    this.conversationId = null;
+    this.answerIds = [];
+    this.opts.storage.remove('conversation');
+    this.opts.storage.remove('answers');
   }
 
   /** Asks the FSM to answer again from this (bot) message: `{"reset": id}` with its database id. */
@@ -302,8 +312,7 @@ export class ChatfaqTransport extends TransportBase implements Transport {
     this.wanted = false;
     this.reconnector.stop();
     this.closeSocket(1000, 'conversation closed');
-    this.conversationId = null;
-    this.opts.storage.remove('conversation');
+    this.forgetConversation();
     this.setStatus({ status: 'disconnected', reason: 'session-ended' });
   }
 }
