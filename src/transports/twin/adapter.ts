@@ -1,7 +1,7 @@
 /**
  * The TWIN adapter (seed 002): start or resume a session over REST, receive over Socket.IO
  * (our websocket-only client, EIO 3 by default as TWIN documents python-socketio 4 / engineio 3),
- * send and upload over REST, and acknowledge every received message exactly once.
+ * send and upload over REST, and acknowledge every delivery of a message.
  */
 import { Backoff } from '../../core/backoff';
 import { toTransportError } from '../../core/errors';
@@ -237,14 +237,19 @@ class TwinTransport extends TransportBase implements Transport {
     this.setStatus({ status: 'failed', reason });
   }
 
-  /** A message-event (or operator-event) payload: acknowledge once, emit once. */
+  /**
+   * A message-event (or operator-event) payload: acknowledge every delivery, emit once. The server
+   * redelivers what it has no acknowledgement for, and an acknowledgement can die with the link
+   * that carried it: acknowledging only the first sight left such messages unacknowledged forever.
+   * A redelivery after a reload is emitted again; the store knows every id it shows and drops it.
+   */
   private onPayload(raw: unknown): void {
     const session = this.session;
     if (!session) return;
     const id = wire.payloadId(raw);
     if (id !== undefined) {
-      if (!this.store.firstSight(session.id, id)) return; // a redelivery: already shown and acknowledged
       this.link?.acknowledge(id);
+      if (!this.store.firstSight(session.id, id)) return; // a redelivery: already emitted
     }
     if (wire.isOperatorNotice(raw)) {
       const change = wire.decodeOperatorChange(raw, this.opts.server);
