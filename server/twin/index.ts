@@ -53,6 +53,8 @@ export interface TwinModule extends ProtocolModule {
   ): { name: string; clientId: string; metadata: Record<string, string> } | undefined;
   /** Send every event of the session again, acknowledged or not (duplicate delivery). */
   redeliver(sessionId: string): void;
+  /** Send one message event as given, kept for redelivery like any other (tests of hostile payloads). */
+  inject(sessionId: string, payload: WireEvent): void;
   /** End a session server-side, as its ttl running out would. */
   expire(sessionId: string): void;
   /**
@@ -245,6 +247,10 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
       toLose = count;
       lost = 0;
       return () => lost;
+    },
+    inject(id, payload) {
+      const s = store.sessions.get(id);
+      if (s) send(s, MESSAGE_EVENT, payload);
     },
     expire(id) {
       const s = store.sessions.get(id);

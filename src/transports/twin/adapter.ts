@@ -5,7 +5,7 @@
  */
 import { Backoff } from '../../core/backoff';
 import { toTransportError } from '../../core/errors';
-import type { OutgoingMessage, SendReceipt } from '../../core/types';
+import type { IncomingMessage, OutgoingMessage, SendReceipt } from '../../core/types';
 import { TransportBase } from '../base';
 import { Reconnector } from '../reconnector';
 import type { ConnectError } from '../socketio';
@@ -238,31 +238,43 @@ class TwinTransport extends TransportBase implements Transport {
   }
 
   /**
-   * A message-event (or operator-event) payload: acknowledge every delivery, emit once. The server
-   * redelivers what it has no acknowledgement for, and an acknowledgement can die with the link
-   * that carried it: acknowledging only the first sight left such messages unacknowledged forever.
-   * A redelivery after a reload is emitted again; the store knows every id it shows and drops it.
+   * A message-event (or operator-event) payload: emitted once, and acknowledged only when it was
+   * decoded and the store took it (otherwise the server keeps it and delivers it again). Every
+   * later delivery of it is acknowledged again: the server redelivers what it has no
+   * acknowledgement for, and an acknowledgement can die with the link that carried it (answering
+   * only the first sight left such messages unacknowledged for good). After a reload a redelivery
+   * is emitted again; the store knows every id it shows and drops it.
    */
   private onPayload(raw: unknown): void {
     const session = this.session;
     if (!session) return;
     const id = wire.payloadId(raw);
-    if (id !== undefined) {
-      this.link?.acknowledge(id);
-      if (!this.store.firstSight(session.id, id)) return; // a redelivery: already emitted
-    }
-    if (wire.isOperatorNotice(raw)) {
-      const change = wire.decodeOperatorChange(raw, this.opts.server);
-      if (change) this.events.emit('operator', change);
+    if (id !== undefined && this.store.acknowledged(session.id, id)) {
+      this.link?.acknowledge(id); // a redelivery, shown already
       return;
     }
-    const message = wire.decodeMessage(raw, this.now(), this.opts.server);
-    if (!message) return;
+    let taken = false;
+    let terminal = false;
+    if (wire.isOperatorNotice(raw)) {
+      const change = wire.decodeOperatorChange(raw, this.opts.server);
+      taken = change !== null && this.events.emit('operator', change);
+    } else {
+      const message = wire.decodeMessage(raw, this.now(), this.opts.server);
+      taken = message !== null && this.emitMessage(message);
+      terminal = message?.kind === 'terminal';
+    }
+    if (!taken || id === undefined) return;
+    this.store.remember(session.id, id);
+    this.link?.acknowledge(id);
+    if (terminal) this.endSession('terminal');
+  }
+
+  /** True when every listener (the store) took it. */
+  private emitMessage(message: IncomingMessage): boolean {
     const clientId = this.echoes.get(message.id);
     if (clientId) message.clientId = clientId;
     this.typing.stop(message.author.kind);
-    this.events.emit('message', message);
-    if (message.kind === 'terminal') this.endSession('terminal');
+    return this.events.emit('message', message);
   }
 
   /** TERMINAL, expiry or a refused resume: tell the UI, forget the session, close the link. */

@@ -24,8 +24,8 @@ export function expiresAt(session: StoredSession): number {
 }
 
 export class SessionStore {
-  private seen = new Set<string>();
-  private seenFor = '';
+  private acked = new Set<string>();
+  private ackedFor = '';
 
   constructor(private readonly storage: KeyValueStore) {
     if (storage.get(LEGACY_ACKED_KEY) !== null) storage.remove(LEGACY_ACKED_KEY);
@@ -46,18 +46,21 @@ export class SessionStore {
 
   forget(): void {
     this.storage.remove(SESSION_KEY);
-    this.seenFor = '';
-    this.seen.clear();
+    this.ackedFor = '';
+    this.acked.clear();
   }
 
-  /** True the first time this page sees `messageId` in `sessionId` (no window: a session is finite). */
-  firstSight(sessionId: string, messageId: string): boolean {
-    if (this.seenFor !== sessionId) {
-      this.seen = new Set();
-      this.seenFor = sessionId;
+  /** True when this page took and acknowledged `messageId` of `sessionId` already (a redelivery). */
+  acknowledged(sessionId: string, messageId: string): boolean {
+    return this.ackedFor === sessionId && this.acked.has(messageId);
+  }
+
+  /** Records that `messageId` was taken and acknowledged (no window: a session is finite). */
+  remember(sessionId: string, messageId: string): void {
+    if (this.ackedFor !== sessionId) {
+      this.acked = new Set();
+      this.ackedFor = sessionId;
     }
-    if (this.seen.has(messageId)) return false;
-    this.seen.add(messageId);
-    return true;
+    this.acked.add(messageId);
   }
 }
