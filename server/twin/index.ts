@@ -232,6 +232,8 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
       sockets.attach(server);
     },
     dropConnections: () => sockets.drop(),
+    openSockets: () => sockets.count(),
+    visitorTexts: () => [...store.sessions.values()].flatMap((s) => s.visitorTexts),
     acks: (id) => new Map(store.sessions.get(id)?.acks),
     sentIds: (id) => (store.sessions.get(id)?.sent ?? []).map((e) => e.payload.id),
     sessionIds: () => [...store.sessions.keys()],
