@@ -13,6 +13,7 @@ export const zh = {
   statusReconnecting: '正在重新连接…',
   statusOffline: '离线',
   statusFailed: '连接失败',
+  statusEvicted: '已在其他窗口打开',
   errorGeneric: '出了点问题。',
   retryConnection: '重试',
   messages: '消息',
