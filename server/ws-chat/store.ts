@@ -61,6 +61,10 @@ export class ChatStore {
     return { customer, token };
   }
 
+  customer(id: string): Customer | undefined {
+    return this.customers.get(id);
+  }
+
   customerForToken(token: string | null | undefined): Customer | undefined {
     if (!token) return undefined;
     const id = this.tokens.get(token);

@@ -160,6 +160,14 @@ export class EmulatorAdapter extends TransportBase implements Transport {
   reset(): void {
     this.seq += 0; // nothing to forget in memory; kept for the contract
   }
+
+  /** How many times `forget` (logout) was called; tests read it. */
+  forgotten = 0;
+
+  forget(): void {
+    this.forgotten += 1;
+    this.disconnect();
+  }
 }
 
 export const createEmulatorAdapter = (options?: EmulatorOptions) => new EmulatorAdapter(options);
