@@ -49,12 +49,21 @@ export function createPostofficeModule(options: PostofficeModuleOptions = {}): P
     log,
   });
 
-  // The demo bot: greets each mailbox once (bounded memory), answers in order per mailbox.
+  // The demo bot: greets each mailbox once, answers in order per mailbox, and answers a message id
+  // once (the widget sends a message again, same id, when the link dropped before the router took
+  // it, and `from` is not verified, so the id is per mailbox). Both memories are bounded.
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
   const greeted = new Set<string>();
+  const answered = new Set<string>();
   router.register(BOT_MAILBOX, (raw) => {
     const frame = readVisitorFrame(raw);
     if (!frame) return;
+    if (frame.id) {
+      const key = `${frame.from}\n${frame.id}`;
+      if (answered.has(key)) return;
+      if (answered.size >= 10_000) answered.clear();
+      answered.add(key);
+    }
     const first = !greeted.has(frame.from);
     if (first) {
       if (greeted.size >= 10_000) greeted.clear();
