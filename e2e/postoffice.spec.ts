@@ -3,6 +3,7 @@
  * router and its demo bot mailbox. Rich JSON content, the reply as the only receipt, the mailbox
  * kept across a reload, a router restart, and two devices on one mailbox.
  */
+import { WebSocket } from 'ws';
 import { getPostofficeModule } from '../server/postoffice/index';
 import { expect, test, Widget } from './fixtures';
 
@@ -94,6 +95,30 @@ test.describe('postoffice demo', () => {
     // then
     await expect(widget.log.getByText('You said: typed while down')).toHaveCount(1);
     await expect(widget.message('typed while down')).toHaveCount(1);
+  });
+
+  test('a router that recorded a later startTime (409, hidden by the browser) is passed at once', async ({
+    page,
+    backend,
+  }) => {
+    // setup: the fixed mailbox's entry left behind by another device whose clock is 5 s ahead
+    const router = getPostofficeModule(backend.server).router;
+    const ahead = Date.now() + 5000;
+    const other = new WebSocket(
+      `${backend.url.replace('http', 'ws')}/postoffice?clientID=user_e2e_shared&startTime=${ahead}`,
+    );
+    await new Promise((resolve, reject) => other.once('open', resolve).once('error', reject));
+    other.close();
+    await expect.poll(() => router.openConnections).toBe(0);
+    // when
+    await page.goto(`${backend.url}/e2e/pages/postoffice-shared-mailbox.html`);
+    const widget = new Widget(page);
+    await widget.open();
+    await widget.send('past the conflict');
+    // then
+    await expect(widget.log.getByText('You said: past the conflict')).toBeVisible();
+    expect(router.stats.refused[409]).toBeGreaterThanOrEqual(1);
+    expect(router.recordedStartTime('user_e2e_shared')).toBeGreaterThan(ahead);
   });
 
   test('two devices on one mailbox: the older is told and stops, "Try again" takes it back', async ({
