@@ -82,6 +82,9 @@ export class NchanBot {
     return ready;
   }
 
+  /** Texts of the visitor messages taken (each request id once), oldest first, bounded. */
+  readonly accepted: string[] = [];
+
   /** Visitor frames seen for a conversation, in order, repeats included. */
   seen(conversationId: string): readonly string[] {
     return this.conversations.get(conversationId)?.seen ?? [];
@@ -117,6 +120,8 @@ export class NchanBot {
     if (conversation.answered.has(visitor.requestId)) return;
     const first = conversation.answered.size === 0;
     conversation.answered.add(visitor.requestId);
+    if (this.accepted.length >= 10_000) this.accepted.shift();
+    this.accepted.push(visitor.text);
     this.replies.respond(conversationId, botReplies({ text: visitor.text, first }), (text) => {
       this.publish(layout, conversationId, botFrame(visitor.requestId, text, BOT_NAME)).catch(
         (error: unknown) =>

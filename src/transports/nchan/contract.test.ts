@@ -3,8 +3,14 @@
  * buffered pair and seed 004's single echoing channel.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { transportContract } from '../contract';
-import { type NchanStack, nchanAdapter, startNchanStack } from './test-stack';
+import { type ContractHarness, transportContract } from '../contract';
+import {
+  type AdapterProbe,
+  type NchanStack,
+  nchanAdapter,
+  startNchanStack,
+  TrackedWebSocket,
+} from './test-stack';
 
 let stack: NchanStack;
 beforeAll(async () => {
@@ -12,12 +18,26 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => stack?.close());
 
-transportContract('nchan, split channel pair against nginx', async () => ({
-  transport: nchanAdapter(stack).adapter,
-  dispose: () => {},
-}));
+/**
+ * The visitor's sockets end at nginx, so they are counted and cut on the client side: every socket
+ * the adapter opened is a TrackedWebSocket.
+ */
+function harness(probe: AdapterProbe): ContractHarness {
+  const mine = () => TrackedWebSocket.all.slice(before);
+  const before = TrackedWebSocket.all.length;
+  return {
+    transport: probe.adapter,
+    dropConnection: () => {
+      for (const ws of mine()) ws.terminate();
+    },
+    openSockets: () => mine().filter((ws) => ws.readyState === TrackedWebSocket.OPEN).length,
+    delivered: (text) => stack.module.visitorTexts().filter((t) => t === text).length,
+    dispose: () => {},
+  };
+}
 
-transportContract('nchan, seed 004 single channel against nginx', async () => ({
-  transport: nchanAdapter(stack, { channelPath: '/single/{id}' }).adapter,
-  dispose: () => {},
-}));
+transportContract('nchan, split channel pair against nginx', async () => harness(nchanAdapter(stack)));
+
+transportContract('nchan, seed 004 single channel against nginx', async () =>
+  harness(nchanAdapter(stack, { channelPath: '/single/{id}' })),
+);
