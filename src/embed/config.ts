@@ -6,7 +6,7 @@
  */
 import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
 
-export const TRANSPORTS = ['ws-chat', 'twin', 'postoffice'] as const;
+export const TRANSPORTS = ['ws-chat', 'twin'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
 export interface ParleyConfig {
@@ -35,10 +35,6 @@ export interface ParleyConfig {
   clientId?: string;
   metadata?: Record<string, string>;
   operatorEvent?: string;
-  // postoffice (clientId above is the visitor's mailbox)
-  to?: string;
-  subject?: string;
-  tokenUrl?: string;
 }
 
 export type ConfigResult =
@@ -72,9 +68,6 @@ const KNOWN = new Set([
   'clientId',
   'metadata',
   'operatorEvent',
-  'to',
-  'subject',
-  'tokenUrl',
 ]);
 
 type Dataset = Readonly<Record<string, string | undefined>>;
@@ -103,8 +96,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     return fallback;
   }
 
-  /** `socket`: a socket endpoint (postoffice), ws(s) allowed and its path kept as written. */
-  function url(key: string, required: boolean, example: string, socket = false): string | undefined {
+  function url(key: string, required: boolean, example: string): string | undefined {
     const v = data[key];
     if (v === undefined || v === '') {
       if (required) bad(key, undefined, '', example);
@@ -112,13 +104,12 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     }
     try {
       const u = new URL(v, baseUrl);
-      if (socket && /^(wss?|https?):$/.test(u.protocol)) return u.href;
       // No trailing slash: adapters append absolute API paths (`${server}/api/…`).
       if (u.protocol === 'http:' || u.protocol === 'https:') return u.href.replace(/\/+$/, '');
     } catch {
       // reported below
     }
-    bad(key, v, `is not ${socket ? 'a ws(s) or http(s)' : 'an http(s)'} URL`, example);
+    bad(key, v, 'is not an http(s) URL', example);
     return undefined;
   }
 
@@ -129,10 +120,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
 
   if (!data.transport) bad('transport', undefined, '', 'ws-chat');
   const transport = oneOf('transport', TRANSPORTS, 'ws-chat');
-  const server =
-    transport === 'postoffice'
-      ? url('server', true, 'wss://router.example.com/ws', true)
-      : url('server', true, 'https://chat.example.com');
+  const server = url('server', true, 'https://chat.example.com');
 
   const config: ParleyConfig = {
     transport,
@@ -183,7 +171,6 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   }
 
   if (transport === 'twin') parseTwin(data, config, bad, url);
-  if (transport === 'postoffice') parsePostoffice(data, config, bad, url);
   return errors.length ? { ok: false, errors, warnings } : { ok: true, config, warnings };
 }
 
@@ -216,30 +203,6 @@ function parseTwin(
     if (parsed) config.metadata = parsed;
     else bad('metadata', data.metadata.slice(0, 40), 'is not a JSON object of strings', '{"plan":"pro"}');
   }
-}
-
-/** Mailbox addresses: `user_123456`, `/service/acme/weather_1`; no spaces, no control characters. */
-const MAILBOX = /^[\w:/.@+-]{1,200}$/;
-
-function parsePostoffice(
-  data: Dataset,
-  config: ParleyConfig,
-  bad: (key: string, value: string | undefined, what: string, example: string) => void,
-  url: (key: string, required: boolean, example: string) => string | undefined,
-): void {
-  const to = data.to?.trim();
-  if (!to) bad('to', undefined, '', '/service/acme/support_bot');
-  else if (!MAILBOX.test(to)) bad('to', to, 'is not a mailbox address', '/service/acme/support_bot');
-  else config.to = to;
-  if (config.clientId && !MAILBOX.test(config.clientId)) {
-    bad('clientId', config.clientId, 'is not a mailbox address', 'user_123456');
-    delete config.clientId;
-  }
-  const subject = data.subject?.trim();
-  if (subject && subject.length > 200) bad('subject', `${subject.slice(0, 20)}…`, 'is too long', 'chat');
-  config.subject = subject || 'chat';
-  const tokenUrl = url('tokenUrl', false, 'https://www.example.com/api/chat-token');
-  if (tokenUrl) config.tokenUrl = tokenUrl;
 }
 
 /** `clientMetadata` is documented as string values; numbers and booleans are turned into strings. */
