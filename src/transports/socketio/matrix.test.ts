@@ -2,7 +2,7 @@
 /**
  * The client against REAL socket.io servers from npm (2.5.1 and 4.8.4) on 127.0.0.1: every
  * generation pairing that should work does, and the ones that cannot fail with an error instead of
- * hanging. TRANSPORTS-twin.md quotes these results.
+ * hanging. TRANSPORTS.md (the twin section) quotes these results.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
