@@ -20,6 +20,8 @@ export const ru = {
   statusFailed: 'Не удалось подключиться',
   statusEvicted: 'Открыт в другом окне',
   errorGeneric: 'Что-то пошло не так.',
+  renderFailed: 'Не удалось показать этот разговор.',
+  startOver: 'Начать заново',
   retryConnection: 'Повторить',
   messages: 'Сообщения',
   messageLabel: 'Сообщение',

@@ -15,6 +15,8 @@ export const zh = {
   statusFailed: '连接失败',
   statusEvicted: '已在其他窗口打开',
   errorGeneric: '出了点问题。',
+  renderFailed: '无法显示此对话。',
+  startOver: '重新开始',
   retryConnection: '重试',
   messages: '消息',
   messageLabel: '消息',
