@@ -19,6 +19,7 @@ export const en = {
   statusFailed: 'Connection failed',
   errorGeneric: 'Something went wrong.',
   retryConnection: 'Try again',
+  regenerate: 'Regenerate answer',
   messages: 'Messages',
   messageLabel: 'Message',
   messagePlaceholder: 'Write a message…',

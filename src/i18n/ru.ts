@@ -20,6 +20,7 @@ export const ru = {
   statusFailed: 'Не удалось подключиться',
   errorGeneric: 'Что-то пошло не так.',
   retryConnection: 'Повторить',
+  regenerate: 'Ответить заново',
   messages: 'Сообщения',
   messageLabel: 'Сообщение',
   messagePlaceholder: 'Напишите сообщение…',

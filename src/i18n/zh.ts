@@ -15,6 +15,7 @@ export const zh = {
   statusFailed: '连接失败',
   errorGeneric: '出了点问题。',
   retryConnection: '重试',
+  regenerate: '重新生成回答',
   messages: '消息',
   messageLabel: '消息',
   messagePlaceholder: '输入消息…',
