@@ -3,6 +3,7 @@
  * Adding a protocol is one line here.
  */
 import { type ChatfaqModuleOptions, createChatfaqModule } from './chatfaq/index';
+import { createNchanModule } from './nchan/index';
 import { createPostofficeModule, type PostofficeModuleOptions } from './postoffice/index';
 import { createTwinModule } from './twin/index';
 import type { ProtocolModule } from './types';
@@ -17,5 +18,6 @@ export function createModules(options: ModuleOptions): ProtocolModule[] {
     createTwinModule(options),
     createPostofficeModule(options),
     createChatfaqModule(options),
+    createNchanModule(options),
   ];
 }

@@ -12,6 +12,10 @@ export interface ProtocolModule {
   attach(server: Server): void | Promise<void>;
   /** Drop every live connection without stopping the server (tests of reconnection). */
   dropConnections(): void;
+  /** Connections open right now at the transport level (tests: no orphan sockets survive). */
+  openSockets(): number;
+  /** Texts of the visitor messages the module accepted, oldest first (tests: delivered once). */
+  visitorTexts(): string[];
   close(): Promise<void>;
   /** Hooks for fault tests and the soak (scripts/soak.ts); every module that can be soaked has them. */
   readonly testing?: TestHooks;

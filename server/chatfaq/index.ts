@@ -228,6 +228,11 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
     dropConnections: () => {
       for (const ws of wss.clients) ws.terminate();
     },
+    openSockets: () => wss.clients.size,
+    visitorTexts: () =>
+      [...conversations.values()].flatMap((c) =>
+        c.received.flatMap((f) => (f.kind === 'message' ? [f.text] : [])),
+      ),
     conversationIds: () => [...conversations.keys()],
     received: (id) => conversations.get(id)?.received ?? [],
     metadata: (id) => conversations.get(id)?.metadata,

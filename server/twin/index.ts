@@ -53,6 +53,8 @@ export interface TwinModule extends ProtocolModule {
   ): { name: string; clientId: string; metadata: Record<string, string> } | undefined;
   /** Send every event of the session again, acknowledged or not (duplicate delivery). */
   redeliver(sessionId: string): void;
+  /** Send one message event as given, kept for redelivery like any other (tests of hostile payloads). */
+  inject(sessionId: string, payload: WireEvent): void;
   /** End a session server-side, as its ttl running out would. */
   expire(sessionId: string): void;
   /** Conversations are sessions: `say(sessionId, text)` sends a bot message. */
@@ -217,6 +219,8 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
       sockets.attach(server);
     },
     dropConnections: () => sockets.drop(),
+    openSockets: () => sockets.count(),
+    visitorTexts: () => [...store.sessions.values()].flatMap((s) => s.visitorTexts),
     acks: (id) => new Map(store.sessions.get(id)?.acks),
     sentIds: (id) => (store.sessions.get(id)?.sent ?? []).map((e) => e.payload.id),
     sessionIds: () => [...store.sessions.keys()],
@@ -227,6 +231,10 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
     redeliver(id) {
       const s = store.sessions.get(id);
       for (const { event, payload } of s?.sent ?? []) sockets.emit(id, event, payload);
+    },
+    inject(id, payload) {
+      const s = store.sessions.get(id);
+      if (s) send(s, MESSAGE_EVENT, payload);
     },
     expire(id) {
       const s = store.sessions.get(id);

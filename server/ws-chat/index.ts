@@ -107,6 +107,8 @@ export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
     handle: (req: IncomingMessage, res: ServerResponse, url: URL) => handleRoutes(req, res, url, store),
     attach: (server: Server) => hub.attach(server),
     dropConnections: () => hub.terminateAll(),
+    openSockets: () => hub.count(),
+    visitorTexts: () => store.visitorTexts(),
     revokeTokens() {
       store.revokeAllTokens();
       hub.closeAll(CLOSE_UNAUTHORIZED, 'unauthorized');

@@ -3,6 +3,7 @@
  * visually hidden text on the others, so a screen reader always hears who wrote each message.
  */
 import type { ReadonlySignal } from '@preact/signals';
+import { isTime } from '../core/guards';
 import type { Answer } from '../core/types';
 import type { Translate } from '../i18n';
 import { formatDateTime, formatTime } from '../i18n/format';
@@ -63,7 +64,7 @@ export function MessageItem({ item, t, onRetry, onChoose, live, onRegenerate }: 
         )}
         {m.attachments?.length ? <Attachments files={m.attachments} t={t} /> : null}
         <div class="msg__meta">
-          {Number.isFinite(m.at) && (
+          {isTime(m.at) && (
             <time dateTime={new Date(m.at).toISOString()} title={formatDateTime(m.at, t)}>
               {formatTime(m.at, t)}
             </time>

@@ -1,4 +1,5 @@
 import { WebSocket as NodeWebSocket } from 'ws';
+import { getChatfaqModule } from '../../../server/chatfaq/index';
 import { startServer } from '../../../server/index';
 import { memoryStore } from '../../core/storage';
 import { transportContract } from '../contract';
@@ -13,5 +14,12 @@ transportContract('chatfaq against the reference server', async () => {
     WebSocket: NodeWebSocket as unknown as typeof WebSocket,
     backoff: { baseMs: 50, capMs: 200 },
   });
-  return { transport, dispose: () => server.close() };
+  const module = getChatfaqModule(server);
+  return {
+    transport,
+    dropConnection: () => module.dropConnections(),
+    openSockets: () => module.openSockets(),
+    delivered: (text) => module.visitorTexts().filter((t) => t === text).length,
+    dispose: () => server.close(),
+  };
 });
