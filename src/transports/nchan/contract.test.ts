@@ -3,6 +3,8 @@
  * buffered pair and seed 004's single echoing channel.
  */
 import { afterAll, beforeAll } from 'vitest';
+import { randomId } from '../../core/ids';
+import { memoryStore } from '../../core/storage';
 import { type ContractHarness, transportContract } from '../contract';
 import {
   type AdapterProbe,
@@ -36,8 +38,23 @@ function harness(probe: AdapterProbe): ContractHarness {
   };
 }
 
-transportContract('nchan, split channel pair against nginx', async () => harness(nchanAdapter(stack)));
+/** A conversation the authorize hook refuses (403): the failed path. */
+function refused(channelPath: string) {
+  return async () => {
+    const storage = memoryStore();
+    const id = `refused-${randomId()}`;
+    storage.set('conversation', id);
+    stack.module.refuse(id);
+    return harness(nchanAdapter(stack, { storage, channelPath }));
+  };
+}
 
-transportContract('nchan, seed 004 single channel against nginx', async () =>
-  harness(nchanAdapter(stack, { channelPath: '/single/{id}' })),
+transportContract('nchan, split channel pair against nginx', async () => harness(nchanAdapter(stack)), {
+  refused: refused('/chat/{id}'),
+});
+
+transportContract(
+  'nchan, seed 004 single channel against nginx',
+  async () => harness(nchanAdapter(stack, { channelPath: '/single/{id}' })),
+  { refused: refused('/single/{id}') },
 );
