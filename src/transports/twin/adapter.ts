@@ -16,7 +16,7 @@ import { TwinLink } from './link';
 import { TWIN_CAPABILITIES, type TwinOptions } from './options';
 import * as wire from './protocol';
 import { expiresAt, SessionStore, type StoredSession } from './session-store';
-import { TypingTimeout } from './typing';
+import { TypingRelay } from './typing';
 
 export type { TwinOptions } from './options';
 
@@ -45,7 +45,7 @@ class TwinTransport extends TransportBase implements Transport {
    */
   private closedByCaller = true;
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly typing: TypingTimeout;
+  private readonly typing: TypingRelay;
   /** clientId → the send in flight or done, so a repeated send() never posts twice. */
   private readonly sends = new Map<string, Promise<SendReceipt>>();
   /** Server id → clientId of the visitor's messages, to mark their echoes. */
@@ -64,9 +64,7 @@ class TwinTransport extends TransportBase implements Transport {
     this.now = opts.now ?? Date.now;
     const fetchFn: FetchLike = opts.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.api = new TwinApi(opts.server, opts.messagesServer ?? opts.server, fetchFn, this.now);
-    this.typing = new TypingTimeout(opts.typingTimeoutMs ?? 6000, (change) =>
-      this.events.emit('typing', change),
-    );
+    this.typing = new TypingRelay((change) => this.events.emit('typing', change));
   }
 
   connect(): void {
