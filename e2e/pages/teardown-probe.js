@@ -32,7 +32,7 @@
   ]) {
     const add = target.addEventListener.bind(target);
     const remove = target.removeEventListener.bind(target);
-    const key = (type, fn, options) =>
+    const key = (type, options) =>
       `${name}:${type}:${typeof options === 'boolean' ? options : Boolean(options?.capture)}`;
     const ids = new WeakMap();
     let next = 0;
@@ -41,11 +41,11 @@
       return ids.get(fn);
     };
     target.addEventListener = (type, fn, options) => {
-      if (fn) listeners.set(`${key(type, fn, options)}:${idOf(fn)}`, type);
+      if (fn) listeners.set(`${key(type, options)}:${idOf(fn)}`, type);
       return add(type, fn, options);
     };
     target.removeEventListener = (type, fn, options) => {
-      if (fn) listeners.delete(`${key(type, fn, options)}:${idOf(fn)}`);
+      if (fn) listeners.delete(`${key(type, options)}:${idOf(fn)}`);
       return remove(type, fn, options);
     };
   }

@@ -62,7 +62,9 @@ export function createApi(
     <A extends unknown[], R>(name: string, fn: (...args: A) => R, dead: R) =>
     (...args: A): R => {
       if (!destroyed) return fn(...args);
-      log.error(`Parley.${name}(): this widget was destroyed; load the script again (or call mount()) for a new one`);
+      log.error(
+        `Parley.${name}(): this widget was destroyed; load the script again (or call mount()) for a new one`,
+      );
       return dead;
     };
   const api: ParleyApi = {
@@ -79,14 +81,26 @@ export function createApi(
       undefined,
     ),
     clear: live('clear', () => instance.clear(), undefined),
-    enableNotifications: live('enableNotifications', () => instance.enableNotifications(), Promise.resolve(false)),
-    setMetadata: live('setMetadata', (values: Record<string, unknown>) => instance.setMetadata(values), undefined),
+    enableNotifications: live(
+      'enableNotifications',
+      () => instance.enableNotifications(),
+      Promise.resolve(false),
+    ),
+    setMetadata: live(
+      'setMetadata',
+      (values: Record<string, unknown>) => instance.setMetadata(values),
+      undefined,
+    ),
     destroy: () => {
       if (destroyed) return;
       destroyed = true;
       instance.destroy();
     },
-    on: live('on', (event, fn) => events.on(event, fn), () => {}),
+    on: live(
+      'on',
+      (event, fn) => events.on(event, fn),
+      () => {},
+    ),
     off: live('off', (event, fn) => events.off(event, fn), undefined),
     push: (call) => run(api, call),
   };

@@ -3,7 +3,7 @@
  * both protocol revisions, events and acks both ways, a queue for what is emitted before CONNECT,
  * and reconnection with the shared backoff unless the caller disconnected on purpose.
  *
- * Differences from socket.io-client worth knowing (all documented in TRANSPORTS-twin.md):
+ * Differences from socket.io-client worth knowing (all documented in TRANSPORTS.md (the twin section)):
  * - WebSocket only (see engine.ts), default namespace only, no binary packets.
  * - The generation is configured (`eio`), never sniffed: a 2.x server ignores `EIO=4`, and a 4.x
  *   server refuses `EIO=3` unless `allowEIO3`. An EIO 4 client that meets a 2.x server notices the
