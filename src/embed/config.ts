@@ -4,7 +4,9 @@
  * attribute, says what was wrong and shows a right value. Unknown attributes get a warning, since
  * they are usually typos of known ones.
  */
+
 import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
+import { USER_HASH } from './identity';
 
 export const TRANSPORTS = ['ws-chat', 'twin', 'nchan'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
@@ -23,6 +25,12 @@ export interface ParleyConfig {
   sound: boolean;
   maxUploadMb: number;
   accept?: string;
+  /** Verified identity (`data-user-id`, `data-user-hash`, or `Parley.identify`). */
+  userId?: string;
+  /** HMAC-SHA256 of `userId` with the site's secret, hex: the backend checks it. */
+  userHash?: string;
+  /** Only through `Parley.identify({email})`. */
+  userEmail?: string;
   // ws-chat
   channel: Channel;
   name?: string;
@@ -69,6 +77,8 @@ const KNOWN = new Set([
   'socketPath',
   'eio',
   'clientId',
+  'userId',
+  'userHash',
   'metadata',
   'operatorEvent',
   'channelPath',
@@ -163,7 +173,10 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     config.lang = 'auto';
   }
 
-  const text = (key: 'title' | 'name' | 'channelId' | 'accept' | 'clientId' | 'operatorEvent', max = 200) => {
+  const text = (
+    key: 'title' | 'name' | 'channelId' | 'accept' | 'clientId' | 'operatorEvent' | 'userId',
+    max = 200,
+  ) => {
     const v = data[key]?.trim();
     if (!v) return;
     if (v.length > max)
@@ -176,6 +189,19 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   text('accept');
   text('clientId');
   text('operatorEvent', 100);
+  text('userId');
+  const hash = data.userHash?.trim();
+  if (hash && !USER_HASH.test(hash))
+    bad('userHash', `${hash.slice(0, 12)}…`, 'is not a hex HMAC-SHA256 (64 characters)', '3f2a…(64 hex)');
+  else if (hash && !config.userId)
+    errors.push('data-user-hash needs data-user-id: the hash signs that id. Example: data-user-id="42"');
+  else if (hash) config.userHash = hash.toLowerCase();
+  if (config.userId && !hash)
+    warnings.push(
+      'data-user-id without data-user-hash: whoever knows this id could take over the conversation on a backend that does not verify ids. Sign it on your server (README, "Verified identity").',
+    );
+  if (config.userId && config.clientId)
+    bad('clientId', config.clientId, 'and data-user-id both name the visitor; keep data-user-id', '');
 
   if (data.target) {
     if (!data.target.startsWith('#') || data.target.length < 2)

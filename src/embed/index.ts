@@ -3,11 +3,14 @@
  * mounts the widget. With a wrong configuration it prints why and mounts nothing: no launcher
  * that cannot work.
  */
+
+import { Emitter } from '../core/emitter';
 import { log } from '../core/log';
 import { defaultVisitorName, pickLanguage } from '../i18n';
-import { createApi, installApi } from './api';
-import { parseConfig } from './config';
-import { mountWidget } from './mount';
+import { createApi, installApi, type ParleyEvents, type ParleyInstance } from './api';
+import { type ParleyConfig, parseConfig } from './config';
+import { parseIdentity, sameIdentity, withIdentity } from './identity';
+import { type MountedWidget, mountWidget } from './mount';
 import { loadTransport, storageFor } from './transport';
 
 declare const __PARLEY_VERSION__: string;
@@ -39,23 +42,60 @@ async function start(script: HTMLScriptElement): Promise<void> {
     }
   }
   const lang = pickLanguage(config.lang, document.documentElement.lang, navigator.languages ?? []);
-  const storage = storageFor(config);
-  const metadata: Record<string, string> = { ...config.metadata };
-  let widget: ReturnType<typeof mountWidget>;
+  const events = new Emitter<ParleyEvents>();
+  /** One widget for one visitor: storage (which removes other visitors' leftovers), adapter, UI. */
+  const mountFor = async (visitor: ParleyConfig): Promise<MountedWidget> => {
+    const storage = storageFor(visitor);
+    const metadata: Record<string, string> = { ...visitor.metadata };
+    if (visitor.userEmail && metadata.email === undefined) metadata.email = visitor.userEmail;
+    const name = visitor.name ?? defaultVisitorName(lang);
+    const transport = await loadTransport(visitor, { name, storage, metadata });
+    return mountWidget(visitor, target, { lang, transport, storage, metadata, events });
+  };
+  let current = config;
+  let widget: MountedWidget;
   try {
-    const name = config.name ?? defaultVisitorName(lang);
-    const transport = await loadTransport(config, { name, storage, metadata });
-    widget = mountWidget(config, target, { lang, transport, storage, metadata });
+    widget = await mountFor(config);
   } catch (err) {
     log.error('could not start the widget:', err);
     return;
   }
+  /** Another visitor: the old widget goes first, so nothing of theirs is written after the switch. */
+  let switching = Promise.resolve();
+  const identify = (value: unknown) => {
+    const identity = parseIdentity(value);
+    if (identity === undefined) return;
+    switching = switching.then(async () => {
+      if (sameIdentity(current, identity)) return;
+      const open = widget.isOpen();
+      widget.destroy();
+      current = withIdentity(current, identity);
+      try {
+        widget = await mountFor(current);
+      } catch (err) {
+        log.error('could not start the widget:', err);
+        return;
+      }
+      if (open) widget.open();
+    });
+  };
+  const instance: ParleyInstance = {
+    open: () => widget.open(),
+    close: () => widget.close(),
+    toggle: () => widget.toggle(),
+    send: (text) => widget.send(text),
+    clear: () => widget.clear(),
+    enableNotifications: () => widget.enableNotifications(),
+    setMetadata: (values) => widget.setMetadata(values),
+    identify,
+    destroy: () => widget.destroy(),
+  };
   const api = createApi(
-    widget,
-    widget.events,
+    instance,
+    events,
     typeof __PARLEY_VERSION__ === 'string' ? __PARLEY_VERSION__ : 'dev',
   );
-  installApi(api, () => widget.events.emit('ready', undefined));
+  installApi(api, () => events.emit('ready', undefined));
 }
 
 const script = findScript();

@@ -20,9 +20,11 @@ import { type ParleyConfig, parseMetadata } from './config';
 import { hintWhenUnreachable } from './reachability';
 import { followVisualViewport } from './viewport';
 
-export interface MountedWidget extends ParleyInstance {
+/** One widget for one visitor; `Parley.identify` replaces it (see index.ts). */
+export interface MountedWidget extends Omit<ParleyInstance, 'identify'> {
   readonly events: Emitter<ParleyEvents>;
   readonly host: HTMLElement;
+  isOpen(): boolean;
 }
 
 /** What the host page sees of a message: plain data, no internals. */
@@ -43,6 +45,8 @@ export interface MountParts {
   storage: KeyValueStore;
   /** The object the adapter reads metadata from; `Parley.setMetadata()` adds to it. */
   metadata: Record<string, string>;
+  /** The page's subscriptions, kept across a change of visitor (not cleared by destroy). */
+  events?: Emitter<ParleyEvents>;
 }
 
 export function mountWidget(
@@ -61,7 +65,7 @@ export function mountWidget(
       accept: config.accept ? parseAccept(config.accept) : backendAccept,
     },
   });
-  const events = new Emitter<ParleyEvents>();
+  const events = parts.events ?? new Emitter<ParleyEvents>();
 
   const host = target ?? document.body.appendChild(document.createElement('div'));
   host.setAttribute('data-parley', config.transport);
@@ -116,6 +120,7 @@ export function mountWidget(
   return {
     events,
     host,
+    isOpen: () => store.isOpen.value,
     open: () => store.setOpen(true),
     close: () => store.setOpen(false),
     toggle: () => store.setOpen(!store.isOpen.value),
@@ -140,7 +145,7 @@ export function mountWidget(
       store.dispose();
       if (target) shadow.adoptedStyleSheets = [];
       else host.remove();
-      events.clear();
+      if (!parts.events) events.clear();
     },
   };
 }
