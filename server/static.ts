@@ -56,12 +56,13 @@ export async function serveStatic(
   if (pathname.includes('\0')) return false;
   if (pathname === '/') pathname = '/demo.html';
 
-  // The widget bundle lives in dist/ but is published at the top, like a CDN would.
-  if (pathname === '/parley.js' || pathname === '/parley.js.map') {
+  // The widget lives in dist/ but is published at the top, like a CDN would: `parley.js`, the files
+  // it loads next to itself (`parley-*.js`), and the single-file build under `/single/`.
+  if (/^\/(single\/)?parley[\w.-]*\.js(\.map)?$/.test(pathname)) {
     const file = await findFile(join(options.root, 'dist'), pathname);
     if (file) return send(req, res, file, options);
-    if (pathname === '/parley.js') {
-      sendText(res, 404, 'dist/parley.js not found: run npm run build (or npm start, which builds it).');
+    if (pathname.endsWith('.js')) {
+      sendText(res, 404, `dist${pathname} not found: run npm run build (or npm start, which builds it).`);
       return true;
     }
     return false;

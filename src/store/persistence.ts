@@ -5,10 +5,9 @@
  */
 import { isObj, num, str } from '../core/guards';
 import { type KeyValueStore, readJson, writeJson } from '../core/storage';
+import { DRAFT_KEY, MESSAGES_KEY } from './stored-keys';
 import type { ChatMessage } from './types';
 
-const MESSAGES_KEY = 'messages';
-const DRAFT_KEY = 'draft';
 /** Older messages are dropped from storage (not from the screen) to stay well under quota. */
 export const MAX_PERSISTED = 200;
 
