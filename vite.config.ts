@@ -59,7 +59,12 @@ export default defineConfig(({ mode }) => {
           test: {
             name: 'node',
             environment: 'node',
-            include: ['src/**/*.test.{ts,tsx}', 'server/**/*.test.ts', 'test/**/*.test.{ts,tsx}', 'build/**/*.test.ts'],
+            include: [
+              'src/**/*.test.{ts,tsx}',
+              'server/**/*.test.ts',
+              'test/**/*.test.{ts,tsx}',
+              'build/**/*.test.ts',
+            ],
             exclude: ['src/ui/**', 'src/embed/**', '**/*.dom.test.{ts,tsx}'],
           },
         },

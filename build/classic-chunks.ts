@@ -30,8 +30,9 @@ function parleyLoader(factories: Record<string, Factory>, deps: Record<string, s
   const me =
     (document.currentScript as HTMLScriptElement | null) ??
     document.querySelector<HTMLScriptElement>('script[data-transport][src*="parley"]');
-  const registered: Record<string, Factory> = ((self as unknown as { __parley?: Record<string, Factory> }).__parley ??=
-    {});
+  const registered: Record<string, Factory> = ((
+    self as unknown as { __parley?: Record<string, Factory> }
+  ).__parley ??= {});
   const modules: Record<string, { exports: object }> = {};
   const pending: Record<string, Promise<void>> = {};
 
@@ -89,7 +90,12 @@ function roleOf(chunk: OutputChunk): string {
   return chunk.facadeModuleId ? `lazy:${chunk.name}` : 'shared';
 }
 
-function manifest(entry: string, chunks: OutputChunk[], inEntry: Set<string>, deps: Record<string, string[]>) {
+function manifest(
+  entry: string,
+  chunks: OutputChunk[],
+  inEntry: Set<string>,
+  deps: Record<string, string[]>,
+) {
   const files: Record<string, { role: string; deps: string[] }> = {};
   for (const c of chunks) {
     if (!inEntry.has(c.fileName)) files[c.fileName] = { role: roleOf(c), deps: deps[c.fileName] ?? [] };
@@ -128,16 +134,22 @@ export function classicChunks(): Plugin {
         if (lazy.length) deps[c.fileName] = lazy;
       }
       const dynamicImports = chunks.reduce((n, c) => n + c.dynamicImports.length, 0);
-      const rendered = chunks.reduce((n, c) => n + (c.code.match(/Promise\.resolve\(\)\.then\(/g)?.length ?? 0), 0);
+      const rendered = chunks.reduce(
+        (n, c) => n + (c.code.match(/Promise\.resolve\(\)\.then\(/g)?.length ?? 0),
+        0,
+      );
       if (rendered < dynamicImports)
-        this.error(`classic-chunks: expected ${dynamicImports} dynamic imports rendered as require() promises`);
+        this.error(
+          `classic-chunks: expected ${dynamicImports} dynamic imports rendered as require() promises`,
+        );
 
       const mapOf = (c: OutputChunk) => {
         const asset = bundle[`${c.fileName}.map`] as OutputAsset | undefined;
         return asset ? { asset, map: JSON.parse(String(asset.source)) } : undefined;
       };
       const body = (c: OutputChunk) => c.code.replace(MAP_COMMENT, '');
-      const mapComment = (c: OutputChunk) => (bundle[`${c.fileName}.map`] ? `\n//# sourceMappingURL=${c.fileName}.map` : '');
+      const mapComment = (c: OutputChunk) =>
+        bundle[`${c.fileName}.map`] ? `\n//# sourceMappingURL=${c.fileName}.map` : '';
 
       // Lazy chunks: one line of wrapper before the code, so their maps shift by one line.
       for (const c of chunks) {
@@ -170,7 +182,8 @@ export function classicChunks(): Plugin {
           delete bundle[`${name}.map`];
         }
       }
-      if (!/\(F,D\);?$/.test(loader.code ?? '')) this.error('classic-chunks: the minified loader lost its call');
+      if (!/\(F,D\);?$/.test(loader.code ?? ''))
+        this.error('classic-chunks: the minified loader lost its call');
       code += `},D=${JSON.stringify(deps)};${loader.code}})();${mapComment(entry)}`;
       entry.code = code;
       this.emitFile({

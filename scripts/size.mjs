@@ -36,8 +36,7 @@ const { entry, files } = JSON.parse(read('chunks.json').toString('utf8'));
 const problems = [];
 const first = gzip(entry);
 /** A file and the shared files it needs, minus those already counted. */
-const closure = (name, counted = new Set()) =>
-  [name, ...files[name].deps].filter((f) => !counted.has(f));
+const closure = (name, counted = new Set()) => [name, ...files[name].deps].filter((f) => !counted.has(f));
 const bytes = (names) => names.reduce((n, f) => n + gzip(f), 0);
 const byRole = (prefix) =>
   Object.entries(files)
@@ -67,7 +66,8 @@ for (const t of transports) {
   console.log(
     `a visitor of ${t.label.padEnd(12)} first + panel + transport + largest language = ${pad(total, 6)} B gzip   budget ${BUDGET_VISITOR}`,
   );
-  if (total > BUDGET_VISITOR) problems.push(`a ${t.label} visitor downloads ${total - BUDGET_VISITOR} B over the budget`);
+  if (total > BUDGET_VISITOR)
+    problems.push(`a ${t.label} visitor downloads ${total - BUDGET_VISITOR} B over the budget`);
 }
 const single = gzipSync(read('single/parley.js'), { level: 9 }).length;
 console.log(`single file     single/parley.js               ${pad(single, 6)} B gzip (everything, one file)`);
@@ -77,7 +77,9 @@ const shipped = readdirSync(dist)
   .map((f) => read(f).toString('utf8'))
   .join('\n');
 if (!new RegExp(`--parley-z-index,\\s*${Z_INDEX_DEFAULT}\\)`).test(shipped))
-  problems.push(`the stylesheet lost the documented --parley-z-index default ${Z_INDEX_DEFAULT} (a CSS minifier rounding it?)`);
+  problems.push(
+    `the stylesheet lost the documented --parley-z-index default ${Z_INDEX_DEFAULT} (a CSS minifier rounding it?)`,
+  );
 
 if (problems.length) {
   for (const p of problems) console.error(p);

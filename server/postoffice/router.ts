@@ -167,6 +167,11 @@ export class Router {
     return this.connections;
   }
 
+  /** Sockets open now. */
+  count(): number {
+    return this.wss.clients.size;
+  }
+
   /** Abrupt drop of every socket, as a lost network: the router keeps the entries. */
   dropConnections(): void {
     for (const ws of this.wss.clients) ws.terminate();

@@ -11,11 +11,12 @@ import type { ChatMessage } from '../store/types';
 import { parseAccept } from '../store/uploads';
 import css from '../theme/sheet-panel.css?inline';
 import type { Transport } from '../transports/types';
-import { Panel } from '../ui/Panel';
+import { ChatPanel } from '../ui/ChatPanel';
 import type { PanelSlotProps } from '../ui/Widget';
 import type { ParleyEvents } from './api';
 import { createAttention } from './attention';
 import type { ParleyConfig } from './config';
+import { hintWhenUnreachable } from './reachability';
 import { followVisualViewport } from './viewport';
 
 export interface AppParts {
@@ -80,6 +81,7 @@ export function createApp(parts: AppParts) {
       events.emit('open', undefined);
     }),
     store.events.on('close', () => events.emit('close', undefined)),
+    hintWhenUnreachable((fn) => store.events.on('status', fn), config.server),
   ];
   if (parts.open) store.setOpen(true);
   const attention = createAttention(store, { titleBadge: config.titleBadge, sound: config.sound, title });
@@ -87,7 +89,7 @@ export function createApp(parts: AppParts) {
 
   return {
     store,
-    panel: (slot: PanelSlotProps) => <Panel store={store} t={t} title={title} {...slot} />,
+    panel: (slot: PanelSlotProps) => <ChatPanel store={store} t={t} title={title} {...slot} />,
     send: (text: string) => {
       ensureConnected();
       store.send(text);

@@ -5,6 +5,7 @@
  */
 import type { KeyValueStore } from '../core/storage';
 
+/** The newest page of the conversation (`persistence.ts`; the whole of it before paging). */
 export const MESSAGES_KEY = 'messages';
 export const DRAFT_KEY = 'draft';
 

@@ -3,24 +3,26 @@
  * (the emulator). Tests create the adapter themselves so this non-test file never imports one.
  */
 import { render } from '@testing-library/preact';
-import { memoryStore } from '../core/storage';
+import { type KeyValueStore, memoryStore } from '../core/storage';
 import { createTranslator } from '../i18n';
 import { ru } from '../i18n/ru';
 import { zh } from '../i18n/zh';
 import { createChatStore } from '../store/chat-store';
 import type { Transport } from '../transports/types';
+import { ChatPanel } from './ChatPanel';
 import type { WidgetOptions } from './options';
-import { Panel } from './Panel';
 import { Widget } from './Widget';
 
 export interface MountOptions {
   options?: Partial<WidgetOptions>;
   lang?: string;
   connect?: boolean;
+  /** What the widget finds in storage (default: an empty memory store). */
+  storage?: KeyValueStore;
 }
 
 export function mountWidget<T extends Transport>(transport: T, o: MountOptions = {}) {
-  const store = createChatStore({ transport, storage: memoryStore() });
+  const store = createChatStore({ transport, storage: o.storage ?? memoryStore() });
   const lang = o.lang ?? 'en';
   const t = createTranslator(lang, lang.startsWith('zh') ? zh : lang.startsWith('ru') ? ru : undefined);
   const options: WidgetOptions = {
@@ -36,7 +38,7 @@ export function mountWidget<T extends Transport>(transport: T, o: MountOptions =
       store={store}
       t={t}
       options={options}
-      panel={(slot) => <Panel store={store} t={t} title={options.title} {...slot} />}
+      panel={(slot) => <ChatPanel store={store} t={t} title={options.title} {...slot} />}
     />,
   );
   return { transport, store, t, ...view };

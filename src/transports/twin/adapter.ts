@@ -1,11 +1,11 @@
 /**
  * The TWIN adapter (seed 002): start or resume a session over REST, receive over Socket.IO
  * (our websocket-only client, EIO 3 by default as TWIN documents python-socketio 4 / engineio 3),
- * send and upload over REST, and acknowledge every received message exactly once.
+ * send and upload over REST, and acknowledge every delivery of a message.
  */
 import { Backoff } from '../../core/backoff';
 import { toTransportError } from '../../core/errors';
-import type { OutgoingMessage, SendReceipt } from '../../core/types';
+import type { IncomingMessage, OutgoingMessage, SendReceipt } from '../../core/types';
 import { TransportBase } from '../base';
 import { Reconnector } from '../reconnector';
 import type { ConnectError } from '../socketio';
@@ -16,7 +16,7 @@ import { TwinLink } from './link';
 import { TWIN_CAPABILITIES, type TwinOptions } from './options';
 import * as wire from './protocol';
 import { expiresAt, SessionStore, type StoredSession } from './session-store';
-import { TypingTimeout } from './typing';
+import { TypingRelay } from './typing';
 
 export type { TwinOptions } from './options';
 
@@ -45,7 +45,7 @@ class TwinTransport extends TransportBase implements Transport {
    */
   private closedByCaller = true;
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly typing: TypingTimeout;
+  private readonly typing: TypingRelay;
   /** clientId → the send in flight or done, so a repeated send() never posts twice. */
   private readonly sends = new Map<string, Promise<SendReceipt>>();
   /** Server id → clientId of the visitor's messages, to mark their echoes. */
@@ -64,9 +64,7 @@ class TwinTransport extends TransportBase implements Transport {
     this.now = opts.now ?? Date.now;
     const fetchFn: FetchLike = opts.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.api = new TwinApi(opts.server, opts.messagesServer ?? opts.server, fetchFn, this.now);
-    this.typing = new TypingTimeout(opts.typingTimeoutMs ?? 6000, (change) =>
-      this.events.emit('typing', change),
-    );
+    this.typing = new TypingRelay((change) => this.events.emit('typing', change));
   }
 
   connect(): void {
@@ -237,27 +235,44 @@ class TwinTransport extends TransportBase implements Transport {
     this.setStatus({ status: 'failed', reason });
   }
 
-  /** A message-event (or operator-event) payload: acknowledge once, emit once. */
+  /**
+   * A message-event (or operator-event) payload: emitted once, and acknowledged only when it was
+   * decoded and the store took it (otherwise the server keeps it and delivers it again). Every
+   * later delivery of it is acknowledged again: the server redelivers what it has no
+   * acknowledgement for, and an acknowledgement can die with the link that carried it (answering
+   * only the first sight left such messages unacknowledged for good). After a reload a redelivery
+   * is emitted again; the store knows every id it shows and drops it.
+   */
   private onPayload(raw: unknown): void {
     const session = this.session;
     if (!session) return;
     const id = wire.payloadId(raw);
-    if (id !== undefined) {
-      if (!this.store.firstSight(session.id, id)) return; // a redelivery: already shown and acknowledged
-      this.link?.acknowledge(id);
-    }
-    if (wire.isOperatorNotice(raw)) {
-      const change = wire.decodeOperatorChange(raw, this.opts.server);
-      if (change) this.events.emit('operator', change);
+    if (id !== undefined && this.store.acknowledged(session.id, id)) {
+      this.link?.acknowledge(id); // a redelivery, shown already
       return;
     }
-    const message = wire.decodeMessage(raw, this.now(), this.opts.server);
-    if (!message) return;
+    let taken = false;
+    let terminal = false;
+    if (wire.isOperatorNotice(raw)) {
+      const change = wire.decodeOperatorChange(raw, this.opts.server);
+      taken = change !== null && this.events.emit('operator', change);
+    } else {
+      const message = wire.decodeMessage(raw, this.now(), this.opts.server);
+      taken = message !== null && this.emitMessage(message);
+      terminal = message?.kind === 'terminal';
+    }
+    if (!taken || id === undefined) return;
+    this.store.remember(session.id, id);
+    this.link?.acknowledge(id);
+    if (terminal) this.endSession('terminal');
+  }
+
+  /** True when every listener (the store) took it. */
+  private emitMessage(message: IncomingMessage): boolean {
     const clientId = this.echoes.get(message.id);
     if (clientId) message.clientId = clientId;
     this.typing.stop(message.author.kind);
-    this.events.emit('message', message);
-    if (message.kind === 'terminal') this.endSession('terminal');
+    return this.events.emit('message', message);
   }
 
   /** TERMINAL, expiry or a refused resume: tell the UI, forget the session, close the link. */
