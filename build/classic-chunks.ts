@@ -30,37 +30,40 @@ function parleyLoader(factories: Record<string, Factory>, deps: Record<string, s
   const me =
     (document.currentScript as HTMLScriptElement | null) ??
     document.querySelector<HTMLScriptElement>('script[data-transport][src*="parley"]');
-  const registered: Record<string, Factory> = ((
-    self as unknown as { __parley?: Record<string, Factory> }
-  ).__parley ??= {});
+  const global = self as unknown as { __parley?: Record<string, Factory> };
+  const registered = global.__parley ?? {};
+  global.__parley = registered;
   const modules: Record<string, { exports: object }> = {};
   const pending: Record<string, Promise<void>> = {};
 
-  const fetchChunk = (name: string): Promise<void> | undefined =>
-    factories[name]
-      ? undefined
-      : (pending[name] ??= new Promise((resolve, reject) => {
-          const url = new URL(name, me?.src ?? document.baseURI).href;
-          const script = document.createElement('script');
-          const done = (ok: boolean) => {
-            script.remove();
-            const factory = ok && registered[name];
-            if (factory) {
-              factories[name] = factory;
-              resolve();
-            } else {
-              delete pending[name];
-              reject(new Error(`${url} ${ok ? 'did not register' : 'could not be loaded'}`));
-            }
-          };
-          script.src = url;
-          script.async = true;
-          if (me?.nonce) script.nonce = me.nonce;
-          if (me?.crossOrigin != null) script.crossOrigin = me.crossOrigin;
-          script.onload = () => done(true);
-          script.onerror = () => done(false);
-          (document.head ?? document.documentElement).appendChild(script);
-        }));
+  const load = (name: string, url: string) =>
+    new Promise<void>((resolve, reject) => {
+      const script = document.createElement('script');
+      const done = (ok: boolean) => {
+        script.remove();
+        const factory = ok && registered[name];
+        if (factory) {
+          factories[name] = factory;
+          resolve();
+        } else {
+          delete pending[name];
+          reject(new Error(`${url} ${ok ? 'did not register' : 'could not be loaded'}`));
+        }
+      };
+      script.src = url;
+      script.async = true;
+      if (me?.nonce) script.nonce = me.nonce;
+      if (me?.crossOrigin != null) script.crossOrigin = me.crossOrigin;
+      script.onload = () => done(true);
+      script.onerror = () => done(false);
+      (document.head ?? document.documentElement).appendChild(script);
+    });
+
+  const fetchChunk = (name: string): Promise<void> | undefined => {
+    if (factories[name]) return undefined;
+    pending[name] ??= load(name, new URL(name, me?.src ?? document.baseURI).href);
+    return pending[name];
+  };
 
   const require = (path: string): object | Promise<object> => {
     const name = path.replace('./', '');
@@ -68,7 +71,8 @@ function parleyLoader(factories: Record<string, Factory>, deps: Record<string, s
     if (known) return known.exports;
     const factory = factories[name];
     if (factory && (deps[name] ?? []).every((d) => factories[d])) {
-      const module = (modules[name] = { exports: {} });
+      const module = { exports: {} };
+      modules[name] = module;
       factory(require, module.exports);
       return module.exports;
     }
