@@ -151,6 +151,7 @@ describe('parseCli', () => {
         twinSocketIo: 2,
         twinAllowEio3: false,
         verbose: false,
+        nchanPort: 8081,
       },
     });
     const fromEnv = parseCli([], { PORT: '9000', HOST: 'localhost' });
@@ -168,7 +169,10 @@ describe('parseCli', () => {
     });
   });
 
-  it.each([['--port=abc'], ['--port=70000'], ['--twin-socketio=3'], ['--nope']])('rejects %s', (flag) => {
-    expect(parseCli([flag], {}).ok).toBe(false);
-  });
+  it.each([['--port=abc'], ['--port=70000'], ['--twin-socketio=3'], ['--nchan-port=x'], ['--nope']])(
+    'rejects %s',
+    (flag) => {
+      expect(parseCli([flag], {}).ok).toBe(false);
+    },
+  );
 });

@@ -62,6 +62,8 @@ export interface ServerOptions {
   twinAllowEio3?: boolean;
   /** Print one line per request and connection. */
   verbose?: boolean;
+  /** `npm start` only: the port of the nginx + nchan demo in front of this server. */
+  nchanPort?: number;
   /** False: the demo bot stays silent (the soak answers through `testing.say`). Default true. */
   bot?: boolean;
   /** Keep module state here, across restarts (see ServerState). */

@@ -66,6 +66,26 @@ describe('parseConfig: good attributes', () => {
       });
     }
   });
+
+  it('reads the nchan attributes, with /chat/{id} as the default channel path', () => {
+    const nchan = { transport: 'nchan', server: 'https://chat.example.com/push' };
+    const plain = parseConfig(nchan);
+    expect(plain.ok && plain.config).toMatchObject({
+      channelPath: '/chat/{id}',
+      server: 'https://chat.example.com/push',
+    });
+    expect(plain.ok && plain.config.tokenUrl).toBeUndefined();
+    const full = parseConfig(
+      { ...nchan, channelPath: '/single/{id}', tokenUrl: '/api/chat-token' },
+      'https://shop.example.com/page',
+    );
+    expect(full.ok && full.config).toMatchObject({
+      channelPath: '/single/{id}',
+      tokenUrl: 'https://shop.example.com/api/chat-token',
+    });
+    const slash = parseConfig({ ...nchan, tokenUrl: 'https://shop.example.com/chat/token/' });
+    expect(slash.ok && slash.config.tokenUrl).toBe('https://shop.example.com/chat/token/');
+  });
 });
 
 describe('parseConfig: postoffice', () => {
@@ -131,7 +151,7 @@ describe('parseConfig: bad attributes', () => {
     [
       'unknown transport',
       { transport: 'carrier-pigeon' },
-      'data-transport="carrier-pigeon" is not one of ws-chat, twin, postoffice. Example: data-transport="ws-chat"',
+      'data-transport="carrier-pigeon" is not one of ws-chat, twin, nchan, postoffice. Example: data-transport="ws-chat"',
     ],
     [
       'missing transport',
@@ -169,6 +189,17 @@ describe('parseConfig: bad attributes', () => {
       'data-chat-id is missing. Example: data-chat-id="3eb5cf6d-4d20-41c2-b886-f60374d11d19"',
     ],
     ['twin with bad eio', { transport: 'twin', chatId: 'demo', eio: '5' }, 'data-eio="5" must be 3'],
+    [
+      'nchan path without {id}',
+      { transport: 'nchan', channelPath: '/chat' },
+      'data-channel-path="/chat" must be',
+    ],
+    ['nchan path with a query', { transport: 'nchan', channelPath: '/c/{id}?x=1' }, 'holding {id} once'],
+    [
+      'nchan token url not http',
+      { transport: 'nchan', tokenUrl: 'javascript:alert(1)' },
+      'data-token-url="javascript',
+    ],
     [
       'twin with bad metadata',
       { transport: 'twin', chatId: 'demo', metadata: '{plan:pro}' },
@@ -243,5 +274,24 @@ describe('parseConfig: settings that cannot work say so (issue 8)', () => {
     expect(parseConfig({ ...base, server: 'http://chat.example.com' }, 'http://shop.example/').ok).toBe(true);
     expect(parseConfig({ ...base, server: 'http://127.0.0.1:8080' }, page).ok).toBe(true);
     expect(parseConfig({ ...base, server: 'http://localhost:8080' }, page).ok).toBe(true);
+  });
+});
+
+describe('data-server without a scheme', () => {
+  it('warns once, naming the fix, when it looks like a host name', () => {
+    const result = parseConfig(
+      { transport: 'ws-chat', server: 'chat.example.com' },
+      'https://shop.example/page',
+    );
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toContain('data-server="chat.example.com" has no scheme');
+    expect(result.warnings[0]).toContain('data-server="https://chat.example.com"');
+  });
+
+  it('stays quiet for a path on the page’s own site and for full URLs', () => {
+    for (const server of ['/chat', 'https://chat.example.com', '//chat.example.com']) {
+      expect(parseConfig({ transport: 'ws-chat', server }, 'https://shop.example/page').warnings).toEqual([]);
+    }
   });
 });

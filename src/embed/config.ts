@@ -6,7 +6,7 @@
  */
 import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
 
-export const TRANSPORTS = ['ws-chat', 'twin', 'postoffice'] as const;
+export const TRANSPORTS = ['ws-chat', 'twin', 'nchan', 'postoffice'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
 export interface ParleyConfig {
@@ -35,6 +35,8 @@ export interface ParleyConfig {
   clientId?: string;
   metadata?: Record<string, string>;
   operatorEvent?: string;
+  // nchan
+  channelPath: string;
   // postoffice (clientId above is the visitor's mailbox)
   to?: string;
   subject?: string;
@@ -72,6 +74,7 @@ const KNOWN = new Set([
   'clientId',
   'metadata',
   'operatorEvent',
+  'channelPath',
   'to',
   'subject',
   'tokenUrl',
@@ -126,6 +129,13 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
       errors.push(`${attr(key)}${why}. Example: ${attr(key)}="${example}"`);
       return undefined;
     }
+    // `chat.example.com` without a scheme is a path on this page's site: allowed (a same-origin
+    // backend at `/chat` is real), but a host name there is almost always a forgotten `https://`.
+    if (!/^[a-z][a-z\d+.-]*:|^\/\//i.test(v) && /^[\w-]+(\.[\w-]+)+(:\d+)?(\/|$)/.test(v)) {
+      warnings.push(
+        `${attr(key)}="${v}" has no scheme, so it resolves against this page (${u.href}); if ${v.split('/')[0]} is a host, write ${attr(key)}="https://${v}"`,
+      );
+    }
     // No trailing slash: adapters append absolute API paths (`${server}/api/…`). A socket endpoint
     // is used as it is, so its path stays as written (a router may serve `/ws/`, not `/ws`).
     return socket ? u.href : u.href.replace(/\/+$/, '');
@@ -156,6 +166,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     channel: oneOf('channel', CHANNELS, 'WEB', 'APP'),
     socketPath: '/operator/socket.io/',
     eio: 3,
+    channelPath: '/chat/{id}',
   };
   if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$|^auto$/.test(config.lang)) {
     bad('lang', data.lang, 'is not a language tag', 'zh');
@@ -192,6 +203,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   }
 
   if (transport === 'twin') parseTwin(data, config, bad, url);
+  if (transport === 'nchan') parseNchan(data, config, bad, url);
   if (transport === 'postoffice') parsePostoffice(data, config, bad, url);
   return errors.length ? { ok: false, errors, warnings } : { ok: true, config, warnings };
 }
@@ -253,6 +265,32 @@ function unusableBackend(u: URL, pageUrl: string | undefined): string | null {
   return null;
 }
 
+function parseNchan(
+  data: Dataset,
+  config: ParleyConfig,
+  bad: (key: string, value: string | undefined, what: string, example: string) => void,
+  url: (key: string, required: boolean, example: string) => string | undefined,
+): void {
+  const path = data.channelPath?.trim();
+  if (path) {
+    // One `{id}` (the conversation), URL-safe path characters only: it is appended to data-server.
+    if (/^\/[\w\-./~{}]*$/.test(path) && path.split('{id}').length === 2) config.channelPath = path;
+    else bad('channelPath', path, 'must be a path starting with / holding {id} once', '/chat/{id}');
+  }
+  parseTokenUrl(data, config, url);
+}
+
+/** `data-token-url` (nchan, postoffice): the site's own endpoint that hands the widget a token. */
+function parseTokenUrl(
+  data: Dataset,
+  config: ParleyConfig,
+  url: (key: string, required: boolean, example: string) => string | undefined,
+): void {
+  const tokenUrl = url('tokenUrl', false, '/api/chat-token');
+  // url() drops trailing slashes (data-server is a base); an endpoint keeps its own (`/token/`).
+  if (tokenUrl) config.tokenUrl = data.tokenUrl?.endsWith('/') ? `${tokenUrl}/` : tokenUrl;
+}
+
 /** Mailbox addresses: `user_123456`, `/service/acme/weather_1`; no spaces, no control characters. */
 const MAILBOX = /^[\w:/.@+-]{1,200}$/;
 
@@ -273,8 +311,7 @@ function parsePostoffice(
   const subject = data.subject?.trim();
   if (subject && subject.length > 200) bad('subject', `${subject.slice(0, 20)}…`, 'is too long', 'chat');
   config.subject = subject || 'chat';
-  const tokenUrl = url('tokenUrl', false, 'https://www.example.com/api/chat-token');
-  if (tokenUrl) config.tokenUrl = tokenUrl;
+  parseTokenUrl(data, config, url);
 }
 
 /** `clientMetadata` is documented as string values; numbers and booleans are turned into strings. */

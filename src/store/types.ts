@@ -27,6 +27,8 @@ export interface ChatMessage {
   answers?: Answer[];
   /** Text of the answer the visitor chose under this message. */
   chosenAnswer?: string;
+  /** Visitor's messages sent by an answer button: that answer's id, for backends that route on it. */
+  answerId?: string;
   attachments?: Attachment[];
   /** Visitor's messages: ids of uploaded files the backend attaches to this message. */
   attachmentIds?: string[];
