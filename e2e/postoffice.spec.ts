@@ -101,9 +101,13 @@ test.describe('postoffice demo', () => {
     page,
     backend,
   }) => {
-    // setup: the fixed mailbox's entry left behind by another device whose clock is 5 s ahead
+    // setup: the page is loaded but not connected yet (the widget connects when opened)
+    await page.goto(`${backend.url}/e2e/pages/postoffice-shared-mailbox.html`);
+    const widget = new Widget(page);
+    await expect(widget.launcher).toBeVisible();
+    // and the router holds an entry for the mailbox left by a device whose clock is 10 s ahead
     const router = getPostofficeModule(backend.server).router;
-    const ahead = Date.now() + 5000;
+    const ahead = Date.now() + 10_000;
     const other = new WebSocket(
       `${backend.url.replace('http', 'ws')}/postoffice?clientID=user_e2e_shared&startTime=${ahead}`,
     );
@@ -111,8 +115,6 @@ test.describe('postoffice demo', () => {
     other.close();
     await expect.poll(() => router.openConnections).toBe(0);
     // when
-    await page.goto(`${backend.url}/e2e/pages/postoffice-shared-mailbox.html`);
-    const widget = new Widget(page);
     await widget.open();
     await widget.send('past the conflict');
     // then
