@@ -6,12 +6,10 @@
 
 import { Emitter } from '../core/emitter';
 import { log } from '../core/log';
-import { defaultVisitorName, pickLanguage } from '../i18n';
 import { createApi, installApi, type ParleyEvents, type ParleyInstance } from './api';
-import { type ParleyConfig, parseConfig } from './config';
+import { parseConfig } from './config';
 import { parseIdentity, sameIdentity, withIdentity } from './identity';
-import { type MountedWidget, mountWidget } from './mount';
-import { loadTransport, storageFor } from './transport';
+import { type MountedWidget, mountWidget } from './shell';
 
 declare const __PARLEY_VERSION__: string;
 
@@ -22,7 +20,7 @@ function findScript(): HTMLScriptElement | null {
   return document.querySelector<HTMLScriptElement>('script[data-transport][src*="parley"]');
 }
 
-async function start(script: HTMLScriptElement): Promise<void> {
+function start(script: HTMLScriptElement): void {
   const result = parseConfig({ ...script.dataset }, document.baseURI);
   for (const w of result.warnings) log.warn(w);
   if (!result.ok) {
@@ -41,43 +39,27 @@ async function start(script: HTMLScriptElement): Promise<void> {
       return;
     }
   }
-  const lang = pickLanguage(config.lang, document.documentElement.lang, navigator.languages ?? []);
   const events = new Emitter<ParleyEvents>();
-  /** One widget for one visitor: storage (which removes other visitors' leftovers), adapter, UI. */
-  const mountFor = async (visitor: ParleyConfig): Promise<MountedWidget> => {
-    const storage = storageFor(visitor);
-    const metadata: Record<string, string> = { ...visitor.metadata };
-    if (visitor.userEmail && metadata.email === undefined) metadata.email = visitor.userEmail;
-    const name = visitor.name ?? defaultVisitorName(lang);
-    const transport = await loadTransport(visitor, { name, storage, metadata });
-    return mountWidget(visitor, target, { lang, transport, storage, metadata, events });
-  };
   let current = config;
   let widget: MountedWidget;
   try {
-    widget = await mountFor(config);
+    widget = mountWidget(config, target, events);
   } catch (err) {
     log.error('could not start the widget:', err);
     return;
   }
-  /** Another visitor: the old widget goes first, so nothing of theirs is written after the switch. */
-  let switching = Promise.resolve();
+  /**
+   * Another visitor: the old widget goes first (nothing of theirs is written after the switch), then
+   * the new one takes its storage, which removes what the old one left (transport.ts).
+   */
   const identify = (value: unknown) => {
     const identity = parseIdentity(value);
-    if (identity === undefined) return;
-    switching = switching.then(async () => {
-      if (sameIdentity(current, identity)) return;
-      const open = widget.isOpen();
-      widget.destroy();
-      current = withIdentity(current, identity);
-      try {
-        widget = await mountFor(current);
-      } catch (err) {
-        log.error('could not start the widget:', err);
-        return;
-      }
-      if (open) widget.open();
-    });
+    if (identity === undefined || sameIdentity(current, identity)) return;
+    const open = widget.isOpen();
+    widget.destroy();
+    current = withIdentity(current, identity);
+    widget = mountWidget(current, target, events);
+    if (open) widget.open();
   };
   const instance: ParleyInstance = {
     open: () => widget.open(),
@@ -100,8 +82,8 @@ async function start(script: HTMLScriptElement): Promise<void> {
 
 const script = findScript();
 if (script) {
-  if (document.body) void start(script);
-  else document.addEventListener('DOMContentLoaded', () => void start(script), { once: true });
+  if (document.body) start(script);
+  else document.addEventListener('DOMContentLoaded', () => start(script), { once: true });
 } else {
   log.error(
     'could not find its <script> tag; load it with <script src=".../parley.js" data-transport="ws-chat" data-server="https://…">',

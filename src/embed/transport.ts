@@ -1,13 +1,12 @@
 /**
- * Builds the adapter named by `data-transport` through the registry (`transport-registry.ts`).
- * Storage is namespaced by transport and backend, so two configurations on one browser never share
- * a token or a conversation.
+ * Storage is namespaced by transport and backend (and what else the registry entry names), so two
+ * configurations on one browser never share a token or a conversation, and by the visitor, so two
+ * people on one device never share one either.
  */
 import { namespacedStore, removeSiblingNamespaces } from '../core/storage';
-import type { Transport } from '../transports/types';
 import type { ParleyConfig } from './config';
 import { identitySegment } from './identity';
-import { TRANSPORT_REGISTRY, type TransportContext } from './transport-registry';
+import { TRANSPORT_REGISTRY } from './transport-registry';
 
 /** Transport and backend: what two visitors of the same backend share. */
 export function backendNamespace(config: ParleyConfig): string {
@@ -29,14 +28,4 @@ export function storageFor(config: ParleyConfig) {
   const namespace = storageNamespace(config);
   removeSiblingNamespaces(backendNamespace(config), namespace);
   return namespacedStore(namespace);
-}
-
-/**
- * Loads the adapter's code (a separate file in the split build) and creates it. `metadata` is read
- * when a session starts, so the page may still add to it through `Parley.setMetadata()` (the
- * object is shared, not copied).
- */
-export async function loadTransport(config: ParleyConfig, context: TransportContext): Promise<Transport> {
-  const { createTransport } = await TRANSPORT_REGISTRY[config.transport].load();
-  return createTransport(config, context);
 }
