@@ -27,6 +27,7 @@ const server = await startServer(parsed.options).catch((error: unknown) => {
 
 console.log(`Parley demo: ${server.url}/demo.html`);
 if (server.modules.has('twin')) console.log(`Parley TWIN demo: ${server.url}/demo-twin.html`);
+if (server.modules.has('chatfaq')) console.log(`Parley ChatFAQ demo: ${server.url}/demo-chatfaq.html`);
 console.log(`Modules: ${[...server.modules.keys()].join(', ')}. Ctrl-C stops.`);
 if (
   parsed.options.host !== '127.0.0.1' &&

@@ -37,4 +37,9 @@ export interface TransportEntry {
 export const TRANSPORT_REGISTRY: Record<TransportName, TransportEntry> = {
   'ws-chat': { load: () => import('./transports/ws-chat') },
   twin: { load: () => import('./transports/twin'), namespace: (config) => config.chatId ?? '' },
+  // One conversation per FSM and visitor id: another bot on the same server is another conversation.
+  chatfaq: {
+    load: () => import('./transports/chatfaq'),
+    namespace: (config) => `${config.fsm ?? ''}|${config.senderId ?? ''}`,
+  },
 };
