@@ -42,4 +42,6 @@ export const TRANSPORT_REGISTRY: Record<TransportName, TransportEntry> = {
     load: () => import('./transports/chatfaq'),
     namespace: (config) => `${config.fsm ?? ''}|${config.senderId ?? ''}`,
   },
+  // The channel path decides the layout (and the conversation's channels): keep them apart.
+  nchan: { load: () => import('./transports/nchan'), namespace: (config) => config.channelPath },
 };

@@ -221,7 +221,19 @@ export function createChatStore(options: ChatStoreOptions) {
       msg.attachmentIds = ids;
       if (attachments.length) msg.attachments = attachments;
     }
-    messages.value = [...messages.value, msg];
+    // Answer buttons belong to the question they came with: any later message from the visitor,
+    // typed or chosen, ends those still open.
+    const open = messages.value.some(
+      (m) => m.answers?.length && m.chosenAnswer === undefined && !m.answersDone,
+    );
+    const before = open
+      ? messages.value.map((m) =>
+          m.answers?.length && m.chosenAnswer === undefined && !m.answersDone
+            ? { ...m, answersDone: true }
+            : m,
+        )
+      : messages.value;
+    messages.value = [...before, msg];
     outbox.pump();
     return msg;
   }

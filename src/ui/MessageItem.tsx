@@ -80,6 +80,7 @@ export function MessageItem({ item, t, onRetry, onChoose, live, onRegenerate }: 
           <AnswerButtons
             answers={m.answers}
             chosen={m.chosenAnswer}
+            over={m.answersDone === true}
             t={t}
             onChoose={(answer) => onChoose(m.key, answer)}
           />
