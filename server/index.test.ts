@@ -91,15 +91,21 @@ describe('startServer', () => {
     expect(await res.text()).toContain('npm run build');
   });
 
-  it('serves dist/parley.js at /parley.js once built', async () => {
+  it('serves dist/parley.js, its parley-*.js files and the single-file build once built', async () => {
     const built = await mkdtemp(join(tmpdir(), 'parley-built-'));
     try {
       await mkdir(join(built, 'dist'));
+      await mkdir(join(built, 'dist', 'single'));
       await writeFile(join(built, 'dist', 'parley.js'), 'console.log(1)');
+      await writeFile(join(built, 'dist', 'parley-app-Ab_1.js'), 'console.log(2)');
+      await writeFile(join(built, 'dist', 'single', 'parley.js'), 'console.log(3)');
       const server = await startTestServer({ root: built });
       const res = await fetch(`${server.url}/parley.js`);
       expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
       expect(await res.text()).toBe('console.log(1)');
+      // The files parley.js loads next to itself, and the single-file build.
+      expect(await (await fetch(`${server.url}/parley-app-Ab_1.js`)).text()).toBe('console.log(2)');
+      expect(await (await fetch(`${server.url}/single/parley.js`)).text()).toBe('console.log(3)');
     } finally {
       await rm(built, { recursive: true, force: true });
     }
