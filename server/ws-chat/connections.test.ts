@@ -11,11 +11,11 @@ import {
 } from '../test-helpers';
 import { getWsChatModule } from './index';
 
-describe('ws-chat connections', () => {
+describe('ws-chat connections (flat generation)', () => {
   afterEach(stopTestServers);
 
   it('revokeTokens() closes sockets with 4001 and refuses the old token; a new token works', async () => {
-    const server = await startTestServer();
+    const server = await startTestServer({ wsChatProtocol: 'flat' });
     const token = await getToken(server, { name: 'Ann', channel: 'WEB', channelId: 'web_revoke' });
     const client = await TestClient.connect(server, token.token);
 
@@ -31,7 +31,7 @@ describe('ws-chat connections', () => {
   });
 
   it('dropConnections() cuts sockets abruptly and the server accepts reconnects', async () => {
-    const server = await startTestServer();
+    const server = await startTestServer({ wsChatProtocol: 'flat' });
     const token = await getToken(server);
     const a = await TestClient.connect(server, token.token);
     const b = await TestClient.connect(server, token.token);
@@ -46,7 +46,7 @@ describe('ws-chat connections', () => {
   });
 
   it('pings every socket and terminates one that does not pong', async () => {
-    const server = await startTestServer({ pingIntervalMs: 20 });
+    const server = await startTestServer({ wsChatProtocol: 'flat', pingIntervalMs: 20 });
     const token = await getToken(server);
     const healthy = await TestClient.connect(server, token.token);
     const silent = await TestClient.connect(server, token.token, { autoPong: false });
@@ -57,7 +57,7 @@ describe('ws-chat connections', () => {
   });
 
   it('close() resolves while clients are connected, and closes them', async () => {
-    const server = await startTestServer();
+    const server = await startTestServer({ wsChatProtocol: 'flat' });
     const token = await getToken(server);
     const a = await TestClient.connect(server, token.token);
     const b = await TestClient.connect(server, token.token);
@@ -67,7 +67,7 @@ describe('ws-chat connections', () => {
   });
 
   it('stops replying after close() even with replies pending', async () => {
-    const server = await startTestServer({ replyDelayMs: 60_000 });
+    const server = await startTestServer({ wsChatProtocol: 'flat', replyDelayMs: 60_000 });
     const token = await getToken(server);
     const client = await TestClient.connect(server, token.token);
     client.send(visitorFrame(token, 'hello', 'p-1'));

@@ -1,61 +1,119 @@
 /**
- * In-memory state of the ws-chat module: customers, tokens, conversations and their history.
+ * In-memory state of the ws-chat module: customers, tokens, conversations (the envelope generation
+ * calls them sessions) and their messages, and uploaded files. Messages are kept in one neutral
+ * shape and rendered per generation (frames.ts for the flat one, envelope.ts for the current one).
  * Like the seed's own server it keeps everything in memory; the caps below only stop a long-running
- * demo from growing without bound.
+ * demo from growing without bound. A test may hand the same store to a restarted server, which then
+ * behaves like a server that keeps its database across restarts.
  */
 import { randomUUID } from 'node:crypto';
-import type { Channel, ServerFrame, TokenRequest } from './frames';
+import type { Channel } from './frames';
 
 /** Messages kept per conversation (oldest dropped first). */
 export const MAX_HISTORY = 500;
 /** clientMessageIds remembered per conversation for dedupe (oldest forgotten first). */
 export const MAX_DEDUPE_IDS = 1000;
+/** Uploaded files kept (oldest dropped first). */
+export const MAX_FILES = 200;
+
+export type SenderType = 'USER' | 'AGENT' | 'AI' | 'SYSTEM' | 'TOOL';
+
+export interface StoredAttachment {
+  id: string;
+  type: 'IMAGE' | 'FILE';
+  url: string;
+  name: string;
+  sizeKb: number;
+}
+
+/** One message, whichever generation wrote it. */
+export interface StoredMessage {
+  id: string;
+  senderType: SenderType;
+  /** The customer's id, the bot's id or an agent's id. */
+  senderId: string;
+  senderName?: string;
+  text: string;
+  attachments: StoredAttachment[];
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  /** Flat generation: the frame's free-form metadata, echoed back as it came. */
+  metadata?: Record<string, unknown>;
+}
 
 export interface Customer {
   readonly id: string;
-  readonly channelId: string;
+  /** The visitor's stable id: `channelId` (flat) or `channelUserId` (envelope). */
+  readonly visitorId: string;
   name: string;
   channel: Channel;
-  /** One conversation per customer, created on the first message. */
+  email?: string;
+  phone?: string;
+  metadata?: Record<string, unknown>;
+  /** The open conversation, created on the first message (flat) or by the token call (envelope). */
   conversationId?: string;
 }
+
+export type SessionStatus = 'OPEN' | 'CLOSED';
 
 export interface Conversation {
   readonly id: string;
   readonly customerId: string;
-  readonly messages: ServerFrame[];
+  readonly messages: StoredMessage[];
   /** Visitor messages accepted so far: 0 means the bot still has to greet. */
   visitorMessages: number;
-  /** clientMessageId → the echo sent for it, so a resend gets the same frame back. */
-  readonly accepted: Map<string, ServerFrame>;
+  /** clientMessageId → the message stored for it, so a resend gets the same answer back. */
+  readonly accepted: Map<string, StoredMessage>;
+  status: SessionStatus;
+  /** The agent who took the conversation over, if one did. */
+  primaryAgentId?: string;
+}
+
+export interface StoredFile {
+  id: string;
+  name: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+export interface VisitorIdentity {
+  visitorId: string;
+  name: string;
+  channel: Channel;
+  email?: string;
+  phone?: string;
+  metadata?: Record<string, unknown>;
 }
 
 export class ChatStore {
   private readonly customers = new Map<string, Customer>();
-  private readonly byChannelId = new Map<string, string>();
+  private readonly byVisitorId = new Map<string, string>();
   private readonly tokens = new Map<string, string>();
   private readonly conversations = new Map<string, Conversation>();
+  readonly files = new Map<string, StoredFile>();
 
   /**
-   * Find or create the customer of `channelId` and issue a NEW token; earlier tokens stay valid
-   * (seed 001, Q3). The latest name and channel win, so a visitor who renamed themselves shows so.
+   * Find or create the customer of `visitorId` and issue a NEW token; earlier tokens stay valid
+   * (seed 001, Q3). The latest name, channel and contact details win.
    */
-  issueToken(request: TokenRequest): { customer: Customer; token: string } {
-    const knownId = this.byChannelId.get(request.channelId);
+  issueToken(identity: VisitorIdentity): { customer: Customer; token: string } {
+    const knownId = this.byVisitorId.get(identity.visitorId);
     let customer = knownId === undefined ? undefined : this.customers.get(knownId);
-    if (customer) {
-      customer.name = request.name;
-      customer.channel = request.channel;
-    } else {
+    if (!customer) {
       customer = {
         id: randomUUID(),
-        channelId: request.channelId,
-        name: request.name,
-        channel: request.channel,
+        visitorId: identity.visitorId,
+        name: identity.name,
+        channel: identity.channel,
       };
       this.customers.set(customer.id, customer);
-      this.byChannelId.set(customer.channelId, customer.id);
+      this.byVisitorId.set(customer.visitorId, customer.id);
     }
+    customer.name = identity.name;
+    customer.channel = identity.channel;
+    if (identity.email !== undefined) customer.email = identity.email;
+    if (identity.phone !== undefined) customer.phone = identity.phone;
+    if (identity.metadata !== undefined) customer.metadata = identity.metadata;
     const token = `cust_${randomUUID()}`;
     this.tokens.set(token, customer.id);
     return { customer, token };
@@ -67,21 +125,26 @@ export class ChatStore {
     return id === undefined ? undefined : this.customers.get(id);
   }
 
+  customer(id: string): Customer | undefined {
+    return this.customers.get(id);
+  }
+
   /** Invalidate every issued token (customers and history stay). */
   revokeAllTokens(): void {
     this.tokens.clear();
   }
 
-  /** The customer's conversation, created on first use. */
+  /** The customer's open conversation, created on first use (and after the last one closed). */
   conversationOf(customer: Customer): Conversation {
     const existing = customer.conversationId ? this.conversations.get(customer.conversationId) : undefined;
-    if (existing) return existing;
+    if (existing && existing.status === 'OPEN') return existing;
     const conversation: Conversation = {
       id: randomUUID(),
       customerId: customer.id,
       messages: [],
       visitorMessages: 0,
       accepted: new Map(),
+      status: 'OPEN',
     };
     this.conversations.set(conversation.id, conversation);
     customer.conversationId = conversation.id;
@@ -92,22 +155,45 @@ export class ChatStore {
     return this.conversations.get(id);
   }
 
-  /** Store a bot or agent frame. */
-  append(conversation: Conversation, frame: ServerFrame): void {
-    conversation.messages.push(frame);
+  /** Store a message (any sender). */
+  append(conversation: Conversation, message: StoredMessage): void {
+    conversation.messages.push(message);
     if (conversation.messages.length > MAX_HISTORY) conversation.messages.shift();
   }
 
-  /** Store a visitor frame, remembering its clientMessageId (when it has one) for dedupe. */
-  appendVisitor(conversation: Conversation, frame: ServerFrame, clientMessageId: string | undefined): void {
-    this.append(conversation, frame);
+  /** Store a visitor message, remembering its clientMessageId (when it has one) for dedupe. */
+  appendVisitor(
+    conversation: Conversation,
+    message: StoredMessage,
+    clientMessageId: string | undefined,
+  ): void {
+    this.append(conversation, message);
     conversation.visitorMessages += 1;
     if (clientMessageId === undefined) return;
-    conversation.accepted.set(clientMessageId, frame);
+    conversation.accepted.set(clientMessageId, message);
     if (conversation.accepted.size > MAX_DEDUPE_IDS) {
       // Maps iterate in insertion order: the first key is the oldest.
       const oldest = conversation.accepted.keys().next().value;
       if (oldest !== undefined) conversation.accepted.delete(oldest);
     }
   }
+
+  addFile(name: string, contentType: string, bytes: Buffer): StoredFile {
+    const file: StoredFile = { id: randomUUID(), name, contentType, bytes };
+    this.files.set(file.id, file);
+    if (this.files.size > MAX_FILES) {
+      const oldest = this.files.keys().next().value;
+      if (oldest !== undefined) this.files.delete(oldest);
+    }
+    return file;
+  }
+}
+
+/** A new message with a fresh id and the current time. */
+export function newMessage(
+  fields: Omit<StoredMessage, 'id' | 'createdAt' | 'attachments'> & {
+    attachments?: StoredAttachment[];
+  },
+): StoredMessage {
+  return { id: randomUUID(), createdAt: new Date().toISOString(), attachments: [], ...fields };
 }

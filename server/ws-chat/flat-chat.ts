@@ -1,0 +1,54 @@
+/**
+ * The flat generation's chat (seed 001): a visitor frame is echoed to every socket of the customer
+ * (with its metadata, so `clientMessageId` confirms it), stored once per clientMessageId, and
+ * answered by the demo bot.
+ */
+import type { WebSocket } from 'ws';
+import { BOT_ID, BOT_NAME, type Bot, botReplies } from '../bot';
+import { parseClientFrame, toFlatFrame } from './frames';
+import type { SocketHub } from './sockets';
+import { type ChatStore, type Customer, newMessage } from './store';
+
+export interface FlatContext {
+  store: ChatStore;
+  hub: SocketHub;
+  bot: Bot;
+  log(line: string): void;
+}
+
+export function onFlatText(ctx: FlatContext, customer: Customer, ws: WebSocket, text: string): void {
+  const { store, hub } = ctx;
+  const parsed = parseClientFrame(text);
+  if (!parsed.ok) {
+    // The seed has no error frame: log, ignore, keep the socket open.
+    ctx.log(`ws-chat: ignored a frame: ${parsed.error}`);
+    return;
+  }
+  const { content, metadata, clientMessageId } = parsed.value;
+  // The token decides who speaks and where: the frame's senderId/conversationId are not trusted.
+  const conversation = store.conversationOf(customer);
+  const frameOf = (m: Parameters<typeof toFlatFrame>[0]) => toFlatFrame(m, customer.channel, conversation.id);
+
+  const known = clientMessageId === undefined ? undefined : conversation.accepted.get(clientMessageId);
+  if (known) {
+    // A resend after a lost echo: confirm again with the same frame, but store and answer once.
+    hub.sendTo(ws, frameOf(known));
+    return;
+  }
+
+  const first = conversation.visitorMessages === 0;
+  const message = newMessage({
+    senderType: 'USER',
+    senderId: customer.id,
+    text: content,
+    ...(metadata === undefined ? {} : { metadata }),
+  });
+  store.appendVisitor(conversation, message, clientMessageId);
+  hub.broadcast(customer.id, frameOf(message));
+
+  ctx.bot.respond(conversation.id, botReplies({ text: content, first }), (reply) => {
+    const answer = newMessage({ senderType: 'AI', senderId: BOT_ID, senderName: BOT_NAME, text: reply });
+    store.append(conversation, answer);
+    hub.broadcast(customer.id, frameOf(answer));
+  });
+}
