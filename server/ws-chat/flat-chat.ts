@@ -14,6 +14,8 @@ export interface FlatContext {
   hub: SocketHub;
   bot: Bot;
   log(line: string): void;
+  /** Dedupe by `metadata.clientMessageId`; false stores every frame, as a seed-built backend does. */
+  clientIds: boolean;
 }
 
 export function onFlatText(ctx: FlatContext, customer: Customer, ws: WebSocket, text: string): void {
@@ -24,7 +26,8 @@ export function onFlatText(ctx: FlatContext, customer: Customer, ws: WebSocket, 
     ctx.log(`ws-chat: ignored a frame: ${parsed.error}`);
     return;
   }
-  const { content, metadata, clientMessageId } = parsed.value;
+  const { content, metadata } = parsed.value;
+  const clientMessageId = ctx.clientIds ? parsed.value.clientMessageId : undefined;
   // The token decides who speaks and where: the frame's senderId/conversationId are not trusted.
   const conversation = store.conversationOf(customer);
   const frameOf = (m: Parameters<typeof toFlatFrame>[0]) => toFlatFrame(m, customer.channel, conversation.id);

@@ -28,6 +28,11 @@ export interface WsChatOptions extends ServerOptions {
    * get a restart that keeps its data, as a real server with a database does.
    */
   wsChatState?: ChatStore;
+  /**
+   * Flat generation: dedupe resends by `metadata.clientMessageId` (default true). False plays a
+   * backend built from the seed, which does not know that field and stores every frame it gets.
+   */
+  wsChatClientIds?: boolean;
 }
 
 export interface WsChatModule extends ProtocolModule {
@@ -55,7 +60,7 @@ export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
     onText: (customer, ws, text, origin) => {
       const ctx = { store, hub, bot, log };
       if (generation === 'envelope') onEnvelopeText(ctx, customer, ws, text, origin);
-      else onFlatText(ctx, customer, ws, text);
+      else onFlatText({ ...ctx, clientIds: options.wsChatClientIds ?? true }, customer, ws, text);
     },
     log,
   });

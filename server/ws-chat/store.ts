@@ -155,6 +155,11 @@ export class ChatStore {
     return this.conversations.get(id);
   }
 
+  /** Every conversation, oldest first (tests read what the server stored). */
+  allConversations(): Conversation[] {
+    return [...this.conversations.values()];
+  }
+
   /** Store a message (any sender). */
   append(conversation: Conversation, message: StoredMessage): void {
     conversation.messages.push(message);

@@ -65,6 +65,11 @@ export interface IncomingMessage {
   attachments?: Attachment[];
   /** Set when this is the echo of a message the visitor sent (matched by client id). */
   clientId?: string;
+  /**
+   * Delivered late by a history call after a gap: older than anything the visitor queued since, so
+   * the store places it before the visitor's messages still waiting to be sent.
+   */
+  backfill?: boolean;
 }
 
 /** What the store hands an adapter to send. `clientId` is assigned by the store and never changes. */

@@ -27,6 +27,9 @@ export interface ParleyConfig {
   channel: Channel;
   name?: string;
   channelId?: string;
+  protocol: 'auto' | 'envelope' | 'flat';
+  email?: string;
+  phone?: string;
   // twin
   chatId?: string;
   messagesServer?: string;
@@ -61,6 +64,9 @@ const KNOWN = new Set([
   'channel',
   'name',
   'channelId',
+  'protocol',
+  'email',
+  'phone',
   'chatId',
   'messagesServer',
   'socketPath',
@@ -133,6 +139,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     sound: bool('sound', false),
     maxUploadMb: 10,
     channel: oneOf('channel', CHANNELS, 'WEB', 'APP'),
+    protocol: oneOf('protocol', ['auto', 'envelope', 'flat'] as const, 'auto', 'envelope'),
     socketPath: '/operator/socket.io/',
     eio: 3,
   };
@@ -154,6 +161,22 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   text('accept');
   text('clientId');
   text('operatorEvent', 100);
+
+  const email = data.email?.trim();
+  if (email) {
+    if (email.length <= 200 && /^[^\s@]+@[^\s@]+$/.test(email)) config.email = email;
+    else bad('email', email.slice(0, 40), 'is not an e-mail address', 'ann@example.com');
+  }
+  const phone = data.phone?.trim();
+  if (phone) {
+    if (/^\+?[\d\s().-]{3,30}$/.test(phone)) config.phone = phone;
+    else bad('phone', phone.slice(0, 40), 'is not a phone number', '+44 20 7946 0000');
+  }
+  if (data.metadata) {
+    const parsed = parseMetadata(data.metadata);
+    if (parsed) config.metadata = parsed;
+    else bad('metadata', data.metadata.slice(0, 40), 'is not a JSON object of strings', '{"plan":"pro"}');
+  }
 
   if (data.target) {
     if (!data.target.startsWith('#') || data.target.length < 2)
@@ -197,11 +220,6 @@ function parseTwin(
   if (data.eio) {
     if (data.eio === '3' || data.eio === '4') config.eio = Number(data.eio) as 3 | 4;
     else bad('eio', data.eio, 'must be 3 (Socket.IO 2.x servers) or 4 (Socket.IO 3/4)', '3');
-  }
-  if (data.metadata) {
-    const parsed = parseMetadata(data.metadata);
-    if (parsed) config.metadata = parsed;
-    else bad('metadata', data.metadata.slice(0, 40), 'is not a JSON object of strings', '{"plan":"pro"}');
   }
 }
 

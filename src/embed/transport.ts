@@ -16,8 +16,8 @@ export function storageNamespace(config: ParleyConfig): string {
 }
 
 /**
- * `metadata` is read when a session starts, so the page may still add to it through
- * `Parley.setMetadata()` before the visitor's first message (the object is shared, not copied).
+ * `metadata` is read when a session starts (twin) or a token is requested (ws-chat), so the page may
+ * still add to it through `Parley.setMetadata()` before then (the object is shared, not copied).
  */
 export function createTransport(
   config: ParleyConfig,
@@ -31,8 +31,12 @@ export function createTransport(
         server: config.server,
         name: visitorName,
         channel: config.channel,
+        protocol: config.protocol,
         storage,
+        metadata,
         ...(config.channelId ? { channelId: config.channelId } : {}),
+        ...(config.email ? { email: config.email } : {}),
+        ...(config.phone ? { phone: config.phone } : {}),
       });
     case 'twin':
       return createTwinAdapter({

@@ -1,6 +1,8 @@
 /**
  * Pure operations on the message list. Every function returns a new array (signals compare by
- * identity) and never reorders what is already on screen: new items go to the end.
+ * identity) and never reorders what is already on screen: new items go to the end, except a
+ * message a history call delivered late (`backfill`), which goes before the visitor's messages
+ * still waiting to be sent: the server sent it before it could have seen those.
  */
 import type { IncomingMessage, SendState } from '../core/types';
 import type { ChatMessage } from './types';
@@ -43,8 +45,12 @@ export function receive(list: readonly ChatMessage[], msg: IncomingMessage): Cha
   }
   if (msg.answers?.length) item.answers = msg.answers;
   if (msg.attachments?.length) item.attachments = msg.attachments;
-  return [...list, item];
+  let at = list.length;
+  if (msg.backfill) while (at > 0 && unsent(list[at - 1]!)) at--;
+  return [...list.slice(0, at), item, ...list.slice(at)];
 }
+
+const unsent = (m: ChatMessage) => m.direction === 'out' && (m.state === 'sending' || m.state === 'failed');
 
 /** Applies `patch` to the message with this key. */
 export function update(
