@@ -51,7 +51,7 @@ export const CLOSE_UNAUTHORIZED = 4001;
 
 export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
   const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
-  const generation = options.wsChatProtocol ?? 'flat';
+  const generation = options.wsChatProtocol ?? 'envelope';
   const store = options.wsChatState ?? new ChatStore();
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
   const hub: SocketHub = new SocketHub({

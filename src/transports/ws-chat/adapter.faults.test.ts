@@ -52,12 +52,19 @@ describe.each(GENERATIONS)('after a fault, %s generation', (generation) => {
     await s.stop();
     // At least one attempt meets the closed port (which a browser cannot tell from a refused token).
     const attempts = statuses.length;
-    await until(() => statuses.slice(attempts).some((x) => x.status === 'reconnecting' && x.reason === 'network'));
+    await until(() =>
+      statuses.slice(attempts).some((x) => x.status === 'reconnecting' && x.reason === 'network'),
+    );
     // Meanwhile an answer reaches the server's database (an agent, another service…).
     const [conversation] = s.state.allConversations();
     s.state.append(
       conversation!,
-      newMessage({ senderType: 'AI', senderId: BOT_ID, senderName: BOT_NAME, text: 'sent during the restart' }),
+      newMessage({
+        senderType: 'AI',
+        senderId: BOT_ID,
+        senderName: BOT_NAME,
+        text: 'sent during the restart',
+      }),
     );
     await s.start();
 

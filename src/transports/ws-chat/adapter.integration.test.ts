@@ -66,7 +66,9 @@ describe.each(GENERATIONS)('ws-chat adapter against the %s reference server', (g
 
     // A server that lost its memory: the widget gets a new token (and a new conversation).
     const again = await server({ ...options, port });
-    await until(() => store.messages.value.filter((m) => m.direction === 'out').every((m) => m.state === 'sent'));
+    await until(() =>
+      store.messages.value.filter((m) => m.direction === 'out').every((m) => m.state === 'sent'),
+    );
     expect(serverTexts(again)).toEqual(['queued one', 'queued two']);
     const shown = store.messages.value.filter((m) => m.direction === 'out').map((m) => m.text);
     expect(shown).toEqual(['before restart', 'queued one', 'queued two']);

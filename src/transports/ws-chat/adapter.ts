@@ -105,7 +105,9 @@ export class WsChatAdapter extends TransportBase implements Transport {
   get capabilities(): Capabilities {
     const generation = this.generation ?? 'envelope';
     const caps = CAPABILITIES[generation];
-    return generation === 'flat' && this.sessions.echoes !== true ? { ...caps, deliveryConfirmation: false } : caps;
+    return generation === 'flat' && this.sessions.echoes !== true
+      ? { ...caps, deliveryConfirmation: false }
+      : caps;
   }
 
   connect(): void {

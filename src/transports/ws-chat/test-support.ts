@@ -53,7 +53,11 @@ export async function restartableServer(options: ReferenceServerOptions) {
   };
 }
 
-export function adapter(url: string, storage: KeyValueStore = memoryStore(), extra: Partial<WsChatOptions> = {}) {
+export function adapter(
+  url: string,
+  storage: KeyValueStore = memoryStore(),
+  extra: Partial<WsChatOptions> = {},
+) {
   const a = new WsChatAdapter({
     server: url,
     name: 'Test visitor',
@@ -72,7 +76,11 @@ export function adapter(url: string, storage: KeyValueStore = memoryStore(), ext
 }
 
 /** The adapter with the real store on top, as the widget runs it. */
-export function widget(url: string, storage: KeyValueStore = memoryStore(), extra: Partial<WsChatOptions> = {}) {
+export function widget(
+  url: string,
+  storage: KeyValueStore = memoryStore(),
+  extra: Partial<WsChatOptions> = {},
+) {
   const parts = adapter(url, storage, extra);
   const store = createChatStore({ transport: parts.a, storage });
   cleanups.push(() => store.dispose());
