@@ -56,8 +56,14 @@ export function createOutbox(options: OutboxOptions) {
     } catch (err) {
       const code = (err as Partial<TransportError>)?.code ?? 'unknown';
       // A dropped link keeps the message queued; anything else needs the visitor's decision.
-      if (!RETRYABLE.has(code)) messages.value = update(messages.value, msg.key, { state: 'failed' });
-      else if (connected.value) throw err; // connected yet "disconnected": stop this round, avoid a hot loop
+      if (!RETRYABLE.has(code)) {
+        const failure = (err as Partial<TransportError>)?.message;
+        messages.value = update(
+          messages.value,
+          msg.key,
+          failure ? { state: 'failed', failure } : { state: 'failed' },
+        );
+      } else if (connected.value) throw err; // connected yet "disconnected": stop this round, avoid a hot loop
     } finally {
       clearTimeout(timer);
     }

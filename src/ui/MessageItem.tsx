@@ -51,7 +51,7 @@ export function MessageItem({ item, t, onRetry, onChoose }: MessageItemProps) {
               {formatTime(m.at, t)}
             </time>
           )}
-          {m.state && <SendState state={m.state} t={t} onRetry={() => onRetry(m.key)} />}
+          {m.state && <SendState state={m.state} t={t} reason={m.failure} onRetry={() => onRetry(m.key)} />}
         </div>
         {m.answers?.length ? (
           <AnswerButtons
