@@ -27,10 +27,33 @@ export default defineConfig({
     },
   },
   test: {
-    environment: 'jsdom',
-    include: ['src/**/*.test.{ts,tsx}', 'server/**/*.test.ts', 'test/**/*.test.{ts,tsx}'],
-    // Integration tests start real servers; give them room on a 2-core machine.
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Integration tests start real servers; give them room on a busy 2-core machine.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Node is the default: only components and the embed layer need a DOM (jsdom costs seconds of
+    // setup per file, which on two busy cores is most of a unit-test run).
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['src/**/*.test.{ts,tsx}', 'server/**/*.test.ts', 'test/**/*.test.{ts,tsx}'],
+          exclude: ['src/ui/**', 'src/embed/**', '**/*.dom.test.{ts,tsx}'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'dom',
+          environment: 'jsdom',
+          include: [
+            'src/ui/**/*.test.{ts,tsx}',
+            'src/embed/**/*.test.{ts,tsx}',
+            'src/**/*.dom.test.{ts,tsx}',
+          ],
+        },
+      },
+    ],
   },
 });

@@ -30,6 +30,9 @@ export interface EnvelopeContext {
   hub: SocketHub;
   bot: Bot;
   log(line: string): void;
+  /** False: the demo bot stays silent (fault tests answer through `testing.say`). */
+  botOn: boolean;
+  heard(conversationId: string, text: string, repeat: boolean): void;
 }
 
 export function onEnvelopeText(
@@ -78,7 +81,24 @@ export function onEnvelopeText(
     event('newMessage', { sessionId: conversation.id, message: toEnvelopeMessage(message, conversation.id) }),
     ws,
   );
-  answer(ctx, customer, conversation, frame.text, first, origin);
+  ctx.heard(conversation.id, frame.text, false);
+  if (ctx.botOn) answer(ctx, customer, conversation, frame.text, first, origin);
+}
+
+/** Store a bot (AI) message and send it to the customer's live sockets; returns its id. */
+export function envelopeBotSays(
+  ctx: Pick<EnvelopeContext, 'store' | 'hub'>,
+  customer: Customer,
+  conversation: Conversation,
+  text: string,
+): string {
+  const message = newMessage({ senderType: 'AI', senderId: BOT_ID, senderName: BOT_NAME, text });
+  ctx.store.append(conversation, message);
+  ctx.hub.broadcast(
+    customer.id,
+    event('newMessage', { sessionId: conversation.id, message: toEnvelopeMessage(message, conversation.id) }),
+  );
+  return message.id;
 }
 
 /** What the demo does with a visitor's message: the shared bot, plus this generation's extras. */

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GREETING } from '../bot';
 import { startServer } from '../index';
 import { type Frame, postJson, startTestServer, stopTestServers, TestClient } from '../test-helpers';
-import type { RunningServer } from '../types';
+import type { RunningServer, ServerState } from '../types';
 import { AGENT, ENVELOPE_HELP, SYSTEM_TEXT } from './envelope-chat';
 import { getWsChatModule } from './index';
 
@@ -316,12 +316,12 @@ describe('ws-chat state across a restart', () => {
   afterEach(stopTestServers);
 
   it('keeps customers, tokens and sessions when the state is handed to the new server', async () => {
-    const first = await startServer({ wsChatProtocol: 'envelope', replyDelayMs: 0 });
+    const state: ServerState = {};
+    const first = await startServer({ wsChatProtocol: 'envelope', replyDelayMs: 0, state });
     const token = await envelopeToken(first);
-    const state = getWsChatModule(first).state;
     const port = first.port;
     await first.close();
-    const again = await startTestServer({ wsChatProtocol: 'envelope', port, wsChatState: state });
+    const again = await startTestServer({ wsChatProtocol: 'envelope', port, state });
     const client = await TestClient.connect(again, token.token);
     client.send(send(token.sessionId, 'after the restart'));
     await client.nextMatching(aiSaid('You said: after the restart'));

@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import { BOT_ID, BOT_NAME, type Bot, botReplies } from '../bot';
 import { parseClientFrame, toFlatFrame } from './frames';
 import type { SocketHub } from './sockets';
-import { type ChatStore, type Customer, newMessage } from './store';
+import { type ChatStore, type Conversation, type Customer, newMessage } from './store';
 
 export interface FlatContext {
   store: ChatStore;
@@ -16,6 +16,10 @@ export interface FlatContext {
   log(line: string): void;
   /** Dedupe by `metadata.clientMessageId`; false stores every frame, as a seed-built backend does. */
   clientIds: boolean;
+  /** False: the demo bot stays silent (fault tests answer through `testing.say`). */
+  botOn: boolean;
+  /** Tells the test hooks about a visitor message (`repeat`: a resend recognised and not stored). */
+  heard(conversationId: string, text: string, repeat: boolean): void;
 }
 
 export function onFlatText(ctx: FlatContext, customer: Customer, ws: WebSocket, text: string): void {
@@ -36,6 +40,7 @@ export function onFlatText(ctx: FlatContext, customer: Customer, ws: WebSocket, 
   if (known) {
     // A resend after a lost echo: confirm again with the same frame, but store and answer once.
     hub.sendTo(ws, frameOf(known));
+    ctx.heard(conversation.id, content, true);
     return;
   }
 
@@ -48,10 +53,22 @@ export function onFlatText(ctx: FlatContext, customer: Customer, ws: WebSocket, 
   });
   store.appendVisitor(conversation, message, clientMessageId);
   hub.broadcast(customer.id, frameOf(message));
+  ctx.heard(conversation.id, content, false);
+  if (!ctx.botOn) return;
+  ctx.bot.respond(conversation.id, botReplies({ text: content, first }), (reply) =>
+    flatBotSays(ctx, customer, conversation, reply),
+  );
+}
 
-  ctx.bot.respond(conversation.id, botReplies({ text: content, first }), (reply) => {
-    const answer = newMessage({ senderType: 'AI', senderId: BOT_ID, senderName: BOT_NAME, text: reply });
-    store.append(conversation, answer);
-    hub.broadcast(customer.id, frameOf(answer));
-  });
+/** Store a bot message and send it to the customer's live sockets; returns its id. */
+export function flatBotSays(
+  ctx: Pick<FlatContext, 'store' | 'hub'>,
+  customer: Customer,
+  conversation: Conversation,
+  text: string,
+): string {
+  const answer = newMessage({ senderType: 'AI', senderId: BOT_ID, senderName: BOT_NAME, text });
+  ctx.store.append(conversation, answer);
+  ctx.hub.broadcast(customer.id, toFlatFrame(answer, customer.channel, conversation.id));
+  return answer.id;
 }

@@ -7,27 +7,21 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createBot } from '../bot';
-import type { ProtocolModule, RunningServer, ServerOptions } from '../types';
-import { onEnvelopeText } from './envelope-chat';
-import { onFlatText } from './flat-chat';
+import type { ProtocolModule, RunningServer, ServerOptions, TestHooks, VisitorListener } from '../types';
+import { envelopeBotSays, onEnvelopeText } from './envelope-chat';
+import { flatBotSays, onFlatText } from './flat-chat';
 import { type Generation, handleRoutes } from './routes';
 import { SocketHub } from './sockets';
 import { ChatStore } from './store';
 
 export const WS_CHAT = 'ws-chat';
 export type { Generation } from './routes';
-export { ChatStore as WsChatState } from './store';
 
 export interface WsChatOptions extends ServerOptions {
   /** Server ping period; a socket that did not pong since the previous ping is terminated. Default 25000. */
   pingIntervalMs?: number;
   /** Which generation of the product to play. Default `envelope` (its current server). */
   wsChatProtocol?: Generation;
-  /**
-   * Customers, tokens, conversations and files. Hand the state of a stopped server to a new one to
-   * get a restart that keeps its data, as a real server with a database does.
-   */
-  wsChatState?: ChatStore;
   /**
    * Flat generation: dedupe resends by `metadata.clientMessageId` (default true). False plays a
    * backend built from the seed, which does not know that field and stores every frame it gets.
@@ -44,6 +38,8 @@ export interface WsChatModule extends ProtocolModule {
    * server that expires tokens would (tests of token refresh). Customers and history survive.
    */
   revokeTokens(): void;
+  /** Conversations by id: `say(conversationId, text)` sends a bot message. */
+  readonly testing: TestHooks;
 }
 
 /** Close code sent by `revokeTokens()`. */
@@ -52,13 +48,26 @@ export const CLOSE_UNAUTHORIZED = 4001;
 export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
   const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
   const generation = options.wsChatProtocol ?? 'envelope';
-  const store = options.wsChatState ?? new ChatStore();
+  // A restart "keeping state" hands the previous module's store over (ServerState).
+  const kept = options.state?.[WS_CHAT];
+  const store = kept instanceof ChatStore ? kept : new ChatStore();
+  if (options.state) options.state[WS_CHAT] = store;
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
+  const visitorListeners = new Set<VisitorListener>();
   const hub: SocketHub = new SocketHub({
     pingIntervalMs: options.pingIntervalMs ?? 25_000,
     authenticate: (token) => store.customerForToken(token),
     onText: (customer, ws, text, origin) => {
-      const ctx = { store, hub, bot, log };
+      const ctx = {
+        store,
+        hub,
+        bot,
+        log,
+        botOn: options.bot !== false,
+        heard: (conversationId: string, content: string, repeat: boolean) => {
+          for (const fn of visitorListeners) fn(conversationId, content, repeat);
+        },
+      };
       if (generation === 'envelope') onEnvelopeText(ctx, customer, ws, text, origin);
       else onFlatText({ ...ctx, clientIds: options.wsChatClientIds ?? true }, customer, ws, text);
     },
@@ -73,6 +82,8 @@ export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
       handleRoutes(req, res, url, { store, generation }),
     attach: (server: Server) => hub.attach(server),
     dropConnections: () => hub.terminateAll(),
+    openSockets: () => hub.count(),
+    visitorTexts: () => store.visitorTexts(),
     revokeTokens() {
       store.revokeAllTokens();
       hub.closeAll(CLOSE_UNAUTHORIZED, 'unauthorized');
@@ -80,6 +91,19 @@ export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
     async close() {
       bot.close();
       await hub.close();
+    },
+    testing: {
+      onVisitorMessage(fn) {
+        visitorListeners.add(fn);
+        return () => visitorListeners.delete(fn);
+      },
+      say(conversationId, text) {
+        const conversation = store.conversation(conversationId);
+        const customer = conversation && store.customer(conversation.customerId);
+        if (!conversation || !customer) throw new Error('no such conversation');
+        const says = generation === 'envelope' ? envelopeBotSays : flatBotSays;
+        return says({ store, hub }, customer, conversation, text);
+      },
     },
   };
 }

@@ -91,6 +91,8 @@ export class ChatStore {
   private readonly tokens = new Map<string, string>();
   private readonly conversations = new Map<string, Conversation>();
   readonly files = new Map<string, StoredFile>();
+  /** Texts of accepted visitor messages, newest last, bounded (tests count deliveries). */
+  private readonly accepted: string[] = [];
 
   /**
    * Find or create the customer of `visitorId` and issue a NEW token; earlier tokens stay valid
@@ -155,6 +157,10 @@ export class ChatStore {
     return this.conversations.get(id);
   }
 
+  visitorTexts(): string[] {
+    return [...this.accepted];
+  }
+
   /** Every conversation, oldest first (tests read what the server stored). */
   allConversations(): Conversation[] {
     return [...this.conversations.values()];
@@ -174,6 +180,8 @@ export class ChatStore {
   ): void {
     this.append(conversation, message);
     conversation.visitorMessages += 1;
+    this.accepted.push(message.text);
+    if (this.accepted.length > MAX_HISTORY * 20) this.accepted.shift();
     if (clientMessageId === undefined) return;
     conversation.accepted.set(clientMessageId, message);
     if (conversation.accepted.size > MAX_DEDUPE_IDS) {

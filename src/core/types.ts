@@ -18,6 +18,8 @@ export interface StatusChange {
   reason?: string;
   /** When reconnecting: milliseconds until the next attempt. */
   retryInMs?: number;
+  /** When failed: the server's own words for why (a close reason), shown to the visitor as text. */
+  detail?: string;
 }
 
 /** Who wrote a message, as far as the widget needs to know. */
@@ -66,6 +68,11 @@ export interface IncomingMessage {
   /** Set when this is the echo of a message the visitor sent (matched by client id). */
   clientId?: string;
   /**
+   * A streamed answer still growing: `text` is a snapshot, later `messageUpdated` events with the
+   * same id replace it, and the one without `partial` is final.
+   */
+  partial?: boolean;
+  /**
    * Delivered late by a history call after a gap: older than anything the visitor queued since, so
    * the store places it before the visitor's messages still waiting to be sent.
    */
@@ -78,6 +85,8 @@ export interface OutgoingMessage {
   text: string;
   /** Server id of the message being answered (answer buttons). */
   replyToId?: string;
+  /** Id of the answer button the visitor chose, for backends that route on it. */
+  answerId?: string;
   /** Ids returned by the adapter's `upload`. */
   attachmentIds?: string[];
 }
@@ -105,9 +114,4 @@ export interface TypingChange {
   author: Author;
 }
 
-/** An error an adapter reports; `fatal` means reconnecting will not help. */
-export interface TransportError {
-  code: string;
-  message: string;
-  fatal?: boolean;
-}
+export { TransportError, type TransportErrorCode } from './errors';

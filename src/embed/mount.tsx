@@ -6,16 +6,17 @@
 import { render } from 'preact';
 import { Emitter } from '../core/emitter';
 import { log } from '../core/log';
-import { createTranslator, defaultVisitorName, pickLanguage } from '../i18n';
+import type { KeyValueStore } from '../core/storage';
+import { createTranslator, type Lang } from '../i18n';
 import { createChatStore } from '../store/chat-store';
 import type { ChatMessage } from '../store/types';
 import { parseAccept } from '../store/uploads';
 import css from '../theme/widget.css?inline';
+import type { Transport } from '../transports/types';
 import { Widget } from '../ui/Widget';
 import type { ParleyEvents, ParleyInstance } from './api';
 import { createAttention } from './attention';
 import { type ParleyConfig, parseMetadata } from './config';
-import { createTransport, storageFor } from './transport';
 import { followVisualViewport } from './viewport';
 
 export interface MountedWidget extends ParleyInstance {
@@ -34,12 +35,22 @@ const publicMessage = (m: ChatMessage) => ({
   state: m.state,
 });
 
-export function mountWidget(config: ParleyConfig, target: HTMLElement | null): MountedWidget {
-  const lang = pickLanguage(config.lang, document.documentElement.lang, navigator.languages ?? []);
+/** What the entry prepared before mounting: the adapter is loaded through the transport registry. */
+export interface MountParts {
+  lang: Lang;
+  transport: Transport;
+  storage: KeyValueStore;
+  /** The object the adapter reads metadata from; `Parley.setMetadata()` adds to it. */
+  metadata: Record<string, string>;
+}
+
+export function mountWidget(
+  config: ParleyConfig,
+  target: HTMLElement | null,
+  parts: MountParts,
+): MountedWidget {
+  const { lang, transport, storage, metadata } = parts;
   const t = createTranslator(lang);
-  const storage = storageFor(config);
-  const metadata: Record<string, string> = { ...config.metadata };
-  const transport = createTransport(config, config.name ?? defaultVisitorName(lang), storage, metadata);
   const backendAccept = transport.capabilities.uploads ? (transport.capabilities.uploads.accept ?? []) : [];
   const store = createChatStore({
     transport,

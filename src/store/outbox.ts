@@ -9,7 +9,8 @@
  *   and waits for the visitor's retry.
  */
 import { effect, type ReadonlySignal, type Signal } from '@preact/signals';
-import type { OutgoingMessage, TransportError } from '../core/types';
+import { TransportError, toTransportError } from '../core/errors';
+import type { OutgoingMessage } from '../core/types';
 import type { Transport } from '../transports/types';
 import { pending, update } from './conversation';
 import type { ChatMessage } from './types';
@@ -22,9 +23,6 @@ interface OutboxOptions {
   onSent: (message: ChatMessage) => void;
 }
 
-/** Error codes that mean "the link went away", not "the backend said no". */
-const RETRYABLE = new Set(['disconnected', 'network', 'timeout-link']);
-
 export function createOutbox(options: OutboxOptions) {
   const { transport, messages, connected } = options;
   let busy = false;
@@ -35,8 +33,7 @@ export function createOutbox(options: OutboxOptions) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () =>
-          reject({ code: 'timeout', message: 'No confirmation from the server' } satisfies TransportError),
+        () => reject(new TransportError('timeout', 'No confirmation from the server', { retryable: false })),
         options.confirmTimeoutMs,
       );
     });
@@ -54,15 +51,13 @@ export function createOutbox(options: OutboxOptions) {
       const done = messages.value.find((m) => m.key === msg.key);
       if (done) options.onSent(done);
     } catch (err) {
-      const code = (err as Partial<TransportError>)?.code ?? 'unknown';
+      const e = toTransportError(err);
       // A dropped link keeps the message queued; anything else needs the visitor's decision.
-      if (!RETRYABLE.has(code)) {
-        const failure = (err as Partial<TransportError>)?.message;
-        messages.value = update(
-          messages.value,
-          msg.key,
-          failure ? { state: 'failed', failure } : { state: 'failed' },
-        );
+      if (e.code !== 'disconnected' && e.code !== 'network') {
+        messages.value = update(messages.value, msg.key, {
+          state: 'failed',
+          failure: e.message || undefined,
+        });
       } else if (connected.value) throw err; // connected yet "disconnected": stop this round, avoid a hot loop
     } finally {
       clearTimeout(timer);

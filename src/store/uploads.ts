@@ -4,8 +4,9 @@
  * too-large or refused file gets a clear error instead of a failed request.
  */
 import { computed, signal } from '@preact/signals';
+import { toTransportError } from '../core/errors';
 import { randomId } from '../core/ids';
-import type { Attachment, TransportError } from '../core/types';
+import type { Attachment } from '../core/types';
 import type { Transport, UploadResult } from '../transports/types';
 
 export interface UploadLimits {
@@ -82,7 +83,7 @@ export function createUploads(transport: Transport, limits: UploadLimits) {
       patch(key, { state: 'done', progress: 1, result });
     } catch (err) {
       if (controller.signal.aborted || !items.value.some((u) => u.key === key)) return;
-      patch(key, { state: 'failed', error: (err as Partial<TransportError>).message ?? 'Upload failed' });
+      patch(key, { state: 'failed', error: toTransportError(err).message || 'Upload failed' });
     } finally {
       controllers.delete(key);
     }

@@ -79,4 +79,14 @@ export interface Transport {
   sendTyping?(on: boolean): void;
   /** Forget the session so the next `connect` starts a new conversation (after `sessionEnded`). */
   reset?(): void;
+  /**
+   * Logout: close the link and forget everything kept for this visitor, in memory and in storage
+   * (token, session, conversation and channel ids). The next `connect` starts as a new visitor.
+   */
+  forget?(): void;
+  /**
+   * Ask the backend to answer again from this answer of the bot's (the visitor's "Regenerate").
+   * Returns false when it cannot now (not connected, an id the backend never confirmed).
+   */
+  regenerate?(messageId: string): boolean;
 }

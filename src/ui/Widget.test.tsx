@@ -1,5 +1,6 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TransportError } from '../core/errors';
 import { EmulatorAdapter, type EmulatorOptions } from '../transports/emulator/adapter';
 import { type MountOptions, mountWidget } from './test-helpers';
 
@@ -139,7 +140,7 @@ describe('Widget: connection status', () => {
   it('offers a retry when the transport reports an error', () => {
     const { transport, store } = setup();
     openPanel();
-    act(() => transport.fail({ code: 'auth', message: 'Bad token' }));
+    act(() => transport.fail(new TransportError('auth', 'Bad token')));
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     expect(store.error.value).toBeNull();
   });

@@ -150,6 +150,21 @@ export class SocketIoClient {
     this.queue.push(packet);
   }
 
+  /**
+   * The network or the tab came back: skip a reconnection delay that is running (nothing happens
+   * while connected or while an attempt is under way).
+   */
+  retryNow(): void {
+    if (!this.active || this.engine || this.isConnected) return;
+    this.timers.clear(this.timer);
+    this.open();
+  }
+
+  /** The machine slept: a link that looks open is probably dead. Close it; reconnection follows. */
+  dropLink(reason: string): void {
+    this.engine?.close(reason);
+  }
+
   private open(): void {
     const { opts } = this;
     const url = engineUrl(opts.url, opts.path ?? '/socket.io/', this.eio, opts.query);

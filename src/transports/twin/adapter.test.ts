@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { startTwinTestServer, type TwinTestServer } from '../../../server/twin/testing';
+import { TransportError } from '../../core/errors';
 import { type KeyValueStore, memoryStore } from '../../core/storage';
 import { until } from '../socketio/test-servers';
 import type { TransportEvents } from '../types';
@@ -180,10 +181,13 @@ describe('messages', () => {
     const { a, log } = adapter(server, memoryStore());
     a.connect();
     await connected(log);
-    await expect(a.send({ clientId: 'c1', text: '   ' })).rejects.toEqual({
-      code: 'bad-request',
+    const refused = await a.send({ clientId: 'c1', text: '   ' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TransportError);
+    expect(refused).toMatchObject({
+      code: 'refused',
       message: 'body is required',
-      fatal: true,
+      retryable: false,
+      status: 400,
     });
   });
 

@@ -4,8 +4,10 @@
  * send and upload over REST, and acknowledge every received message exactly once.
  */
 import { Backoff } from '../../core/backoff';
-import type { OutgoingMessage, SendReceipt, TransportError } from '../../core/types';
+import { toTransportError } from '../../core/errors';
+import type { IncomingMessage, OutgoingMessage, SendReceipt } from '../../core/types';
 import { TransportBase } from '../base';
+import { Reconnector } from '../reconnector';
 import type { ConnectError } from '../socketio';
 import type { Capabilities, Transport, UploadOptions, UploadResult } from '../types';
 import { TwinApi } from './api';
@@ -27,7 +29,8 @@ class TwinTransport extends TransportBase implements Transport {
   readonly capabilities: Capabilities = TWIN_CAPABILITIES;
   private readonly store: SessionStore;
   private readonly api: TwinApi;
-  private readonly backoff: Backoff;
+  /** Retries a session start that failed, and wakes the link when the network or tab comes back. */
+  private readonly reconnector: Reconnector;
   private readonly now: () => number;
   private session: StoredSession | null = null;
   /** The session came from storage and has not connected yet: a refusal means it expired. */
@@ -41,7 +44,6 @@ class TwinTransport extends TransportBase implements Transport {
    * while the caller keeps the adapter closed, but starts a new session after TERMINAL or expiry.
    */
   private closedByCaller = true;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly typing: TypingTimeout;
   /** clientId → the send in flight or done, so a repeated send() never posts twice. */
@@ -52,7 +54,13 @@ class TwinTransport extends TransportBase implements Transport {
   constructor(private readonly opts: TwinOptions) {
     super();
     this.store = new SessionStore(opts.storage);
-    this.backoff = new Backoff(opts.backoff);
+    this.reconnector = new Reconnector({
+      attempt: () => void this.open(),
+      backoff: new Backoff(opts.backoff),
+      onWake: () => this.link?.retryNow(),
+      onSleep: () => this.link?.dropLink('slept'),
+      ...(opts.tickMs ? { tickMs: opts.tickMs } : {}),
+    });
     this.now = opts.now ?? Date.now;
     const fetchFn: FetchLike = opts.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.api = new TwinApi(opts.server, opts.messagesServer ?? opts.server, fetchFn, this.now);
@@ -65,6 +73,7 @@ class TwinTransport extends TransportBase implements Transport {
     this.closedByCaller = false;
     if (this.active) return;
     this.active = true;
+    this.reconnector.start();
     this.setStatus({ status: 'connecting' });
     void this.open();
   }
@@ -73,7 +82,7 @@ class TwinTransport extends TransportBase implements Transport {
     this.closedByCaller = true;
     const wasActive = this.active;
     this.active = false;
-    clearTimeout(this.retryTimer);
+    this.reconnector.stop();
     this.closeLink();
     if (wasActive) this.setStatus({ status: 'disconnected', reason: 'client' });
   }
@@ -111,7 +120,7 @@ class TwinTransport extends TransportBase implements Transport {
       remember(this.echoes, id, message.clientId);
       return { id, at, confirmed: true };
     } catch (err) {
-      const e = err as TransportError;
+      const e = toTransportError(err);
       if (e.code !== 'not-found') throw e;
       // The server no longer knows the session: end it here too; a retry starts a new one.
       if (this.session?.id === session.id) this.endSession('expired');
@@ -128,18 +137,18 @@ class TwinTransport extends TransportBase implements Transport {
       const session = await this.ensureSession();
       if (!this.closedByCaller && !this.link) this.openLink(session);
     } catch (err) {
-      const e = err as TransportError;
+      const e = toTransportError(err);
       if (this.closedByCaller) return;
       if (e.fatal) {
         // Only what retrying cannot fix is an error for the UI; the rest is `reconnecting`.
         this.events.emit('error', e);
         this.active = false;
+        this.reconnector.stop();
         this.setStatus({ status: 'failed', reason: e.code === 'not-found' ? 'chat-not-found' : e.code });
         return;
       }
-      const delay = this.backoff.next();
+      const delay = this.reconnector.schedule();
       this.setStatus({ status: 'reconnecting', reason: e.code, retryInMs: delay });
-      this.retryTimer = setTimeout(() => void this.open(), delay);
     }
   }
 
@@ -181,6 +190,7 @@ class TwinTransport extends TransportBase implements Transport {
   private openLink(session: StoredSession): void {
     const { opts } = this;
     this.active = true;
+    this.reconnector.start();
     this.link = new TwinLink(
       session.id,
       {
@@ -194,7 +204,7 @@ class TwinTransport extends TransportBase implements Transport {
       {
         connect: () => {
           this.resumed = false;
-          this.backoff.reset();
+          this.reconnector.succeeded();
           this.setStatus({ status: 'connected' });
         },
         reconnecting: (delayMs) =>
@@ -221,37 +231,49 @@ class TwinTransport extends TransportBase implements Transport {
     }
     const reason = e.code === 'refused' ? 'refused' : 'config';
     this.active = false;
+    this.reconnector.stop();
     this.closeLink();
     this.events.emit('error', fail(reason, e.message, true));
     this.setStatus({ status: 'failed', reason });
   }
 
-  /** A message-event (or operator-event) payload: acknowledge once, emit once. */
+  /**
+   * A message-event (or operator-event) payload: emit once, then acknowledge, and only when it was
+   * decoded and the store took it; otherwise the server keeps it and delivers it again.
+   */
   private onPayload(raw: unknown): void {
     const session = this.session;
     if (!session) return;
     const id = wire.payloadId(raw);
-    if (id !== undefined) {
-      if (!this.store.firstSight(session.id, id)) return; // a redelivery: already shown and acknowledged
-      this.link?.acknowledge(id);
-    }
+    if (id !== undefined && this.store.acknowledged(session.id, id)) return; // a redelivery
+    let taken = false;
+    let terminal = false;
     if (wire.isOperatorNotice(raw)) {
       const change = wire.decodeOperatorChange(raw, this.opts.server);
-      if (change) this.events.emit('operator', change);
-      return;
+      taken = change !== null && this.events.emit('operator', change);
+    } else {
+      const message = wire.decodeMessage(raw, this.now(), this.opts.server);
+      taken = message !== null && this.emitMessage(message);
+      terminal = message?.kind === 'terminal';
     }
-    const message = wire.decodeMessage(raw, this.now(), this.opts.server);
-    if (!message) return;
+    if (!taken || id === undefined) return;
+    this.store.remember(session.id, id);
+    this.link?.acknowledge(id);
+    if (terminal) this.endSession('terminal');
+  }
+
+  /** True when every listener (the store) took it. */
+  private emitMessage(message: IncomingMessage): boolean {
     const clientId = this.echoes.get(message.id);
     if (clientId) message.clientId = clientId;
     this.typing.stop(message.author.kind);
-    this.events.emit('message', message);
-    if (message.kind === 'terminal') this.endSession('terminal');
+    return this.events.emit('message', message);
   }
 
   /** TERMINAL, expiry or a refused resume: tell the UI, forget the session, close the link. */
   private endSession(reason: 'terminal' | 'expired'): void {
     this.active = false;
+    this.reconnector.stop();
     this.closeLink(LINGER_MS);
     this.forgetSession();
     this.events.emit('sessionEnded', { reason });

@@ -8,7 +8,7 @@ import type { UploadOptions, UploadResult } from '../types';
 import { type FetchLike, post, transportError, uploadForm } from './http';
 import * as wire from './protocol';
 
-const unreadable = (what: string) => transportError('bad-response', `unreadable ${what}`);
+const unreadable = (what: string) => transportError('protocol', `unreadable ${what}`);
 
 export class TwinApi {
   constructor(

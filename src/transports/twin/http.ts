@@ -3,18 +3,19 @@
  * and the multipart upload (XMLHttpRequest for progress and abort; fetch where there is none, e.g.
  * Node). Error messages never include the URL: the session id in it is the socket's credential.
  */
-import type { TransportError } from '../../core/types';
+import { TransportError, type TransportErrorCode } from '../../core/errors';
 import type { UploadOptions } from '../types';
 import { decodeErrorMessage } from './protocol';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
-export function transportError(code: string, message: string, fatal = false): TransportError {
-  return { code, message, fatal };
+export function transportError(code: TransportErrorCode, message: string, fatal = false): TransportError {
+  return new TransportError(code, message, fatal ? { retryable: false } : {});
 }
 
-const NETWORK: TransportError = { code: 'network', message: 'network error' };
-const ABORTED: TransportError = { code: 'aborted', message: 'aborted', fatal: true };
+// Fresh objects each time: an Error's stack should point at the failure, not at module load.
+const NETWORK = () => new TransportError('network', 'network error');
+const ABORTED = () => new TransportError('aborted', 'aborted');
 
 function parse(text: string): unknown {
   try {
@@ -26,16 +27,18 @@ function parse(text: string): unknown {
 
 /** 4xx (other than 408/429) will not get better by retrying; 5xx and the network might. */
 export function httpError(status: number, body: unknown): TransportError {
-  const code =
+  const retryable = status >= 500 || status === 408 || status === 429;
+  const code: TransportErrorCode =
     status === 404
       ? 'not-found'
-      : status === 400
-        ? 'bad-request'
-        : status >= 500
-          ? 'server'
-          : `http-${status}`;
-  const fatal = status >= 400 && status < 500 && status !== 408 && status !== 429;
-  return { code, message: decodeErrorMessage(body) ?? `HTTP ${status}`, fatal };
+      : status === 401 || status === 403
+        ? 'auth'
+        : status === 413
+          ? 'too-large'
+          : retryable
+            ? 'network'
+            : 'refused';
+  return new TransportError(code, decodeErrorMessage(body) ?? `HTTP ${status}`, { retryable, status });
 }
 
 /** POSTs JSON or a form; resolves the parsed 2xx body, rejects with a TransportError. */
@@ -54,7 +57,7 @@ export async function post(
   try {
     res = await fetchFn(url, init);
   } catch {
-    throw signal?.aborted ? ABORTED : NETWORK;
+    throw signal?.aborted ? ABORTED() : NETWORK();
   }
   const data = parse(await res.text().catch(() => ''));
   if (!res.ok) throw httpError(res.status, data);
@@ -75,7 +78,7 @@ export function uploadForm(
   const XHR = globalThis.XMLHttpRequest;
   if (!XHR) return post(fetchFn, url, form, signal);
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(ABORTED);
+    if (signal?.aborted) return reject(ABORTED());
     const xhr = new XHR();
     const onAbort = () => xhr.abort();
     xhr.open('POST', url);
@@ -85,8 +88,8 @@ export function uploadForm(
       if (xhr.status >= 200 && xhr.status < 300) resolve(data);
       else reject(httpError(xhr.status, data));
     };
-    xhr.onerror = () => reject(NETWORK);
-    xhr.onabort = () => reject(ABORTED);
+    xhr.onerror = () => reject(NETWORK());
+    xhr.onabort = () => reject(ABORTED());
     xhr.onloadend = () => signal?.removeEventListener('abort', onAbort);
     signal?.addEventListener('abort', onAbort, { once: true });
     xhr.send(form);

@@ -71,6 +71,16 @@ export class TwinLink {
     socket.connect();
   }
 
+  /** The network or the tab came back: skip the Socket.IO client's reconnection delay. */
+  retryNow(): void {
+    if (!this.detached) this.socket.retryNow();
+  }
+
+  /** The machine slept: replace a link that may be dead although it looks open. */
+  dropLink(reason: string): void {
+    if (!this.detached) this.socket.dropLink(reason);
+  }
+
   /** `messageReceived` for one message id. */
   acknowledge(id: string): void {
     this.socket.emit(wire.EVENTS.received, wire.encodeReceived(id));

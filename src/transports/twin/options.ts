@@ -29,6 +29,8 @@ export interface TwinOptions {
   now?: () => number;
   /** Reconnection delays (socket and session start). Default 1 s start, 30 s cap, jitter. */
   backoff?: BackoffOptions;
+  /** Period of the sleep-detection timer (default 5000; see transports/reconnector.ts). */
+  tickMs?: number;
   /** A typing indicator with no follow-up ends after this. Default 6000 ms. */
   typingTimeoutMs?: number;
 }

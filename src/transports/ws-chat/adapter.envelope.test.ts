@@ -32,7 +32,12 @@ describe('ws-chat adapter, envelope generation', () => {
       metadata: { plan: 'pro' },
     });
     expect(storage.get('generation')).toBe('envelope');
-    expect(a.capabilities).toMatchObject({ uploads: {}, typingIn: true, operators: true, deliveryConfirmation: true });
+    expect(a.capabilities).toMatchObject({
+      uploads: {},
+      typingIn: true,
+      operators: true,
+      deliveryConfirmation: true,
+    });
     const session = JSON.parse(storage.get('session')!);
     expect(typeof session.sessionId).toBe('string');
     const customer = getWsChatModule(s).state.customer(session.customerId);
@@ -60,7 +65,10 @@ describe('ws-chat adapter, envelope generation', () => {
   it('rejects a message the server refuses with its reason, and the next one still goes', async () => {
     const { a, messages } = await connected();
     const refused = a.send({ clientId: 'big', text: 'x'.repeat(9 * 1024) });
-    await expect(refused).rejects.toMatchObject({ code: 'refused', message: expect.stringContaining('8 KB') });
+    await expect(refused).rejects.toMatchObject({
+      code: 'refused',
+      message: expect.stringContaining('8 KB'),
+    });
     await expect(refused).rejects.toMatchObject({ fatal: true });
     expect(await a.send({ clientId: 'ok', text: 'short' })).toMatchObject({ confirmed: true });
     await until(() => messages.some((m) => m.text === 'You said: short'));
@@ -88,7 +96,11 @@ describe('ws-chat adapter, envelope generation', () => {
     await a.send({ clientId: '4', text: 'image' });
     await until(() => messages.some((m) => m.text === 'Here is a picture.'));
     const picture = messages.find((m) => m.text === 'Here is a picture.')?.attachments?.[0];
-    expect(picture).toMatchObject({ name: 'picture.png', contentType: 'image/png', url: expect.stringMatching(/^http:/) });
+    expect(picture).toMatchObject({
+      name: 'picture.png',
+      contentType: 'image/png',
+      url: expect.stringMatching(/^http:/),
+    });
 
     await a.send({ clientId: '5', text: 'operator' });
     await until(() => messages.some((m) => m.author.kind === 'operator'));
@@ -109,7 +121,9 @@ describe('ws-chat adapter, envelope generation', () => {
     const before = JSON.parse(storage.get('session')!);
     expect(before.sessionId).toBeUndefined();
     a.reset();
-    await until(() => a.status === 'connected' && JSON.parse(storage.get('session')!).sessionId !== undefined);
+    await until(
+      () => a.status === 'connected' && JSON.parse(storage.get('session')!).sessionId !== undefined,
+    );
     await a.send({ clientId: '2', text: 'new start' });
     await until(() => messages.some((m) => m.text === 'You said: new start'));
     expect(JSON.parse(storage.get('session')!).customerId).toBe(before.customerId);
@@ -149,7 +163,10 @@ describe('ws-chat adapter, envelope generation', () => {
     again.a.connect();
     await until(() => again.a.status === 'connected');
     expect(again.messages.find((m) => m.author.kind === 'operator')?.author.name).toBe('Anna');
-    expect(again.messages.filter((m) => m.author.kind === 'visitor').map((m) => m.clientId)).toEqual(['f', 'o']);
+    expect(again.messages.filter((m) => m.author.kind === 'visitor').map((m) => m.clientId)).toEqual([
+      'f',
+      'o',
+    ]);
   });
 
   it('gets one new token when the history call answers 401, keeping the session', async () => {
@@ -160,7 +177,8 @@ describe('ws-chat adapter, envelope generation', () => {
       const path = new URL(String(input)).pathname;
       calls.push(path.includes('/sessions/') ? 'history' : 'token');
       // A server that expires tokens: the first history call finds this one expired.
-      if (path.includes('/sessions/') && refuseHistory-- > 0) return Promise.resolve(new Response('', { status: 401 }));
+      if (path.includes('/sessions/') && refuseHistory-- > 0)
+        return Promise.resolve(new Response('', { status: 401 }));
       return fetch(input, init);
     }) as typeof fetch;
     const storage = memoryStore();
@@ -211,7 +229,9 @@ describe('ws-chat adapter, envelope generation', () => {
     const http = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       if (req.url?.startsWith('/api/v1/public/customer-token')) {
-        res.end(JSON.stringify({ success: true, data: { customerId: 'c', token: 'cust_1', sessionId: 's' } }));
+        res.end(
+          JSON.stringify({ success: true, data: { customerId: 'c', token: 'cust_1', sessionId: 's' } }),
+        );
       } else res.end(JSON.stringify({ content: [], last: true }));
     });
     const wss = new WebSocketServer({ server: http });
@@ -233,10 +253,14 @@ describe('ws-chat adapter, envelope generation', () => {
     );
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     onCleanup(() => warn.mockRestore());
-    const { a, statuses } = adapter(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, memoryStore(), {
-      pingIntervalMs: 50,
-      watchdogMs: 200,
-    });
+    const { a, statuses } = adapter(
+      `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+      memoryStore(),
+      {
+        pingIntervalMs: 50,
+        watchdogMs: 200,
+      },
+    );
     a.connect();
     await until(() => a.status === 'connected');
     await until(() => answered.length >= 2); // the keep-alive runs and is answered
@@ -256,8 +280,9 @@ describe('ws-chat adapter, envelope generation', () => {
     a.on('error', (e) => errors.push(e));
     a.connect();
     await until(() => a.status === 'connected');
-    await a.send({ clientId: 'k', text: 'flat' });
+    const sending = a.send({ clientId: 'k', text: 'flat' });
     await until(() => a.status === 'failed');
+    await expect(sending).rejects.toMatchObject({ code: 'disconnected' });
     expect(errors.map((e) => e.code)).toEqual(['config']);
     expect(String(err.mock.calls[0]?.join(' '))).toContain('data-protocol');
   });

@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 /**
  * The adapter's reactions to the browser (online, visibility, sleep) in isolation: a fake socket
  * and a fake token endpoint, since these are about timers and events, not the wire.

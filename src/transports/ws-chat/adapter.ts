@@ -7,13 +7,16 @@
  * confirmed and a dead link noticed), history.ts (the gap fill), sent-log.ts and session-store.ts
  * (what survives a reload), the reconnector (when to try again).
  */
+
+import { notConnected } from '../../core/errors';
 import { log } from '../../core/log';
 import type { IncomingMessage, OutgoingMessage, SendReceipt, TransportError } from '../../core/types';
 import { TransportBase } from '../base';
+import { Reconnector } from '../reconnector';
 import type { Capabilities, Transport, UploadOptions, UploadResult } from '../types';
 import { uploadError, WsChatApi } from './api';
 import { EchoConfirmations, PingConfirmations } from './confirm';
-import { linkLost, notConnected, wsError } from './errors';
+import { linkLost, wsError } from './errors';
 import { fetchMissed, type HistoryContext } from './history';
 import { Link } from './link';
 import { CAPABILITIES, type WsChatOptions } from './options';
@@ -27,7 +30,6 @@ import {
   wireAttachment,
 } from './protocol-envelope';
 import { decodeFlatFrame, encodeFlatMessage } from './protocol-flat';
-import { Reconnector } from './reconnector';
 import { SentLog } from './sent-log';
 import { type Session, SessionStore } from './session-store';
 import { UploadedFiles } from './uploaded-files';
@@ -100,12 +102,12 @@ export class WsChatAdapter extends TransportBase implements Transport {
 
   /**
    * Before anything is known, what the product's current server offers (a flat one is found at the
-   * token call). A flat server confirms only once it is known to echo.
+   * token call). A flat server known not to echo cannot confirm.
    */
   get capabilities(): Capabilities {
     const generation = this.generation ?? 'envelope';
     const caps = CAPABILITIES[generation];
-    return generation === 'flat' && this.sessions.echoes !== true
+    return generation === 'flat' && this.sessions.echoes === false
       ? { ...caps, deliveryConfirmation: false }
       : caps;
   }
@@ -156,6 +158,9 @@ export class WsChatAdapter extends TransportBase implements Transport {
   // ---- sending ----
 
   private async sendEnvelope(message: OutgoingMessage, session: Session): Promise<SendReceipt> {
+    // The server knows no client ids: a message it already has is confirmed here, not sent twice.
+    const known = this.sent.arrived(message.clientId);
+    if (known) return known.id ? { id: known.id, confirmed: true } : { confirmed: true };
     const attachments = (message.attachmentIds ?? [])
       .map((id) => this.files.get(id))
       .filter((a): a is WireAttachment => a !== undefined);
@@ -166,6 +171,7 @@ export class WsChatAdapter extends TransportBase implements Transport {
     if (!confirmed) throw notConnected();
     try {
       await confirmed;
+      this.sent.confirm(message.clientId);
     } catch (err) {
       const e = err as TransportError;
       if (e.code !== 'disconnected') this.sent.forget(message.clientId);
@@ -524,7 +530,7 @@ export class WsChatAdapter extends TransportBase implements Transport {
   ): Promise<UploadResult> {
     const session = this.session ?? (await this.newToken());
     if (!session) throw wsError('disconnected', 'Not connected');
-    if (this.generation === 'flat') throw wsError('unsupported', 'This server does not take files', true);
+    if (this.generation === 'flat') throw wsError('refused', 'This server does not take files', true);
     const outcome = await this.api.upload(file, session.token, options);
     if (outcome.ok && outcome.status === 401 && mayRefresh && (await this.newToken())) {
       return this.uploadWithToken(file, options, false);

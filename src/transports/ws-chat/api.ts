@@ -51,7 +51,7 @@ export class WsChatApi {
     if (token) return token;
     const fatal = res.status >= 400 && res.status < 500;
     log.warn(`customer token request failed (HTTP ${res.status})`);
-    throw wsError(fatal ? 'token-refused' : 'network', `Token request failed (HTTP ${res.status})`, fatal);
+    throw wsError(fatal ? 'auth' : 'network', `Token request failed (HTTP ${res.status})`, fatal);
   }
 
   /** GET with the token as a Bearer header; rejects only when the server could not be reached. */
@@ -86,9 +86,5 @@ export function uploadError(outcome: FormOutcome): TransportError {
       : wsError('network', 'Could not reach the server');
   }
   if (outcome.status === 413) return wsError('too-large', 'The file is too large for the server', true);
-  return wsError(
-    'upload-refused',
-    `The server refused the file (HTTP ${outcome.status})`,
-    outcome.status < 500,
-  );
+  return wsError('refused', `The server refused the file (HTTP ${outcome.status})`, outcome.status < 500);
 }

@@ -8,7 +8,7 @@
  * checked; one unanswered for `watchdogMs` means the link is dead.
  *
  * Flat: a server that echoes `metadata.clientMessageId` confirms with the echo; one that never
- * echoes cannot confirm at all. Whether it echoes is learnt without making anyone wait.
+ * echoes cannot confirm at all. Whether it echoes is learnt from the first message.
  */
 import type { SendReceipt, TransportError } from '../../core/types';
 import { wsError } from './errors';
@@ -85,7 +85,6 @@ interface Pending {
 
 export class EchoConfirmations {
   private readonly pending = new Map<string, Pending>();
-  private readonly learning = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly watchdogMs: number,
@@ -94,26 +93,24 @@ export class EchoConfirmations {
     private readonly onDead: () => void,
   ) {}
 
-  /** After a frame went out: waits for its echo only where the server is known to echo. */
+  /**
+   * After a frame went out. A server known not to echo: written is the best confirmation it gives,
+   * at once. Otherwise the echo confirms; none within `watchdogMs` means a dead link where the
+   * server is known to echo, and a server that never echoes where that was not known yet (learnt
+   * once: only the first message to a new backend waits). A drop meanwhile fails the send as
+   * retryable, so a frame written on a dying socket is sent again rather than lost.
+   */
   wait(clientId: string): Promise<SendReceipt> {
-    const echoes = this.echoes.get();
-    if (echoes !== true) {
-      // Written is the best confirmation such a server gives; learn meanwhile whether it echoes.
-      if (echoes === undefined) {
-        this.learning.set(
-          clientId,
-          setTimeout(() => {
-            this.learning.delete(clientId);
-            this.echoes.set(false);
-          }, this.watchdogMs),
-        );
-      }
-      return Promise.resolve({ confirmed: false });
-    }
+    if (this.echoes.get() === false) return Promise.resolve({ confirmed: false });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        // This server always echoed: silence means the link is dead even if the socket says open.
         this.pending.delete(clientId);
+        if (this.echoes.get() === undefined) {
+          this.echoes.set(false);
+          resolve({ confirmed: false });
+          return;
+        }
+        // This server always echoed: silence means the link is dead even if the socket says open.
         reject(wsError('disconnected', 'Link silent'));
         this.onDead();
       }, this.watchdogMs);
@@ -129,8 +126,6 @@ export class EchoConfirmations {
   /** The echo of a message: confirms it, and proves the server echoes. */
   echoed(clientId: string, receipt: SendReceipt): void {
     this.echoes.set(true);
-    clearTimeout(this.learning.get(clientId));
-    this.learning.delete(clientId);
     const p = this.pending.get(clientId);
     if (!p) return;
     clearTimeout(p.timer);
@@ -139,8 +134,6 @@ export class EchoConfirmations {
   }
 
   stop(error: TransportError): void {
-    for (const t of this.learning.values()) clearTimeout(t);
-    this.learning.clear();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(error);

@@ -1,9 +1,8 @@
-/** The errors this adapter reports, built in one place. */
-import type { TransportError } from '../../core/types';
+/** The errors this adapter reports, built in one place (codes: core/errors.ts). */
+import { TransportError, type TransportErrorCode } from '../../core/errors';
 
-export function wsError(code: string, message: string, fatal = false): TransportError {
-  return fatal ? { code, message, fatal } : { code, message };
+export function wsError(code: TransportErrorCode, message: string, fatal = false): TransportError {
+  return new TransportError(code, message, fatal ? { retryable: false } : {});
 }
 
-export const notConnected = () => wsError('disconnected', 'Not connected');
 export const linkLost = () => wsError('disconnected', 'Connection lost');

@@ -3,7 +3,16 @@
  * Out: `sendMessage` and `ping`. In: `newMessage`, `agentTyping`, `workflowStatus`, `sessionUpdated`,
  * `error`, the `ping` answer and `notification`. Also the paged history and the upload answer.
  */
-import { isObj, nonEmptyStr, num, type Obj, str, timeMs } from '../../core/guards';
+import {
+  isObj,
+  isTime,
+  MAX_FUTURE_MS,
+  messageTime,
+  nonEmptyStr,
+  num,
+  type Obj,
+  str,
+} from '../../core/guards';
 import { log } from '../../core/log';
 import type { Attachment, Author, IncomingMessage } from '../../core/types';
 import { safeMediaUrl } from '../../core/url';
@@ -139,7 +148,7 @@ export function decodeEnvelopeMessage(
     author = { kind: 'operator', ...(agentId ? { id: agentId } : {}), ...(name ? { name } : {}) };
   else if (senderType === 'SYSTEM') author = { kind: 'system' };
   else author = { kind: 'bot' };
-  const message: IncomingMessage = { id, text, at: serverTime(m.createdAt) ?? Date.now(), author };
+  const message: IncomingMessage = { id, text, at: serverTime(m.createdAt, Date.now()), author };
   if (attachments.length) message.attachments = attachments;
   const sessionId = nonEmptyStr(m.sessionId, 200);
   return { message, ...(sessionId ? { sessionId } : {}), ...(named ? { agentName: named } : {}) };
@@ -175,15 +184,18 @@ function decodeAttachment(raw: unknown): Attachment | null {
 /**
  * Server times. The source is a Java server: besides ISO strings with a zone and epoch numbers it
  * may write a `LocalDateTime` without a zone ("2024-01-15T10:30:00") or, with Jackson's defaults,
- * as an array [2024, 1, 15, 10, 30, 0, nanos]. Both are read as UTC.
+ * as an array [2024, 1, 15, 10, 30, 0, nanos]. Both are read as UTC. Unreadable or absurdly
+ * future times become `now` (the arrival), as everywhere (core/guards.ts).
  */
-export function serverTime(v: unknown): number | undefined {
-  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(v)) return timeMs(`${v}Z`);
+export function serverTime(v: unknown, now: number): number {
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(v))
+    return messageTime(`${v}Z`, now);
   if (Array.isArray(v) && v.length >= 3 && v.length <= 7 && v.every((n) => Number.isInteger(n))) {
     const [y, mo, d, h = 0, mi = 0, s = 0, nanos = 0] = v as number[];
-    return Date.UTC(y!, mo! - 1, d!, h, mi, s, Math.floor(nanos / 1e6));
+    const t = Date.UTC(y!, mo! - 1, d!, h, mi, s, Math.floor(nanos / 1e6));
+    return isTime(t) && t <= now + MAX_FUTURE_MS ? t : now;
   }
-  return timeMs(v);
+  return messageTime(v, now);
 }
 
 export function envelopeHistoryUrl(server: string, sessionId: string, page: number, size: number): string {

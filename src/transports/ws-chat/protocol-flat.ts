@@ -3,8 +3,8 @@
  * `{channel, conversationId, senderId, content, timestamp}` in, and the history call the reference
  * server adds for the gap fill.
  */
-import { isObj, nonEmptyStr, type Obj, str, timeMs } from '../../core/guards';
-import { preview } from '../../core/log';
+import { isObj, messageTime, nonEmptyStr, type Obj, str } from '../../core/guards';
+import { previewJson } from '../../core/log';
 import type { IncomingMessage, OutgoingMessage } from '../../core/types';
 import { drop } from './protocol';
 
@@ -25,6 +25,8 @@ export function encodeFlatMessage(
 
 /** The seed has no sender type: an "AI customer service" answers unless the server says a human did. */
 const HUMAN_SENDERS = new Set(['agent', 'operator', 'human']);
+/** Strings only: `String(v)` throws for an object whose toString is not callable, which JSON can carry. */
+const humanSender = (v: unknown) => typeof v === 'string' && HUMAN_SENDERS.has(v);
 
 export interface FlatFrame {
   message: IncomingMessage;
@@ -37,12 +39,12 @@ export interface FlatFrame {
  */
 export function decodeFlatFrame(data: Obj, customerId: string): FlatFrame | null {
   const content = str(data.content);
-  if (content === undefined) return drop('missing or invalid "content"', preview(JSON.stringify(data), 60));
+  if (content === undefined) return drop('missing or invalid "content"', previewJson(data, 60));
   const senderId = str(data.senderId, 200);
   const metadata = isObj(data.metadata) ? data.metadata : undefined;
   const clientId = metadata ? nonEmptyStr(metadata.clientMessageId, 200) : undefined;
   const fromVisitor = senderId !== undefined && senderId === customerId;
-  const at = timeMs(data.timestamp) ?? Date.now();
+  const at = messageTime(data.timestamp, Date.now());
   // The seed's frames carry no id; a server that adds one gets exact dedupe, others get a stable
   // id from the frame's content so a replayed frame is still recognised.
   const id =
@@ -57,7 +59,7 @@ export function decodeFlatFrame(data: Obj, customerId: string): FlatFrame | null
     author: fromVisitor
       ? { kind: 'visitor' }
       : {
-          kind: HUMAN_SENDERS.has(String(data.senderType)) ? 'operator' : 'bot',
+          kind: humanSender(data.senderType) ? 'operator' : 'bot',
           ...(senderId ? { id: senderId } : {}),
           ...(name ? { name } : {}),
         },

@@ -21,6 +21,8 @@ export interface SentEntry {
   as: Generation;
   /** The server's id, once a history item was matched to this entry. */
   id?: string;
+  /** The server confirmed it (the envelope generation's ping round trip). */
+  confirmed?: true;
 }
 
 export class SentLog {
@@ -35,8 +37,9 @@ export class SentLog {
       const files = num(e.files) ?? 0;
       const as = e.as === 'flat' || e.as === 'envelope' ? e.as : undefined;
       const id = nonEmptyStr(e.id, 200);
+      const confirmed = e.confirmed === true ? { confirmed: true as const } : {};
       return clientId && text !== undefined && as
-        ? [{ clientId, text, files, as, ...(id ? { id } : {}) }]
+        ? [{ clientId, text, files, as, ...(id ? { id } : {}), ...confirmed }]
         : [];
     });
   }
@@ -49,6 +52,18 @@ export class SentLog {
       const oldest = this.entries.findIndex((e) => e.id !== undefined);
       this.entries.splice(oldest === -1 ? 0 : oldest, 1);
     }
+    this.save();
+  }
+
+  /** The server has this message (it confirmed it, or the history showed it): never send it again. */
+  arrived(clientId: string): SentEntry | undefined {
+    return this.entries.find((e) => e.clientId === clientId && (e.confirmed || e.id !== undefined));
+  }
+
+  confirm(clientId: string): void {
+    const entry = this.entries.find((e) => e.clientId === clientId);
+    if (!entry) return;
+    entry.confirmed = true;
     this.save();
   }
 

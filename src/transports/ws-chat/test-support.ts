@@ -5,7 +5,7 @@
 import { afterEach, vi } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { type ReferenceServerOptions, startServer } from '../../../server/index';
-import type { RunningServer } from '../../../server/types';
+import type { RunningServer, ServerState } from '../../../server/types';
 import { getWsChatModule } from '../../../server/ws-chat/index';
 import { Backoff } from '../../core/backoff';
 import { type KeyValueStore, memoryStore } from '../../core/storage';
@@ -35,7 +35,8 @@ export async function server(options: ReferenceServerOptions = {}): Promise<Runn
  * conversations), as a real server with a database does after a restart.
  */
 export async function restartableServer(options: ReferenceServerOptions) {
-  let current = await server(options);
+  const kept: ServerState = {};
+  let current = await server({ ...options, state: kept });
   const port = current.port;
   const state = getWsChatModule(current).state;
   return {
@@ -48,7 +49,7 @@ export async function restartableServer(options: ReferenceServerOptions) {
     state,
     stop: () => current.close(),
     async start() {
-      current = await server({ ...options, port, wsChatState: state });
+      current = await server({ ...options, port, state: kept });
     },
   };
 }

@@ -1,6 +1,4 @@
 /**
- * TEMPORARY copy of the lead's shared reconnector (issue 7, src/transports/reconnector.ts), until it lands on main.
- *
  * The one owner of "when do we try again", shared by every adapter (the manager layer of
  * socket.io-client, without the socket). It holds every timer and browser listener a reconnecting
  * link needs, and `stop()` removes all of them whatever state it is in:
@@ -14,7 +12,7 @@
  * The adapter keeps its own guard against opening twice (`open()` is a no-op while opening or open);
  * this class only decides when an attempt is due.
  */
-import { Backoff } from '../../core/backoff';
+import { Backoff } from '../core/backoff';
 
 export interface ReconnectorOptions {
   /** Starts one connection attempt. */

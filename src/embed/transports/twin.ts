@@ -1,0 +1,17 @@
+/** `data-transport="twin"`: TWIN chat sessions over REST + Socket.IO (its own chunk in the split build). */
+import { createTwinAdapter } from '../../transports/twin';
+import type { CreateTransport } from '../transport-registry';
+
+export const createTransport: CreateTransport = (config, { name, storage, metadata }) =>
+  createTwinAdapter({
+    server: config.server,
+    chatId: config.chatId ?? '',
+    socketPath: config.socketPath,
+    eio: config.eio,
+    name,
+    storage,
+    clientMetadata: metadata,
+    ...(config.messagesServer ? { messagesServer: config.messagesServer } : {}),
+    ...(config.clientId ? { clientExternalId: config.clientId } : {}),
+    ...(config.operatorEvent ? { operatorEvent: config.operatorEvent } : {}),
+  });
