@@ -9,7 +9,7 @@ import { pngFile } from './helpers';
 
 test.use({ serverOptions: { replyDelayMs: 150, wsChatProtocol: 'envelope' } });
 
-test('an agent takes over: header, typing, name; system notices show, tool messages do not', async ({
+test('an agent takes over: header and name; system notices show, tool messages do not', async ({
   page,
   backend,
 }) => {
@@ -22,8 +22,8 @@ test('an agent takes over: header, typing, name; system notices show, tool messa
   await expect(widget.log.getByText('I looked it up: there are no open orders.')).toBeVisible();
   await expect(widget.log.getByText(/orders\.lookup/)).toHaveCount(0);
 
+  // (The agent's typing shows for a moment only: the adapter's tests check agentTyping, not a window here.)
   await widget.send('operator');
-  await expect(page.getByRole('status').filter({ hasText: /typing/ })).toBeVisible();
   await expect(widget.log.getByText('Hi, I am Anna. How can I help?')).toBeVisible();
   await expect(page.getByText('Operator is answering')).toBeVisible();
   // After a reload the history names the agent.

@@ -110,6 +110,22 @@ describe('receiving', () => {
     ]);
   });
 
+  it('names the sender of a message shown without a name when a later delivery names it', () => {
+    const { transport, store } = setup();
+    transport.receive({ id: 'r', text: 'Hi, I am Anna', author: { kind: 'operator', id: 'a1' } });
+    transport.receive({
+      id: 'r',
+      text: 'Hi, I am Anna',
+      author: { kind: 'operator', id: 'a1', name: 'Anna' },
+    });
+    transport.receive({
+      id: 'r',
+      text: 'Hi, I am Anna',
+      author: { kind: 'operator', id: 'a1', name: 'Other' },
+    });
+    expect(store.messages.value.map((m) => [m.text, m.author.name])).toEqual([['Hi, I am Anna', 'Anna']]);
+  });
+
   it('drops a duplicate delivery of the same message id', () => {
     const { transport, store } = setup();
     transport.receive({ id: 'x', text: 'once' });

@@ -13,7 +13,8 @@ export const incomingKey = (id: string) => `in:${id}`;
 /**
  * Adds a message from the backend, or merges it into what we already show:
  * - the echo of a visitor's message (matched by client id) confirms it instead of showing twice;
- * - a message id already shown is ignored (duplicate delivery after a reconnect).
+ * - a message id already shown is ignored (duplicate delivery after a reconnect), except that it
+ *   gives a name to a sender shown without one.
  * Returns the same array when nothing changed.
  */
 export function receive(list: readonly ChatMessage[], msg: IncomingMessage): ChatMessage[] | null {
@@ -27,8 +28,17 @@ export function receive(list: readonly ChatMessage[], msg: IncomingMessage): Cha
       return next;
     }
   }
-  if (list.some((m) => m.id === msg.id && (m.direction === 'in' || m.author.kind === msg.author.kind)))
-    return null;
+  const same = list.findIndex(
+    (m) => m.id === msg.id && (m.direction === 'in' || m.author.kind === msg.author.kind),
+  );
+  if (same !== -1) {
+    // A duplicate delivery; a history call may name the sender the live event could not.
+    const shown = list[same]!;
+    if (!msg.author.name || shown.author.name || shown.direction !== 'in') return null;
+    const next = [...list];
+    next[same] = { ...shown, author: { ...shown.author, name: msg.author.name } };
+    return next;
+  }
   const visitor = msg.author.kind === 'visitor';
   const item: ChatMessage = {
     key: visitor && msg.clientId ? msg.clientId : incomingKey(msg.id),
