@@ -15,6 +15,8 @@ export const USAGE = `Usage: npm start -- [options]
                         (default) or the seed's flat frames (env WS_CHAT_PROTOCOL)
   --twin-socketio <2|4> Socket.IO generation of the TWIN module (default 2, i.e. EIO 3)
   --allow-eio3          with --twin-socketio=4, accept EIO 3 clients too
+  --nchan-port <n>      port of the nginx + nchan demo, started when nginx is installed
+                        (env NCHAN_PORT, default 8081; 0 = any free port)
   --verbose             one line per request and connection (paths only, never tokens)
   --help                this text`;
 
@@ -38,6 +40,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     60_000,
   );
   if (typeof delay === 'string') return { ok: false, error: delay };
+  const nchanPort = integer('--nchan-port', values['nchan-port'] ?? env.NCHAN_PORT ?? '8081', 0, 65535);
+  if (typeof nchanPort === 'string') return { ok: false, error: nchanPort };
   const generation = values['twin-socketio'] ?? '2';
   if (generation !== '2' && generation !== '4') return { ok: false, error: '--twin-socketio must be 2 or 4' };
 
@@ -54,6 +58,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     twinSocketIo: generation === '4' ? 4 : 2,
     twinAllowEio3: values['allow-eio3'] ?? false,
     verbose: values.verbose ?? false,
+    nchanPort,
   };
   return { ok: true, options, help: false };
 }
@@ -70,6 +75,7 @@ function parse(argv: readonly string[]) {
       'ws-chat-protocol': { type: 'string' },
       'twin-socketio': { type: 'string' },
       'allow-eio3': { type: 'boolean' },
+      'nchan-port': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -83,4 +89,17 @@ function integer(flag: string, text: string, min: number, max: number): number |
     return `${flag} must be an integer from ${min} to ${max} (got "${text}")`;
   }
   return value;
+}
+
+/** The line `npm start` prints when the server cannot start: for a busy port, how to pick another. */
+export function startFailure(error: unknown, port: number | undefined): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') {
+    const next = (port ?? 8080) + 1;
+    return `port ${port ?? 8080} is already in use (another npm start?). Pick another: npm start -- --port ${next}, or PORT=${next} npm start, or --port 0 for any free port.`;
+  }
+  if (code === 'EACCES') {
+    return `not allowed to listen on port ${port}; use a port above 1023: npm start -- --port 8080`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }

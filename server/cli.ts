@@ -5,8 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCli, USAGE } from './cli-args';
+import { parseCli, startFailure, USAGE } from './cli-args';
 import { REPO_ROOT, startServer } from './index';
+import { startNchanDemo } from './nchan/demo';
 
 const parsed = parseCli(process.argv.slice(2), process.env);
 if (!parsed.ok) {
@@ -21,13 +22,15 @@ if (parsed.help) {
 buildWidgetIfMissing();
 
 const server = await startServer(parsed.options).catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  console.error(`parley-server: could not start: ${message}`);
+  console.error(`parley-server: could not start: ${startFailure(error, parsed.options.port)}`);
   process.exit(1);
 });
 
 console.log(`Parley demo: ${server.url}/demo.html (ws-chat, ${parsed.options.wsChatProtocol} generation)`);
 if (server.modules.has('twin')) console.log(`Parley TWIN demo: ${server.url}/demo-twin.html`);
+const nginx = await startNchanDemo(server, parsed.options.nchanPort ?? 8081);
+if (server.modules.has('postoffice'))
+  console.log(`Parley postoffice demo: ${server.url}/demo-postoffice.html`);
 console.log(`Modules: ${[...server.modules.keys()].join(', ')}. Ctrl-C stops.`);
 if (
   parsed.options.host !== '127.0.0.1' &&
@@ -45,7 +48,7 @@ function stop(signal: NodeJS.Signals): void {
   }
   stopping = true;
   console.log(`\n${signal}: stopping…`);
-  server.close().then(
+  Promise.all([nginx?.close(), server.close()]).then(
     () => process.exit(0),
     (error: unknown) => {
       console.error('parley-server: error while stopping:', error);

@@ -57,6 +57,11 @@ export interface TwinModule extends ProtocolModule {
   inject(sessionId: string, payload: WireEvent): void;
   /** End a session server-side, as its ttl running out would. */
   expire(sessionId: string): void;
+  /**
+   * The next `count` acknowledgements are lost on the way in (as with a link dying under them);
+   * returns a reading of how many were lost so far.
+   */
+  loseAcknowledgements(count: number): () => number;
   /** Conversations are sessions: `say(sessionId, text)` sends a bot message. */
   readonly testing: TestHooks;
 }
@@ -67,10 +72,14 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
   const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
   // A restart "keeping state" hands the previous module's store over (ServerState).
   const kept = options.state?.[TWIN];
-  const store = kept instanceof TwinStore ? kept : new TwinStore(options.twinTtlSeconds ?? 1800);
+  const store =
+    kept instanceof TwinStore ? kept : new TwinStore(options.twinTtlSeconds ?? 1800, options.limits);
   if (options.state) options.state[TWIN] = store;
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
   const visitorListeners = new Set<VisitorListener>();
+  /** Acknowledgements still to be lost on the way, and lost so far (loseAcknowledgements). */
+  let toLose = 0;
+  let lost = 0;
   const operatorEvent = options.twinOperatorEvent ?? MESSAGE_EVENT;
   const generation = options.twinSocketIo ?? 2;
   let fallbackOrigin = 'http://127.0.0.1';
@@ -96,7 +105,7 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
   });
 
   const fileUrl = (s: Session, id: string) => downloadUrl(s.origin, id);
-  const fileJson = (s: Session, id: string) => store.fileJson(store.files.get(id)!, s.origin);
+  const fileJson = (s: Session, id: string) => store.fileJson(store.file(id)!, s.origin);
 
   const sockets = new TwinSockets({
     generation,
@@ -112,17 +121,21 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
       }
     },
     onReceived(key, payload) {
+      if (toLose > 0) {
+        toLose -= 1; // as if the link had died under it
+        lost += 1;
+        return;
+      }
       const s = store.sessions.get(key);
       const data = isRecord(payload) && payload.action === 'chatMessageCreated' ? payload.data : undefined;
-      const id = isRecord(data) && typeof data.id === 'string' ? data.id : '<malformed>';
-      s?.acks.set(id, (s.acks.get(id) ?? 0) + 1);
+      if (s && isRecord(data) && typeof data.id === 'string') store.acknowledge(s, data.id);
     },
     log,
   });
 
   /** Store and emit one `chatMessageCreatedEmit`-like event. */
   function send(s: Session, event: string, payload: WireEvent): void {
-    s.sent.push({ event, payload });
+    store.addSent(s, event, payload);
     sockets.emit(s.id, event, payload);
   }
 
@@ -231,6 +244,11 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
     redeliver(id) {
       const s = store.sessions.get(id);
       for (const { event, payload } of s?.sent ?? []) sockets.emit(id, event, payload);
+    },
+    loseAcknowledgements(count) {
+      toLose = count;
+      lost = 0;
+      return () => lost;
     },
     inject(id, payload) {
       const s = store.sessions.get(id);

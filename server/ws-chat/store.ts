@@ -2,19 +2,19 @@
  * In-memory state of the ws-chat module: customers, tokens, conversations (the envelope generation
  * calls them sessions) and their messages, and uploaded files. Messages are kept in one neutral
  * shape and rendered per generation (frames.ts for the flat one, envelope.ts for the current one).
- * Like the seed's own server it keeps everything in memory; the caps below only stop a long-running
- * demo from growing without bound. A test may hand the same store to a restarted server, which then
+ * Like the seed's own server it keeps everything in memory; the caps below and server/limits.ts
+ * (customers, tokens by count and age, history bytes, uploads) keep a demo server from growing
+ * without bound. A test may hand the same store to a restarted server (ServerState), which then
  * behaves like a server that keeps its database across restarts.
  */
 import { randomUUID } from 'node:crypto';
+import { BoundedMap, LIMITS, type Limits } from '../limits';
 import type { Channel } from './frames';
 
 /** Messages kept per conversation (oldest dropped first). */
 export const MAX_HISTORY = 500;
 /** clientMessageIds remembered per conversation for dedupe (oldest forgotten first). */
 export const MAX_DEDUPE_IDS = 1000;
-/** Uploaded files kept (oldest dropped first). */
-export const MAX_FILES = 200;
 
 export type SenderType = 'USER' | 'AGENT' | 'AI' | 'SYSTEM' | 'TOOL';
 
@@ -52,6 +52,8 @@ export interface Customer {
   metadata?: Record<string, unknown>;
   /** The open conversation, created on the first message (flat) or by the token call (envelope). */
   conversationId?: string;
+  /** Every conversation of the customer, the closed ones included (forgotten with the customer). */
+  readonly conversationIds: string[];
 }
 
 export type SessionStatus = 'OPEN' | 'CLOSED';
@@ -67,6 +69,8 @@ export interface Conversation {
   status: SessionStatus;
   /** The agent who took the conversation over, if one did. */
   primaryAgentId?: string;
+  /** Characters of text kept in `messages`, for the history bound. */
+  bytes: number;
 }
 
 export interface StoredFile {
@@ -86,11 +90,33 @@ export interface VisitorIdentity {
 }
 
 export class ChatStore {
-  private readonly customers = new Map<string, Customer>();
+  /** The least recently active customer goes first, with its conversations. */
+  private readonly customers: BoundedMap<Customer>;
   private readonly byVisitorId = new Map<string, string>();
-  private readonly tokens = new Map<string, string>();
+  private readonly tokens: BoundedMap<string>;
   private readonly conversations = new Map<string, Conversation>();
-  readonly files = new Map<string, StoredFile>();
+  /** Uploads and the bot's files, bounded by count, bytes and age. */
+  readonly files: BoundedMap<StoredFile>;
+
+  constructor(limits: Partial<Limits> = {}) {
+    const l = { ...LIMITS, ...limits };
+    this.customers = new BoundedMap<Customer>({
+      maxEntries: l.customers,
+      maxBytes: l.historyBytes,
+      sizeOf: (c) => this.conversationsOf(c).reduce((n, conversation) => n + conversation.bytes, 0),
+      onEvict: (_id, c) => {
+        if (this.byVisitorId.get(c.visitorId) === c.id) this.byVisitorId.delete(c.visitorId);
+        for (const conversation of this.conversationsOf(c)) this.conversations.delete(conversation.id);
+      },
+    });
+    this.tokens = new BoundedMap<string>({ maxEntries: l.tokens, maxAgeMs: l.tokenAgeMs });
+    this.files = new BoundedMap<StoredFile>({
+      maxEntries: l.uploads,
+      maxAgeMs: l.uploadAgeMs,
+      maxBytes: l.uploadBytes,
+      sizeOf: (f) => f.bytes.length,
+    });
+  }
   /** Texts of accepted visitor messages, newest last, bounded (tests count deliveries). */
   private readonly accepted: string[] = [];
 
@@ -107,10 +133,11 @@ export class ChatStore {
         visitorId: identity.visitorId,
         name: identity.name,
         channel: identity.channel,
+        conversationIds: [],
       };
-      this.customers.set(customer.id, customer);
       this.byVisitorId.set(customer.visitorId, customer.id);
     }
+    this.customers.set(customer.id, customer); // active again: the last to be forgotten
     customer.name = identity.name;
     customer.channel = identity.channel;
     if (identity.email !== undefined) customer.email = identity.email;
@@ -138,6 +165,11 @@ export class ChatStore {
 
   /** The customer's open conversation, created on first use (and after the last one closed). */
   conversationOf(customer: Customer): Conversation {
+    if (!this.customers.has(customer.id)) {
+      // Forgotten (a bound) while its socket stayed open: known again, so nothing is kept unbounded.
+      this.customers.set(customer.id, customer);
+      this.byVisitorId.set(customer.visitorId, customer.id);
+    }
     const existing = customer.conversationId ? this.conversations.get(customer.conversationId) : undefined;
     if (existing && existing.status === 'OPEN') return existing;
     const conversation: Conversation = {
@@ -147,9 +179,11 @@ export class ChatStore {
       visitorMessages: 0,
       accepted: new Map(),
       status: 'OPEN',
+      bytes: 0,
     };
     this.conversations.set(conversation.id, conversation);
     customer.conversationId = conversation.id;
+    customer.conversationIds.push(conversation.id);
     return conversation;
   }
 
@@ -169,7 +203,14 @@ export class ChatStore {
   /** Store a message (any sender). */
   append(conversation: Conversation, message: StoredMessage): void {
     conversation.messages.push(message);
-    if (conversation.messages.length > MAX_HISTORY) conversation.messages.shift();
+    conversation.bytes += message.text.length;
+    if (conversation.messages.length > MAX_HISTORY)
+      conversation.bytes -= conversation.messages.shift()?.text.length ?? 0;
+    this.customers.resized(conversation.customerId);
+  }
+
+  private conversationsOf(customer: Customer): Conversation[] {
+    return customer.conversationIds.flatMap((id) => this.conversations.get(id) ?? []);
   }
 
   /** Store a visitor message, remembering its clientMessageId (when it has one) for dedupe. */
@@ -194,10 +235,6 @@ export class ChatStore {
   addFile(name: string, contentType: string, bytes: Buffer): StoredFile {
     const file: StoredFile = { id: randomUUID(), name, contentType, bytes };
     this.files.set(file.id, file);
-    if (this.files.size > MAX_FILES) {
-      const oldest = this.files.keys().next().value;
-      if (oldest !== undefined) this.files.delete(oldest);
-    }
     return file;
   }
 }

@@ -66,6 +66,84 @@ describe('parseConfig: good attributes', () => {
       });
     }
   });
+
+  it('reads the nchan attributes, with /chat/{id} as the default channel path', () => {
+    const nchan = { transport: 'nchan', server: 'https://chat.example.com/push' };
+    const plain = parseConfig(nchan);
+    expect(plain.ok && plain.config).toMatchObject({
+      channelPath: '/chat/{id}',
+      server: 'https://chat.example.com/push',
+    });
+    expect(plain.ok && plain.config.tokenUrl).toBeUndefined();
+    const full = parseConfig(
+      { ...nchan, channelPath: '/single/{id}', tokenUrl: '/api/chat-token' },
+      'https://shop.example.com/page',
+    );
+    expect(full.ok && full.config).toMatchObject({
+      channelPath: '/single/{id}',
+      tokenUrl: 'https://shop.example.com/api/chat-token',
+    });
+    const slash = parseConfig({ ...nchan, tokenUrl: 'https://shop.example.com/chat/token/' });
+    expect(slash.ok && slash.config.tokenUrl).toBe('https://shop.example.com/chat/token/');
+  });
+});
+
+describe('parseConfig: postoffice', () => {
+  const po = { transport: 'postoffice', server: 'wss://router.example.com/ws/', to: '/service/acme/bot' };
+
+  it('reads the router URL as written (ws or http), the mailboxes, the subject and the token URL', () => {
+    const result = parseConfig(
+      {
+        ...po,
+        clientId: 'user_123456',
+        subject: 'Support',
+        tokenUrl: '/api/chat-token',
+      },
+      'https://shop.example.com/page',
+    );
+    expect(result.ok && result.config).toMatchObject({
+      transport: 'postoffice',
+      server: 'wss://router.example.com/ws/',
+      to: '/service/acme/bot',
+      clientId: 'user_123456',
+      subject: 'Support',
+      tokenUrl: 'https://shop.example.com/api/chat-token',
+    });
+    const http = parseConfig({ ...po, server: 'https://router.example.com/' });
+    expect(http.ok && http.config.server).toBe('https://router.example.com/');
+  });
+
+  it('defaults the subject to chat and leaves the visitor mailbox to the adapter', () => {
+    const result = parseConfig(po);
+    expect(result.ok && result.config.subject).toBe('chat');
+    expect(result.ok && result.config.clientId).toBeUndefined();
+    expect(result.ok && result.config.tokenUrl).toBeUndefined();
+  });
+
+  it.each([
+    [{ to: undefined }, 'data-to is missing. Example: data-to="/service/acme/support_bot"'],
+    [{ to: 'two words' }, 'data-to="two words" is not a mailbox address'],
+    [{ clientId: 'a&b=c' }, 'data-client-id="a&b=c" is not a mailbox address'],
+    [
+      { server: 'ftp://router.example.com' },
+      'data-server="ftp://router.example.com" is not a ws(s) or http(s) URL',
+    ],
+    [{ tokenUrl: 'javascript:alert(1)' }, 'data-token-url="javascript:alert(1)" is not an http(s) URL'],
+  ])('one error line for %o', (extra, message) => {
+    const result = parseConfig({ ...po, ...extra });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('a ws: router on an https: page is mixed content: one error, with the wss form', () => {
+    const result = parseConfig({ ...po, server: 'ws://router.example.com/ws' }, 'https://shop.example/');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors).toEqual([expect.stringContaining('use wss://router.example.com')]);
+  });
+
+  it('keeps ws servers out of the other transports', () => {
+    expect(parseConfig({ ...base, server: 'wss://chat.example.com' }).ok).toBe(false);
+  });
 });
 
 describe('parseConfig: bad attributes', () => {
@@ -73,7 +151,7 @@ describe('parseConfig: bad attributes', () => {
     [
       'unknown transport',
       { transport: 'carrier-pigeon' },
-      'data-transport="carrier-pigeon" is not one of ws-chat, twin. Example: data-transport="ws-chat"',
+      'data-transport="carrier-pigeon" is not one of ws-chat, twin, nchan, postoffice. Example: data-transport="ws-chat"',
     ],
     [
       'missing transport',
@@ -112,6 +190,17 @@ describe('parseConfig: bad attributes', () => {
     ],
     ['twin with bad eio', { transport: 'twin', chatId: 'demo', eio: '5' }, 'data-eio="5" must be 3'],
     [
+      'nchan path without {id}',
+      { transport: 'nchan', channelPath: '/chat' },
+      'data-channel-path="/chat" must be',
+    ],
+    ['nchan path with a query', { transport: 'nchan', channelPath: '/c/{id}?x=1' }, 'holding {id} once'],
+    [
+      'nchan token url not http',
+      { transport: 'nchan', tokenUrl: 'javascript:alert(1)' },
+      'data-token-url="javascript',
+    ],
+    [
       'twin with bad metadata',
       { transport: 'twin', chatId: 'demo', metadata: '{plan:pro}' },
       'data-metadata="{plan:pro}" is not a JSON object of strings',
@@ -145,5 +234,64 @@ describe('helpers', () => {
     expect(parseMetadata('[1]')).toBeNull();
     expect(parseMetadata('{"a":{"b":1}}')).toBeNull();
     expect(parseMetadata('nope')).toBeNull();
+  });
+});
+
+describe('parseConfig: settings that cannot work say so (issue 8)', () => {
+  const page = 'https://shop.example/checkout';
+
+  it.each([
+    ['data-server', { server: 'https://admin:s3cret@chat.example.com' }],
+    ['data-server', { server: 'https://token@chat.example.com' }],
+    [
+      'data-messages-server',
+      { transport: 'twin', chatId: 'demo', messagesServer: 'https://u:p@api.example.com' },
+    ],
+  ])('credentials in %s: one error naming it, without repeating the secret', (name, extra) => {
+    const result = parseConfig({ ...base, ...extra }, page);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toContain(`${name} holds a user name or password`);
+    expect(result.errors[0]).not.toMatch(/s3cret|admin|token@|u:p/);
+  });
+
+  it.each([
+    ['data-server', { server: 'http://chat.example.com' }],
+    ['data-messages-server', { transport: 'twin', chatId: 'demo', messagesServer: 'http://api.example.com' }],
+  ])(
+    'an http: %s on an https: page is blocked by the browser: one error, with the https form',
+    (name, extra) => {
+      const result = parseConfig({ ...base, server: 'https://chat.example.com', ...extra }, page);
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.errors).toEqual([expect.stringContaining(`${name}="http://`)]);
+      expect(result.errors[0]).toContain('https:');
+    },
+  );
+
+  it('http: is fine from an http: page, and to this machine from an https: page', () => {
+    expect(parseConfig({ ...base, server: 'http://chat.example.com' }, 'http://shop.example/').ok).toBe(true);
+    expect(parseConfig({ ...base, server: 'http://127.0.0.1:8080' }, page).ok).toBe(true);
+    expect(parseConfig({ ...base, server: 'http://localhost:8080' }, page).ok).toBe(true);
+  });
+});
+
+describe('data-server without a scheme', () => {
+  it('warns once, naming the fix, when it looks like a host name', () => {
+    const result = parseConfig(
+      { transport: 'ws-chat', server: 'chat.example.com' },
+      'https://shop.example/page',
+    );
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toContain('data-server="chat.example.com" has no scheme');
+    expect(result.warnings[0]).toContain('data-server="https://chat.example.com"');
+  });
+
+  it('stays quiet for a path on the page’s own site and for full URLs', () => {
+    for (const server of ['/chat', 'https://chat.example.com', '//chat.example.com']) {
+      expect(parseConfig({ transport: 'ws-chat', server }, 'https://shop.example/page').warnings).toEqual([]);
+    }
   });
 });

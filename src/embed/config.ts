@@ -6,7 +6,7 @@
  */
 import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
 
-export const TRANSPORTS = ['ws-chat', 'twin'] as const;
+export const TRANSPORTS = ['ws-chat', 'twin', 'nchan', 'postoffice'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
 export interface ParleyConfig {
@@ -38,6 +38,12 @@ export interface ParleyConfig {
   clientId?: string;
   metadata?: Record<string, string>;
   operatorEvent?: string;
+  // nchan
+  channelPath: string;
+  // postoffice (clientId above is the visitor's mailbox)
+  to?: string;
+  subject?: string;
+  tokenUrl?: string;
 }
 
 export type ConfigResult =
@@ -74,6 +80,10 @@ const KNOWN = new Set([
   'clientId',
   'metadata',
   'operatorEvent',
+  'channelPath',
+  'to',
+  'subject',
+  'tokenUrl',
 ]);
 
 type Dataset = Readonly<Record<string, string | undefined>>;
@@ -102,21 +112,39 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     return fallback;
   }
 
-  function url(key: string, required: boolean, example: string): string | undefined {
+  /** `socket`: a socket endpoint (postoffice), ws(s) allowed and its path kept as written. */
+  function url(key: string, required: boolean, example: string, socket = false): string | undefined {
     const v = data[key];
     if (v === undefined || v === '') {
       if (required) bad(key, undefined, '', example);
       return undefined;
     }
+    let u: URL | undefined;
     try {
-      const u = new URL(v, baseUrl);
-      // No trailing slash: adapters append absolute API paths (`${server}/api/…`).
-      if (u.protocol === 'http:' || u.protocol === 'https:') return u.href.replace(/\/+$/, '');
+      u = new URL(v, baseUrl);
     } catch {
       // reported below
     }
-    bad(key, v, 'is not an http(s) URL', example);
-    return undefined;
+    if (!u || !(socket ? /^(wss?|https?):$/ : /^https?:$/).test(u.protocol)) {
+      bad(key, v, `is not ${socket ? 'a ws(s) or http(s)' : 'an http(s)'} URL`, example);
+      return undefined;
+    }
+    // Both would only ever show "Reconnecting…": say why instead, once, and start nothing.
+    const why = unusableBackend(u, baseUrl);
+    if (why) {
+      errors.push(`${attr(key)}${why}. Example: ${attr(key)}="${example}"`);
+      return undefined;
+    }
+    // `chat.example.com` without a scheme is a path on this page's site: allowed (a same-origin
+    // backend at `/chat` is real), but a host name there is almost always a forgotten `https://`.
+    if (!/^[a-z][a-z\d+.-]*:|^\/\//i.test(v) && /^[\w-]+(\.[\w-]+)+(:\d+)?(\/|$)/.test(v)) {
+      warnings.push(
+        `${attr(key)}="${v}" has no scheme, so it resolves against this page (${u.href}); if ${v.split('/')[0]} is a host, write ${attr(key)}="https://${v}"`,
+      );
+    }
+    // No trailing slash: adapters append absolute API paths (`${server}/api/…`). A socket endpoint
+    // is used as it is, so its path stays as written (a router may serve `/ws/`, not `/ws`).
+    return socket ? u.href : u.href.replace(/\/+$/, '');
   }
 
   for (const key of Object.keys(data)) {
@@ -126,7 +154,10 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
 
   if (!data.transport) bad('transport', undefined, '', 'ws-chat');
   const transport = oneOf('transport', TRANSPORTS, 'ws-chat');
-  const server = url('server', true, 'https://chat.example.com');
+  const server =
+    transport === 'postoffice'
+      ? url('server', true, 'wss://router.example.com/ws', true)
+      : url('server', true, 'https://chat.example.com');
 
   const config: ParleyConfig = {
     transport,
@@ -142,6 +173,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     protocol: oneOf('protocol', ['auto', 'envelope', 'flat'] as const, 'auto', 'envelope'),
     socketPath: '/operator/socket.io/',
     eio: 3,
+    channelPath: '/chat/{id}',
   };
   if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$|^auto$/.test(config.lang)) {
     bad('lang', data.lang, 'is not a language tag', 'zh');
@@ -194,6 +226,8 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   }
 
   if (transport === 'twin') parseTwin(data, config, bad, url);
+  if (transport === 'nchan') parseNchan(data, config, bad, url);
+  if (transport === 'postoffice') parsePostoffice(data, config, bad, url);
   return errors.length ? { ok: false, errors, warnings } : { ok: true, config, warnings };
 }
 
@@ -221,6 +255,81 @@ function parseTwin(
     if (data.eio === '3' || data.eio === '4') config.eio = Number(data.eio) as 3 | 4;
     else bad('eio', data.eio, 'must be 3 (Socket.IO 2.x servers) or 4 (Socket.IO 3/4)', '3');
   }
+}
+
+/** This machine: browsers let an https: page reach it over plain http: (a developer's backend). */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * Why a backend URL cannot work from this page (worded to follow the attribute's name), or null. Credentials in it would be handed to every
+ * visitor, and browsers refuse them in WebSocket and fetch URLs; an http: backend from an https:
+ * page is blocked as mixed content. The message never repeats the credentials.
+ */
+function unusableBackend(u: URL, pageUrl: string | undefined): string | null {
+  if (u.username || u.password) {
+    return ` holds a user name or password (${u.protocol}//…@${u.host}): a public widget cannot keep a secret, and browsers refuse such URLs. Remove them; visitors get their own token from the backend`;
+  }
+  let page: URL | undefined;
+  try {
+    page = pageUrl ? new URL(pageUrl) : undefined;
+  } catch {
+    page = undefined;
+  }
+  const plain = u.protocol === 'http:' || u.protocol === 'ws:'; // ws: for a postoffice router
+  if (page?.protocol === 'https:' && plain && !LOOPBACK.test(u.hostname)) {
+    const secure = u.protocol === 'ws:' ? 'wss' : 'https';
+    return `="${u.protocol}//${u.host}" is plain ${u.protocol} on an https: page, which the browser blocks (mixed content). Serve the backend over ${secure}: and use ${secure}://${u.host}`;
+  }
+  return null;
+}
+
+function parseNchan(
+  data: Dataset,
+  config: ParleyConfig,
+  bad: (key: string, value: string | undefined, what: string, example: string) => void,
+  url: (key: string, required: boolean, example: string) => string | undefined,
+): void {
+  const path = data.channelPath?.trim();
+  if (path) {
+    // One `{id}` (the conversation), URL-safe path characters only: it is appended to data-server.
+    if (/^\/[\w\-./~{}]*$/.test(path) && path.split('{id}').length === 2) config.channelPath = path;
+    else bad('channelPath', path, 'must be a path starting with / holding {id} once', '/chat/{id}');
+  }
+  parseTokenUrl(data, config, url);
+}
+
+/** `data-token-url` (nchan, postoffice): the site's own endpoint that hands the widget a token. */
+function parseTokenUrl(
+  data: Dataset,
+  config: ParleyConfig,
+  url: (key: string, required: boolean, example: string) => string | undefined,
+): void {
+  const tokenUrl = url('tokenUrl', false, '/api/chat-token');
+  // url() drops trailing slashes (data-server is a base); an endpoint keeps its own (`/token/`).
+  if (tokenUrl) config.tokenUrl = data.tokenUrl?.endsWith('/') ? `${tokenUrl}/` : tokenUrl;
+}
+
+/** Mailbox addresses: `user_123456`, `/service/acme/weather_1`; no spaces, no control characters. */
+const MAILBOX = /^[\w:/.@+-]{1,200}$/;
+
+function parsePostoffice(
+  data: Dataset,
+  config: ParleyConfig,
+  bad: (key: string, value: string | undefined, what: string, example: string) => void,
+  url: (key: string, required: boolean, example: string) => string | undefined,
+): void {
+  const to = data.to?.trim();
+  if (!to) bad('to', undefined, '', '/service/acme/support_bot');
+  else if (!MAILBOX.test(to)) bad('to', to, 'is not a mailbox address', '/service/acme/support_bot');
+  else config.to = to;
+  if (config.clientId && !MAILBOX.test(config.clientId)) {
+    bad('clientId', config.clientId, 'is not a mailbox address', 'user_123456');
+    delete config.clientId;
+  }
+  const subject = data.subject?.trim();
+  if (subject && subject.length > 200) bad('subject', `${subject.slice(0, 20)}…`, 'is too long', 'chat');
+  config.subject = subject || 'chat';
+  parseTokenUrl(data, config, url);
 }
 
 /** `clientMetadata` is documented as string values; numbers and booleans are turned into strings. */

@@ -1,8 +1,10 @@
 /**
  * Pure operations on the message list. Every function returns a new array (signals compare by
- * identity) and never reorders what is already on screen: new items go to the end, except a
- * message a history call delivered late (`backfill`), which goes before the visitor's messages
- * still waiting to be sent: the server sent it before it could have seen those.
+ * identity) and never reorders what is already on screen: new items go to the end, unless the
+ * server's own time says the message is older than the messages from the server that end the list
+ * (a redelivery or a gap fill arriving late): then it goes before them, by that time. A message a
+ * history call brought late (`backfill`) also goes before the visitor's messages still waiting to
+ * be sent: the server sent it before it could have seen those.
  */
 import type { IncomingMessage, SendState } from '../core/types';
 import type { ChatMessage } from './types';
@@ -55,9 +57,26 @@ export function receive(list: readonly ChatMessage[], msg: IncomingMessage): Cha
   }
   if (msg.answers?.length) item.answers = msg.answers;
   if (msg.attachments?.length) item.attachments = msg.attachments;
-  let at = list.length;
-  if (msg.backfill) while (at > 0 && unsent(list[at - 1]!)) at--;
+  const at = placeOf(list, item, msg.backfill === true);
   return [...list.slice(0, at), item, ...list.slice(at)];
+}
+
+/**
+ * Where a new message goes: after the last item that is not a later message from the server. Only
+ * server times are compared (messages in, never notices or the visitor's own, whose times are the
+ * browser's clock), so a skewed clock cannot move anything; usually this is the end. A `backfill`
+ * message first steps back over the visitor's unsent messages at the end (no clock involved).
+ */
+function placeOf(list: readonly ChatMessage[], item: ChatMessage, backfill: boolean): number {
+  let at = list.length;
+  if (backfill) while (at > 0 && unsent(list[at - 1]!)) at--;
+  if (item.direction !== 'in') return at;
+  while (at > 0) {
+    const prev = list[at - 1]!;
+    if (prev.direction !== 'in' || prev.notice || prev.at <= item.at) break;
+    at--;
+  }
+  return at;
 }
 
 const unsent = (m: ChatMessage) => m.direction === 'out' && (m.state === 'sending' || m.state === 'failed');

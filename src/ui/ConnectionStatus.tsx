@@ -15,15 +15,18 @@ const WORDS: Record<Status, Key> = {
 
 export function ConnectionStatus(props: { store: ChatStore; t: Translate }) {
   const { store, t } = props;
-  const status = store.status.value.status;
+  const { status, reason } = store.status.value;
   const error = store.error.value;
+  const detail = store.status.value.detail;
   const canRetry = status === 'failed' || error !== null;
   return (
     <div class="status" data-status={status}>
       <span class="status__dot" aria-hidden="true" />
       <span role="status" class="status__text">
-        {t(WORDS[status])}
+        {t(reason === 'evicted' ? 'statusEvicted' : WORDS[status])}
         {error && status !== 'failed' ? ` · ${t('errorGeneric')}` : ''}
+        {/* The server's own reason (a close reason): text, never markup. */}
+        {status === 'failed' && detail ? <span class="status__detail">: {detail}</span> : null}
       </span>
       {canRetry && (
         <button type="button" class="link-btn status__retry" onClick={() => store.retryConnection()}>

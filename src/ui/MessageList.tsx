@@ -25,6 +25,7 @@ export function MessageList(props: { store: ChatStore; t: Translate; now?: () =>
   const [missed, setMissed] = useState(false);
   const messages = store.messages.value;
   const items = useMemo(() => toLogItems(messages), [messages]);
+  const regenerable = store.regenerable.value;
   const now = (props.now ?? Date.now)();
 
   const toBottom = () => {
@@ -80,7 +81,16 @@ export function MessageList(props: { store: ChatStore; t: Translate; now?: () =>
                 <span>{item.message.text}</span>
               </div>
             ) : (
-              <MessageItem item={item} t={t} onRetry={store.retry} onChoose={store.chooseAnswer} />
+              <MessageItem
+                item={item}
+                t={t}
+                onRetry={store.retry}
+                onChoose={store.chooseAnswer}
+                live={store.streamText(item.message.key)}
+                onRegenerate={
+                  regenerable === item.message.key ? () => store.regenerate(regenerable) : undefined
+                }
+              />
             )}
           </div>
         ))}

@@ -1,7 +1,7 @@
 /**
  * The TWIN adapter (seed 002): start or resume a session over REST, receive over Socket.IO
  * (our websocket-only client, EIO 3 by default as TWIN documents python-socketio 4 / engineio 3),
- * send and upload over REST, and acknowledge every received message exactly once.
+ * send and upload over REST, and acknowledge every delivery of a message.
  */
 import { Backoff } from '../../core/backoff';
 import { toTransportError } from '../../core/errors';
@@ -16,7 +16,7 @@ import { TwinLink } from './link';
 import { TWIN_CAPABILITIES, type TwinOptions } from './options';
 import * as wire from './protocol';
 import { expiresAt, SessionStore, type StoredSession } from './session-store';
-import { TypingTimeout } from './typing';
+import { TypingRelay } from './typing';
 
 export type { TwinOptions } from './options';
 
@@ -45,7 +45,7 @@ class TwinTransport extends TransportBase implements Transport {
    */
   private closedByCaller = true;
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly typing: TypingTimeout;
+  private readonly typing: TypingRelay;
   /** clientId → the send in flight or done, so a repeated send() never posts twice. */
   private readonly sends = new Map<string, Promise<SendReceipt>>();
   /** Server id → clientId of the visitor's messages, to mark their echoes. */
@@ -64,9 +64,7 @@ class TwinTransport extends TransportBase implements Transport {
     this.now = opts.now ?? Date.now;
     const fetchFn: FetchLike = opts.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.api = new TwinApi(opts.server, opts.messagesServer ?? opts.server, fetchFn, this.now);
-    this.typing = new TypingTimeout(opts.typingTimeoutMs ?? 6000, (change) =>
-      this.events.emit('typing', change),
-    );
+    this.typing = new TypingRelay((change) => this.events.emit('typing', change));
   }
 
   connect(): void {
@@ -97,6 +95,9 @@ class TwinTransport extends TransportBase implements Transport {
   send(message: OutgoingMessage): Promise<SendReceipt> {
     const known = this.sends.get(message.clientId);
     if (known) return known;
+    // Confirmed before a reload (the store may not have saved "sent" in time): never post it again.
+    const done = this.store.sent(message.clientId);
+    if (done) return Promise.resolve({ ...done, confirmed: true });
     if (this.closedByCaller) return Promise.reject(fail('disconnected', 'not connected'));
     const sending = this.post(message);
     remember(this.sends, message.clientId, sending);
@@ -104,8 +105,10 @@ class TwinTransport extends TransportBase implements Transport {
     return sending;
   }
 
-  upload(file: Blob & { name?: string }, options?: UploadOptions): Promise<UploadResult> {
-    return this.api.upload(file, options);
+  /** Within the session (started now if there is none): servers may refuse uploads from outside one. */
+  async upload(file: Blob & { name?: string }, options?: UploadOptions): Promise<UploadResult> {
+    const session = await this.ensureSession();
+    return this.api.upload(session.id, file, options);
   }
 
   private async post(message: OutgoingMessage): Promise<SendReceipt> {
@@ -117,6 +120,9 @@ class TwinTransport extends TransportBase implements Transport {
     }
     try {
       const { id, at } = await this.api.sendMessage(session.id, message);
+      // Recorded before anyone hears of it: TWIN posts carry no id, so the server would store a
+      // second post as a second message.
+      this.store.recordSent(message.clientId, { id, at });
       remember(this.echoes, id, message.clientId);
       return { id, at, confirmed: true };
     } catch (err) {
@@ -238,14 +244,21 @@ class TwinTransport extends TransportBase implements Transport {
   }
 
   /**
-   * A message-event (or operator-event) payload: emit once, then acknowledge, and only when it was
-   * decoded and the store took it; otherwise the server keeps it and delivers it again.
+   * A message-event (or operator-event) payload: emitted once, and acknowledged only when it was
+   * decoded and the store took it (otherwise the server keeps it and delivers it again). Every
+   * later delivery of it is acknowledged again: the server redelivers what it has no
+   * acknowledgement for, and an acknowledgement can die with the link that carried it (answering
+   * only the first sight left such messages unacknowledged for good). After a reload a redelivery
+   * is emitted again; the store knows every id it shows and drops it.
    */
   private onPayload(raw: unknown): void {
     const session = this.session;
     if (!session) return;
     const id = wire.payloadId(raw);
-    if (id !== undefined && this.store.acknowledged(session.id, id)) return; // a redelivery
+    if (id !== undefined && this.store.acknowledged(session.id, id)) {
+      this.link?.acknowledge(id); // a redelivery, shown already
+      return;
+    }
     let taken = false;
     let terminal = false;
     if (wire.isOperatorNotice(raw)) {

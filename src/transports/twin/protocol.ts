@@ -272,8 +272,11 @@ export function decodeSession(raw: unknown, now: number, base?: string): TwinSes
   if (!isObj(raw) || !id) return drop('a session answer', 'no id');
   const ttl = num(raw.ttl);
   const list = Array.isArray(raw.messages) ? raw.messages.slice(0, 50) : [];
+  // The greeting carries no time of its own: the session's start is the server's clock, like every
+  // later message's `createdAt`, so the store can place late messages against it.
+  const started = messageTime(raw.startedAt, now);
   const messages = list
-    .map((m, i) => decodeMessage(m, now + i, base, `${id}${SYNTHETIC_ID}${i}`))
+    .map((m, i) => decodeMessage(m, started + i, base, `${id}${SYNTHETIC_ID}${i}`))
     .filter((m): m is IncomingMessage => m !== null);
   return { id, ttlSeconds: ttl && ttl > 0 ? ttl : DEFAULT_TTL_S, messages };
 }
@@ -310,7 +313,13 @@ export const sessionsUrl = (server: string, chatId: string) =>
 export const messagesUrl = (messagesServer: string, sessionId: string) =>
   `${messagesServer}/api/v1/sessions/${encodeURIComponent(sessionId)}/messages`;
 
-export const filesUrl = (server: string) => `${server}/api/chats/v1/files?x_widget=1`;
+/**
+ * The upload call. TWIN documents no authorisation for it; the session id rides along so a server
+ * can refuse uploads from outside a live session (the reference server does: otherwise anyone could
+ * fill it with files). It is the socket's credential too: never log this URL.
+ */
+export const filesUrl = (server: string, sessionId: string) =>
+  `${server}/api/chats/v1/files?x_widget=1&sessionId=${encodeURIComponent(sessionId)}`;
 
 /** The multipart field the file upload expects (with the brackets). */
 export const UPLOAD_FIELD = 'file[]';

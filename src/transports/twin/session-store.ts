@@ -1,15 +1,23 @@
 /**
  * What the TWIN adapter keeps across reloads, in the caller's (already namespaced) storage: the
- * session to resume within its ttl, and the message ids it acknowledged for that session, so a
- * redelivery after a reload or a reconnect is neither shown nor acknowledged twice.
+ * session to resume within its ttl, and the visitor's messages the server confirmed (so a reload
+ * never posts one again). The message ids seen in the session are kept in memory only:
+ * they stop a redelivery from being emitted twice by this page; across reloads the store, which
+ * knows every id it shows, drops it (a persisted window of ids was outrun by busy conversations).
  */
 import { isObj, nonEmptyStr, num } from '../../core/guards';
 import { type KeyValueStore, readJson, writeJson } from '../../core/storage';
 
 const SESSION_KEY = 'twin.session';
-const ACKED_KEY = 'twin.acked';
-/** Enough for any conversation a widget shows; older ids fall out first. */
-const MAX_ACKED = 500;
+/** Client id → server id and time of the visitor's messages the server confirmed, newest last. */
+const SENT_KEY = 'twin.sent';
+/**
+ * The outbox sends one message at a time, so only the last few can be confirmed here and still
+ * "sending" in a store that had no time to save: a small record is enough.
+ */
+const MAX_SENT = 200;
+/** Where earlier versions kept acknowledged ids; removed when found. */
+const LEGACY_ACKED_KEY = 'twin.acked';
 
 export interface StoredSession {
   id: string;
@@ -24,11 +32,13 @@ export function expiresAt(session: StoredSession): number {
 }
 
 export class SessionStore {
-  private acked: string[] = [];
-  private ackedSet = new Set<string>();
+  private acked = new Set<string>();
+  private sentCache: Map<string, { id: string; at: number }> | null = null;
   private ackedFor = '';
 
-  constructor(private readonly storage: KeyValueStore) {}
+  constructor(private readonly storage: KeyValueStore) {
+    if (storage.get(LEGACY_ACKED_KEY) !== null) storage.remove(LEGACY_ACKED_KEY);
+  }
 
   load(): StoredSession | null {
     const raw = readJson(this.storage, SESSION_KEY);
@@ -45,33 +55,54 @@ export class SessionStore {
 
   forget(): void {
     this.storage.remove(SESSION_KEY);
-    this.storage.remove(ACKED_KEY);
     this.ackedFor = '';
-    this.acked = [];
-    this.ackedSet.clear();
+    this.acked.clear();
   }
 
-  /** True when `messageId` of `sessionId` was taken and acknowledged already (a redelivery). */
+  /** The server's id and time of a message it confirmed (here or before a reload). */
+  sent(clientId: string): { id: string; at: number } | undefined {
+    return this.loadSent().get(clientId);
+  }
+
+  /** Records a confirmed send, at once (localStorage writes are synchronous). */
+  recordSent(clientId: string, receipt: { id: string; at: number }): void {
+    const sent = this.loadSent();
+    sent.set(clientId, receipt);
+    while (sent.size > MAX_SENT) sent.delete(sent.keys().next().value ?? '');
+    writeJson(
+      this.storage,
+      SENT_KEY,
+      [...sent].map(([clientId, r]) => [clientId, r.id, r.at]),
+    );
+  }
+
+  private loadSent(): Map<string, { id: string; at: number }> {
+    if (this.sentCache) return this.sentCache;
+    const raw = readJson(this.storage, SENT_KEY);
+    const sent = new Map<string, { id: string; at: number }>();
+    for (const entry of Array.isArray(raw) ? raw.slice(-MAX_SENT) : []) {
+      if (!Array.isArray(entry)) continue;
+      const [clientId, id, at] = entry as unknown[];
+      const c = nonEmptyStr(clientId, 256);
+      const i = nonEmptyStr(id, 256);
+      const t = num(at);
+      if (c && i && t !== undefined) sent.set(c, { id: i, at: t });
+    }
+    this.sentCache = sent;
+    return sent;
+  }
+
+  /** True when this page took and acknowledged `messageId` of `sessionId` already (a redelivery). */
   acknowledged(sessionId: string, messageId: string): boolean {
-    this.loadAcked(sessionId);
-    return this.ackedSet.has(messageId);
+    return this.ackedFor === sessionId && this.acked.has(messageId);
   }
 
-  /** Records that `messageId` was taken and acknowledged: later deliveries of it are ignored. */
+  /** Records that `messageId` was taken and acknowledged (no window: a session is finite). */
   remember(sessionId: string, messageId: string): void {
-    if (this.acknowledged(sessionId, messageId)) return;
-    this.acked.push(messageId);
-    this.ackedSet.add(messageId);
-    if (this.acked.length > MAX_ACKED) this.ackedSet.delete(this.acked.shift() ?? '');
-    writeJson(this.storage, ACKED_KEY, { session: sessionId, ids: this.acked });
-  }
-
-  private loadAcked(sessionId: string): void {
-    if (this.ackedFor === sessionId) return;
-    const raw = readJson(this.storage, ACKED_KEY);
-    const ids = isObj(raw) && raw.session === sessionId && Array.isArray(raw.ids) ? raw.ids : [];
-    this.acked = ids.filter((id): id is string => typeof id === 'string').slice(-MAX_ACKED);
-    this.ackedSet = new Set(this.acked);
-    this.ackedFor = sessionId;
+    if (this.ackedFor !== sessionId) {
+      this.acked = new Set();
+      this.ackedFor = sessionId;
+    }
+    this.acked.add(messageId);
   }
 }

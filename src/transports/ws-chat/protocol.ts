@@ -7,19 +7,9 @@
 import { isObj, nonEmptyStr, type Obj } from '../../core/guards';
 import { log, preview } from '../../core/log';
 
-export const CHANNELS = [
-  'WEB',
-  'WECHAT',
-  'WHATSAPP',
-  'LINE',
-  'TELEGRAM',
-  'FACEBOOK',
-  'EMAIL',
-  'SMS',
-  'PHONE',
-  'APP',
-] as const;
-export type Channel = (typeof CHANNELS)[number];
+import type { Channel } from './channels';
+
+export { CHANNELS, type Channel } from './channels';
 
 /** The two generations: the seed's flat frames, and the current server's event envelopes. */
 export type Generation = 'flat' | 'envelope';
