@@ -9,8 +9,8 @@ import { failures, jsonOf, noToString, shapes } from '../../core/test-shapes';
 import type { IncomingMessage } from '../../core/types';
 import { decodeTokenResponse, parseFrame } from './protocol';
 import { decodeEnvelope, decodeHistoryPage } from './protocol-envelope';
-import { decodeUpload } from './protocol-upload';
 import { decodeFlatFrame as decodeFrameObject, decodeFlatHistory as decodeHistory } from './protocol-flat';
+import { decodeUpload } from './protocol-upload';
 
 /** A socket frame as the adapter reads it in the flat generation. */
 const decodeFrame = (raw: unknown, customerId: string) => {
