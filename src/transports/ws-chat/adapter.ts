@@ -138,6 +138,17 @@ export class WsChatAdapter extends TransportBase implements Transport {
     return this.uploadWithToken(file, options, true);
   }
 
+  /** Logout: closes the link and forgets the visitor (token, conversation, id, what was sent). */
+  forget(): void {
+    this.disconnect();
+    this.session = null;
+    this.operatorId = undefined;
+    this.sessions.forgetVisitor();
+    this.sent.clear();
+    this.files.clear();
+    this.history.agents.clear();
+  }
+
   /** Forgets the conversation (not the customer): the next message starts a new one. */
   reset(): void {
     if (this.session) {
