@@ -166,6 +166,7 @@ export async function runSoak(
         const p = (window as { Parley?: unknown }).Parley;
         return typeof p === 'object' && p !== null && !Array.isArray(p);
       });
+      await page.evaluate(() => (window as unknown as { Parley: { open(): void } }).Parley.open());
       await page.getByRole('textbox', { name: 'Message' }).waitFor();
     };
     const apiSend = (page: Page, text: string) =>
