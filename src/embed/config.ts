@@ -4,7 +4,9 @@
  * attribute, says what was wrong and shows a right value. Unknown attributes get a warning, since
  * they are usually typos of known ones.
  */
+
 import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
+import { USER_HASH } from './identity';
 
 export const TRANSPORTS = ['ws-chat', 'twin', 'nchan', 'postoffice', 'chatfaq'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
@@ -23,10 +25,19 @@ export interface ParleyConfig {
   sound: boolean;
   maxUploadMb: number;
   accept?: string;
+  /** Verified identity (`data-user-id`, `data-user-hash`, or `Parley.identify`). */
+  userId?: string;
+  /** HMAC-SHA256 of `userId` with the site's secret, hex: the backend checks it. */
+  userHash?: string;
+  /** Only through `Parley.identify({email})`. */
+  userEmail?: string;
   // ws-chat
   channel: Channel;
   name?: string;
   channelId?: string;
+  protocol: 'auto' | 'envelope' | 'flat';
+  email?: string;
+  phone?: string;
   // twin
   chatId?: string;
   messagesServer?: string;
@@ -72,11 +83,16 @@ const KNOWN = new Set([
   'channel',
   'name',
   'channelId',
+  'protocol',
+  'email',
+  'phone',
   'chatId',
   'messagesServer',
   'socketPath',
   'eio',
   'clientId',
+  'userId',
+  'userHash',
   'metadata',
   'operatorEvent',
   'channelPath',
@@ -172,6 +188,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     sound: bool('sound', false),
     maxUploadMb: 10,
     channel: oneOf('channel', CHANNELS, 'WEB', 'APP'),
+    protocol: oneOf('protocol', ['auto', 'envelope', 'flat'] as const, 'auto', 'envelope'),
     socketPath: '/operator/socket.io/',
     eio: 3,
     channelPath: '/chat/{id}',
@@ -181,7 +198,10 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     config.lang = 'auto';
   }
 
-  const text = (key: 'title' | 'name' | 'channelId' | 'accept' | 'clientId' | 'operatorEvent', max = 200) => {
+  const text = (
+    key: 'title' | 'name' | 'channelId' | 'accept' | 'clientId' | 'operatorEvent' | 'userId',
+    max = 200,
+  ) => {
     const v = data[key]?.trim();
     if (!v) return;
     if (v.length > max)
@@ -194,7 +214,30 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   text('accept');
   text('clientId');
   text('operatorEvent', 100);
+  text('userId');
+  const hash = data.userHash?.trim();
+  if (hash && !USER_HASH.test(hash))
+    bad('userHash', `${hash.slice(0, 12)}…`, 'is not a hex HMAC-SHA256 (64 characters)', '3f2a…(64 hex)');
+  else if (hash && !config.userId)
+    errors.push('data-user-hash needs data-user-id: the hash signs that id. Example: data-user-id="42"');
+  else if (hash) config.userHash = hash.toLowerCase();
+  if (config.userId && !hash)
+    warnings.push(
+      'data-user-id without data-user-hash: whoever knows this id could take over the conversation on a backend that does not verify ids. Sign it on your server (README, "Verified identity").',
+    );
+  if (config.userId && config.clientId)
+    bad('clientId', config.clientId, 'and data-user-id both name the visitor; keep data-user-id', '');
 
+  const email = data.email?.trim();
+  if (email) {
+    if (email.length <= 200 && /^[^\s@]+@[^\s@]+$/.test(email)) config.email = email;
+    else bad('email', email.slice(0, 40), 'is not an e-mail address', 'ann@example.com');
+  }
+  const phone = data.phone?.trim();
+  if (phone) {
+    if (/^\+?[\d\s().-]{3,30}$/.test(phone)) config.phone = phone;
+    else bad('phone', phone.slice(0, 40), 'is not a phone number', '+44 20 7946 0000');
+  }
   if (data.target) {
     if (!data.target.startsWith('#') || data.target.length < 2)
       bad('target', data.target, 'must be an element id', '#chat');
@@ -210,6 +253,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     else bad('maxUploadMb', data.maxUploadMb, 'is not a size in megabytes between 0 and 1024', '10');
   }
 
+  if (transport === 'ws-chat') readMetadata(data, config, bad);
   if (transport === 'twin') parseTwin(data, config, bad, url);
   if (transport === 'nchan') parseNchan(data, config, bad, url);
   if (transport === 'postoffice') parsePostoffice(data, config, bad, url);
