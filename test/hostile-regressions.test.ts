@@ -9,7 +9,9 @@ import { memoryStore } from '../src/core/storage';
 import { parseMetadata } from '../src/embed/config';
 import { loadMessages } from '../src/store/persistence';
 import * as twin from '../src/transports/twin/protocol';
-import { decodeFrame, historyUrl } from '../src/transports/ws-chat/protocol';
+import { parseFrame } from '../src/transports/ws-chat/protocol';
+import { decodeEnvelope, envelopeHistoryUrl } from '../src/transports/ws-chat/protocol-envelope';
+import { decodeFlatFrame, flatHistoryUrl } from '../src/transports/ws-chat/protocol-flat';
 
 const polluted = () => ({}) as Record<string, unknown>;
 
@@ -25,8 +27,13 @@ afterEach(() => {
 describe('no prototype pollution', () => {
   const evil = '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}';
 
-  it('from a ws-chat frame', () => {
-    decodeFrame(`${evil},"content":"x","senderId":"a","metadata":${evil}}}`, 'me');
+  it('from a ws-chat frame of either generation', () => {
+    const flat = parseFrame(`${evil},"content":"x","senderId":"a","metadata":${evil}}}`);
+    if (flat) decodeFlatFrame(flat, 'me');
+    const envelope = parseFrame(
+      `${evil},"event":"newMessage","payload":${evil},"message":${evil},"id":"m","text":"x"}}}`,
+    );
+    if (envelope) decodeEnvelope(envelope, () => undefined);
     expect(polluted().polluted).toBeUndefined();
   });
 
@@ -66,10 +73,14 @@ describe("the history call's Authorization header never reaches another origin",
     '..%2F..%2Fevil',
     '@evil.example',
     '\\\\evil.example',
-  ])('a conversation id of %s stays a path segment on the server', (conversationId) => {
-    const url = new URL(historyUrl('https://chat.example.com', conversationId));
-    expect(url.origin).toBe('https://chat.example.com');
-    expect(url.pathname.startsWith('/api/v1/public/conversations/')).toBe(true);
-    expect(url.pathname.split('/')).toHaveLength(7);
+  ])('a conversation or session id of %s stays a path segment on the server', (id) => {
+    for (const href of [
+      flatHistoryUrl('https://chat.example.com', id),
+      envelopeHistoryUrl('https://chat.example.com', id, 0, 50),
+    ]) {
+      const url = new URL(href);
+      expect(url.origin).toBe('https://chat.example.com');
+      expect(url.pathname.split('/')).toHaveLength(7);
+    }
   });
 });
