@@ -31,8 +31,8 @@ export function verifyUser(secret: string | undefined, userId: string, hash: unk
 
 /**
  * The visitor a token request names: `user:{userId}` for a user id (checked when there is a secret),
- * else `channel:{id}` for the anonymous id the widget keeps. The prefixes keep the two apart, so a
- * channel id that spells "user:42" is still not user 42.
+ * else the anonymous id the widget keeps, escaped when it starts like a user key: a channel id that
+ * spells "user:42" is `channel:user:42`, never user 42.
  */
 export function claimedVisitor(
   body: unknown,
@@ -42,7 +42,7 @@ export function claimedVisitor(
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const { userId, userHash: hash } = fields;
   if (userId === undefined || userId === null)
-    return { ok: true, visitorId: channelId === undefined ? undefined : `channel:${channelId}` };
+    return { ok: true, visitorId: channelId?.startsWith('user:') ? `channel:${channelId}` : channelId };
   if (typeof userId !== 'string' || userId === '' || userId.length > 256)
     return { ok: false, error: 'userId must be a non-empty string of at most 256 characters' };
   const check = verifyUser(secret, userId, hash);

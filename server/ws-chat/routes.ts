@@ -89,7 +89,7 @@ async function issueFlatToken(req: IncomingMessage, res: ServerResponse, ctx: Ro
   const { name, channel, channelId } = request.value;
   const visitor = claimedVisitor(body.value, channelId, ctx.identitySecret);
   if (!visitor.ok) return sendApiError(res, 401, visitor.error);
-  const visitorId = visitor.visitorId ?? `channel:${channelId}`;
+  const visitorId = visitor.visitorId ?? channelId;
   const { customer, token } = ctx.store.issueToken({ visitorId, name, channel });
   applyCors(res);
   sendJson(res, 200, {
