@@ -23,6 +23,11 @@ export interface ParleyConfig {
   sound: boolean;
   maxUploadMb: number;
   accept?: string;
+  // welcome state: shown before the conversation starts, never sent to the backend
+  welcome?: string;
+  avatar?: string;
+  subtitle?: string;
+  suggestions?: string[];
   // ws-chat
   channel: Channel;
   name?: string;
@@ -61,6 +66,10 @@ const KNOWN = new Set([
   'sound',
   'maxUploadMb',
   'accept',
+  'welcome',
+  'avatar',
+  'subtitle',
+  'suggestions',
   'channel',
   'name',
   'channelId',
@@ -163,7 +172,10 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     config.lang = 'auto';
   }
 
-  const text = (key: 'title' | 'name' | 'channelId' | 'accept' | 'clientId' | 'operatorEvent', max = 200) => {
+  const text = (
+    key: 'title' | 'name' | 'channelId' | 'accept' | 'clientId' | 'operatorEvent' | 'welcome' | 'subtitle',
+    max = 200,
+  ) => {
     const v = data[key]?.trim();
     if (!v) return;
     if (v.length > max)
@@ -176,6 +188,21 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   text('accept');
   text('clientId');
   text('operatorEvent', 100);
+  text('welcome', 1000);
+  text('subtitle', 100);
+  const avatar = url('avatar', false, 'https://example.com/team.png');
+  if (avatar) config.avatar = avatar;
+  if (data.suggestions?.trim()) {
+    const list = parseSuggestions(data.suggestions);
+    if (list) config.suggestions = list;
+    else
+      bad(
+        'suggestions',
+        data.suggestions.slice(0, 40),
+        'is not a JSON list of up to 10 texts (200 characters each)',
+        '["Where is my order?","Talk to a person"]',
+      );
+  }
 
   if (data.target) {
     if (!data.target.startsWith('#') || data.target.length < 2)
@@ -267,6 +294,19 @@ function parseNchan(
   const tokenUrl = url('tokenUrl', false, '/api/chat-token');
   // url() drops trailing slashes (data-server is a base); an endpoint keeps its own (`/token/`).
   if (tokenUrl) config.tokenUrl = data.tokenUrl?.endsWith('/') ? `${tokenUrl}/` : tokenUrl;
+}
+
+/** `data-suggestions`: a JSON list of 1 to 10 non-empty strings of at most 200 characters, or null. */
+export function parseSuggestions(raw: string): string[] | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value) || value.length === 0 || value.length > 10) return null;
+  const out = value.map((v) => (typeof v === 'string' ? v.trim() : ''));
+  return out.every((v) => v.length > 0 && v.length <= 200) ? out : null;
 }
 
 /** `clientMetadata` is documented as string values; numbers and booleans are turned into strings. */

@@ -103,6 +103,10 @@ export function mountWidget(
         inline: target !== null,
         theme: config.theme,
         ...(config.accent ? { accent: config.accent } : {}),
+        ...(config.welcome ? { welcome: config.welcome } : {}),
+        ...(config.avatar ? { avatar: config.avatar } : {}),
+        ...(config.subtitle ? { subtitle: config.subtitle } : {}),
+        ...(config.suggestions ? { suggestions: config.suggestions } : {}),
       }}
     />,
     shadow,

@@ -20,6 +20,8 @@ export function Composer(props: { store: ChatStore; t: Translate; inputRef: Ref<
   const { uploads } = store;
   const composing = useRef(false);
   const busy = uploads.busy.value;
+  // Nothing to send yet: the button looks and says inactive (it stays focusable).
+  const empty = !store.draft.value.trim() && uploads.ready.value.length === 0;
   const [waiting, setWaiting] = useState(false);
 
   // The note answers one attempt to send; it goes once the uploads it waited for are over.
@@ -84,7 +86,7 @@ export function Composer(props: { store: ChatStore; t: Translate; inputRef: Ref<
           type="submit"
           class="icon-btn composer__send"
           aria-label={t('send')}
-          aria-disabled={busy ? 'true' : undefined}
+          aria-disabled={busy || empty ? 'true' : undefined}
         >
           <SendIcon />
         </button>

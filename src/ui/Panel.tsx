@@ -13,13 +13,18 @@ import { EndedBar } from './EndedBar';
 import { Header } from './Header';
 import { useKeepLogBottom } from './keep-bottom';
 import { MessageList } from './MessageList';
+import { OfflineNote } from './OfflineNote';
+import type { WidgetOptions } from './options';
 import { usePageScrollLock } from './scroll-lock';
 import { TypingIndicator } from './TypingIndicator';
+import { Welcome } from './Welcome';
 
 export interface PanelProps {
   store: ChatStore;
   t: Translate;
   title: string;
+  /** The welcome state and header extras; absent in tests that need none. */
+  options?: WidgetOptions;
   onClose?: (() => void) | undefined;
   onFocusLost?: () => void;
 }
@@ -29,7 +34,7 @@ const activeIn = (el: HTMLElement | null): boolean => {
   return !!el && !!active && el.contains(active);
 };
 
-export function Panel({ store, t, title, onClose, onFocusLost }: PanelProps) {
+export function Panel({ store, t, title, options, onClose, onFocusLost }: PanelProps) {
   const root = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const startNew = useRef<HTMLButtonElement>(null);
@@ -82,8 +87,16 @@ export function Panel({ store, t, title, onClose, onFocusLost }: PanelProps) {
       onKeyDown={onKeyDown}
       {...drop.handlers}
     >
-      <Header store={store} t={t} title={title} onClose={onClose} />
-      <MessageList store={store} t={t} />
+      <Header
+        store={store}
+        t={t}
+        title={title}
+        avatar={options?.avatar}
+        subtitle={options?.subtitle}
+        onClose={onClose}
+      />
+      <MessageList store={store} t={t} lead={options && <Welcome store={store} t={t} options={options} />} />
+      <OfflineNote store={store} t={t} />
       <TypingIndicator store={store} t={t} />
       <div ref={footer} class="footer">
         {ended ? (

@@ -51,6 +51,7 @@ export function Widget({ store, t, options }: WidgetProps) {
             store={store}
             t={t}
             title={options.title}
+            options={options}
             onClose={close}
             onFocusLost={() => launcher.current?.focus()}
           />

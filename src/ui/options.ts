@@ -10,4 +10,12 @@ export interface WidgetOptions {
   theme: 'light' | 'dark' | 'auto';
   /** Any CSS colour; set as `--parley-accent` on the widget's root (overrides the page's value). */
   accent?: string;
+  /** `data-welcome`: the first bubble, from the team; shown only here, never sent or stored. */
+  welcome?: string;
+  /** `data-avatar`: the team's picture, in the header and beside the welcome bubble. */
+  avatar?: string;
+  /** `data-subtitle`: a line under the title, e.g. "Usually replies in minutes". */
+  subtitle?: string;
+  /** `data-suggestions`: first questions offered as answer buttons until the visitor writes. */
+  suggestions?: readonly string[];
 }
