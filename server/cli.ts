@@ -29,6 +29,8 @@ const server = await startServer(parsed.options).catch((error: unknown) => {
 console.log(`Parley demo: ${server.url}/demo.html`);
 if (server.modules.has('twin')) console.log(`Parley TWIN demo: ${server.url}/demo-twin.html`);
 const nginx = await startNchanDemo(server, parsed.options.nchanPort ?? 8081);
+if (server.modules.has('postoffice'))
+  console.log(`Parley postoffice demo: ${server.url}/demo-postoffice.html`);
 console.log(`Modules: ${[...server.modules.keys()].join(', ')}. Ctrl-C stops.`);
 if (
   parsed.options.host !== '127.0.0.1' &&

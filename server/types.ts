@@ -3,6 +3,7 @@
  * own REST routes and attaches its own WebSocket / Socket.IO endpoints to the shared server.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Limits } from './limits';
 
 export interface ProtocolModule {
   readonly name: string;
@@ -68,6 +69,8 @@ export interface ServerOptions {
   bot?: boolean;
   /** Keep module state here, across restarts (see ServerState). */
   state?: ServerState;
+  /** Tighter (or looser) caps than server/limits.ts's LIMITS, e.g. for tests of the bounds. */
+  limits?: Partial<Limits>;
 }
 
 export interface RunningServer {

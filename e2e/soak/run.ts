@@ -211,11 +211,14 @@ export async function runSoak(
       }
 
       const text = label('v', n);
+      const sentAt = Date.now();
       if (second && n <= secondUntil) await apiSend(second, text);
       else if (n % 2 === 1) {
         await composer.fill(text);
         await composer.press('Enter');
       } else await apiSend(first, text);
+      if (Date.now() - sentAt > 2000)
+        progress(`${transport.label}: ${text} took ${Date.now() - sentAt} ms to hand over`);
 
       if (second && n === secondUntil) {
         await until(horizon(), () => hasAllUpTo(n));

@@ -88,12 +88,70 @@ describe('parseConfig: good attributes', () => {
   });
 });
 
+describe('parseConfig: postoffice', () => {
+  const po = { transport: 'postoffice', server: 'wss://router.example.com/ws/', to: '/service/acme/bot' };
+
+  it('reads the router URL as written (ws or http), the mailboxes, the subject and the token URL', () => {
+    const result = parseConfig(
+      {
+        ...po,
+        clientId: 'user_123456',
+        subject: 'Support',
+        tokenUrl: '/api/chat-token',
+      },
+      'https://shop.example.com/page',
+    );
+    expect(result.ok && result.config).toMatchObject({
+      transport: 'postoffice',
+      server: 'wss://router.example.com/ws/',
+      to: '/service/acme/bot',
+      clientId: 'user_123456',
+      subject: 'Support',
+      tokenUrl: 'https://shop.example.com/api/chat-token',
+    });
+    const http = parseConfig({ ...po, server: 'https://router.example.com/' });
+    expect(http.ok && http.config.server).toBe('https://router.example.com/');
+  });
+
+  it('defaults the subject to chat and leaves the visitor mailbox to the adapter', () => {
+    const result = parseConfig(po);
+    expect(result.ok && result.config.subject).toBe('chat');
+    expect(result.ok && result.config.clientId).toBeUndefined();
+    expect(result.ok && result.config.tokenUrl).toBeUndefined();
+  });
+
+  it.each([
+    [{ to: undefined }, 'data-to is missing. Example: data-to="/service/acme/support_bot"'],
+    [{ to: 'two words' }, 'data-to="two words" is not a mailbox address'],
+    [{ clientId: 'a&b=c' }, 'data-client-id="a&b=c" is not a mailbox address'],
+    [
+      { server: 'ftp://router.example.com' },
+      'data-server="ftp://router.example.com" is not a ws(s) or http(s) URL',
+    ],
+    [{ tokenUrl: 'javascript:alert(1)' }, 'data-token-url="javascript:alert(1)" is not an http(s) URL'],
+  ])('one error line for %o', (extra, message) => {
+    const result = parseConfig({ ...po, ...extra });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('a ws: router on an https: page is mixed content: one error, with the wss form', () => {
+    const result = parseConfig({ ...po, server: 'ws://router.example.com/ws' }, 'https://shop.example/');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors).toEqual([expect.stringContaining('use wss://router.example.com')]);
+  });
+
+  it('keeps ws servers out of the other transports', () => {
+    expect(parseConfig({ ...base, server: 'wss://chat.example.com' }).ok).toBe(false);
+  });
+});
+
 describe('parseConfig: bad attributes', () => {
   it.each([
     [
       'unknown transport',
       { transport: 'carrier-pigeon' },
-      'data-transport="carrier-pigeon" is not one of ws-chat, twin, nchan. Example: data-transport="ws-chat"',
+      'data-transport="carrier-pigeon" is not one of ws-chat, twin, nchan, postoffice. Example: data-transport="ws-chat"',
     ],
     [
       'missing transport',

@@ -6,7 +6,7 @@
  */
 import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
 
-export const TRANSPORTS = ['ws-chat', 'twin', 'nchan'] as const;
+export const TRANSPORTS = ['ws-chat', 'twin', 'nchan', 'postoffice'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
 export interface ParleyConfig {
@@ -42,6 +42,9 @@ export interface ParleyConfig {
   operatorEvent?: string;
   // nchan
   channelPath: string;
+  // postoffice (clientId above is the visitor's mailbox)
+  to?: string;
+  subject?: string;
   tokenUrl?: string;
 }
 
@@ -81,6 +84,8 @@ const KNOWN = new Set([
   'metadata',
   'operatorEvent',
   'channelPath',
+  'to',
+  'subject',
   'tokenUrl',
 ]);
 
@@ -110,7 +115,8 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     return fallback;
   }
 
-  function url(key: string, required: boolean, example: string): string | undefined {
+  /** `socket`: a socket endpoint (postoffice), ws(s) allowed and its path kept as written. */
+  function url(key: string, required: boolean, example: string, socket = false): string | undefined {
     const v = data[key];
     if (v === undefined || v === '') {
       if (required) bad(key, undefined, '', example);
@@ -122,8 +128,8 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     } catch {
       // reported below
     }
-    if (u?.protocol !== 'http:' && u?.protocol !== 'https:') {
-      bad(key, v, 'is not an http(s) URL', example);
+    if (!u || !(socket ? /^(wss?|https?):$/ : /^https?:$/).test(u.protocol)) {
+      bad(key, v, `is not ${socket ? 'a ws(s) or http(s)' : 'an http(s)'} URL`, example);
       return undefined;
     }
     // Both would only ever show "Reconnecting…": say why instead, once, and start nothing.
@@ -139,8 +145,9 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
         `${attr(key)}="${v}" has no scheme, so it resolves against this page (${u.href}); if ${v.split('/')[0]} is a host, write ${attr(key)}="https://${v}"`,
       );
     }
-    // No trailing slash: adapters append absolute API paths (`${server}/api/…`).
-    return u.href.replace(/\/+$/, '');
+    // No trailing slash: adapters append absolute API paths (`${server}/api/…`). A socket endpoint
+    // is used as it is, so its path stays as written (a router may serve `/ws/`, not `/ws`).
+    return socket ? u.href : u.href.replace(/\/+$/, '');
   }
 
   for (const key of Object.keys(data)) {
@@ -150,7 +157,10 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
 
   if (!data.transport) bad('transport', undefined, '', 'ws-chat');
   const transport = oneOf('transport', TRANSPORTS, 'ws-chat');
-  const server = url('server', true, 'https://chat.example.com');
+  const server =
+    transport === 'postoffice'
+      ? url('server', true, 'wss://router.example.com/ws', true)
+      : url('server', true, 'https://chat.example.com');
 
   const config: ParleyConfig = {
     transport,
@@ -221,6 +231,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
 
   if (transport === 'twin') parseTwin(data, config, bad, url);
   if (transport === 'nchan') parseNchan(data, config, bad, url);
+  if (transport === 'postoffice') parsePostoffice(data, config, bad, url);
   return errors.length ? { ok: false, errors, warnings } : { ok: true, config, warnings };
 }
 
@@ -273,8 +284,10 @@ function unusableBackend(u: URL, pageUrl: string | undefined): string | null {
   } catch {
     page = undefined;
   }
-  if (page?.protocol === 'https:' && u.protocol === 'http:' && !LOOPBACK.test(u.hostname)) {
-    return `="${u.origin}" is plain http: on an https: page, which the browser blocks (mixed content). Serve the backend over https: and use https://${u.host}`;
+  const plain = u.protocol === 'http:' || u.protocol === 'ws:'; // ws: for a postoffice router
+  if (page?.protocol === 'https:' && plain && !LOOPBACK.test(u.hostname)) {
+    const secure = u.protocol === 'ws:' ? 'wss' : 'https';
+    return `="${u.protocol}//${u.host}" is plain ${u.protocol} on an https: page, which the browser blocks (mixed content). Serve the backend over ${secure}: and use ${secure}://${u.host}`;
   }
   return null;
 }
@@ -291,6 +304,15 @@ function parseNchan(
     if (/^\/[\w\-./~{}]*$/.test(path) && path.split('{id}').length === 2) config.channelPath = path;
     else bad('channelPath', path, 'must be a path starting with / holding {id} once', '/chat/{id}');
   }
+  parseTokenUrl(data, config, url);
+}
+
+/** `data-token-url` (nchan, postoffice): the site's own endpoint that hands the widget a token. */
+function parseTokenUrl(
+  data: Dataset,
+  config: ParleyConfig,
+  url: (key: string, required: boolean, example: string) => string | undefined,
+): void {
   const tokenUrl = url('tokenUrl', false, '/api/chat-token');
   // url() drops trailing slashes (data-server is a base); an endpoint keeps its own (`/token/`).
   if (tokenUrl) config.tokenUrl = data.tokenUrl?.endsWith('/') ? `${tokenUrl}/` : tokenUrl;
@@ -307,6 +329,29 @@ export function parseSuggestions(raw: string): string[] | null {
   if (!Array.isArray(value) || value.length === 0 || value.length > 10) return null;
   const out = value.map((v) => (typeof v === 'string' ? v.trim() : ''));
   return out.every((v) => v.length > 0 && v.length <= 200) ? out : null;
+}
+
+/** Mailbox addresses: `user_123456`, `/service/acme/weather_1`; no spaces, no control characters. */
+const MAILBOX = /^[\w:/.@+-]{1,200}$/;
+
+function parsePostoffice(
+  data: Dataset,
+  config: ParleyConfig,
+  bad: (key: string, value: string | undefined, what: string, example: string) => void,
+  url: (key: string, required: boolean, example: string) => string | undefined,
+): void {
+  const to = data.to?.trim();
+  if (!to) bad('to', undefined, '', '/service/acme/support_bot');
+  else if (!MAILBOX.test(to)) bad('to', to, 'is not a mailbox address', '/service/acme/support_bot');
+  else config.to = to;
+  if (config.clientId && !MAILBOX.test(config.clientId)) {
+    bad('clientId', config.clientId, 'is not a mailbox address', 'user_123456');
+    delete config.clientId;
+  }
+  const subject = data.subject?.trim();
+  if (subject && subject.length > 200) bad('subject', `${subject.slice(0, 20)}…`, 'is too long', 'chat');
+  config.subject = subject || 'chat';
+  parseTokenUrl(data, config, url);
 }
 
 /** `clientMetadata` is documented as string values; numbers and booleans are turned into strings. */

@@ -4,11 +4,9 @@
  * that cannot work.
  */
 import { log } from '../core/log';
-import { defaultVisitorName, pickLanguage } from '../i18n';
 import { createApi, installApi } from './api';
 import { parseConfig } from './config';
-import { mountWidget } from './mount';
-import { loadTransport, storageFor } from './transport';
+import { mountWidget } from './shell';
 
 declare const __PARLEY_VERSION__: string;
 
@@ -19,7 +17,7 @@ function findScript(): HTMLScriptElement | null {
   return document.querySelector<HTMLScriptElement>('script[data-transport][src*="parley"]');
 }
 
-async function start(script: HTMLScriptElement): Promise<void> {
+function start(script: HTMLScriptElement): void {
   const result = parseConfig({ ...script.dataset }, document.baseURI);
   for (const w of result.warnings) log.warn(w);
   if (!result.ok) {
@@ -38,14 +36,9 @@ async function start(script: HTMLScriptElement): Promise<void> {
       return;
     }
   }
-  const lang = pickLanguage(config.lang, document.documentElement.lang, navigator.languages ?? []);
-  const storage = storageFor(config);
-  const metadata: Record<string, string> = { ...config.metadata };
   let widget: ReturnType<typeof mountWidget>;
   try {
-    const name = config.name ?? defaultVisitorName(lang);
-    const transport = await loadTransport(config, { name, storage, metadata });
-    widget = mountWidget(config, target, { lang, transport, storage, metadata });
+    widget = mountWidget(config, target);
   } catch (err) {
     log.error('could not start the widget:', err);
     return;
@@ -60,8 +53,8 @@ async function start(script: HTMLScriptElement): Promise<void> {
 
 const script = findScript();
 if (script) {
-  if (document.body) void start(script);
-  else document.addEventListener('DOMContentLoaded', () => void start(script), { once: true });
+  if (document.body) start(script);
+  else document.addEventListener('DOMContentLoaded', () => start(script), { once: true });
 } else {
   log.error(
     'could not find its <script> tag; load it with <script src=".../parley.js" data-transport="ws-chat" data-server="https://…">',

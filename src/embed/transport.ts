@@ -1,12 +1,10 @@
 /**
- * Builds the adapter named by `data-transport` through the registry (`transport-registry.ts`).
- * Storage is namespaced by transport and backend, so two configurations on one browser never share
- * a token or a conversation.
+ * Storage is namespaced by transport and backend (and what else the registry entry names), so two
+ * configurations on one browser never share a token or a conversation.
  */
 import { namespacedStore } from '../core/storage';
-import type { Transport } from '../transports/types';
 import type { ParleyConfig } from './config';
-import { TRANSPORT_REGISTRY, type TransportContext } from './transport-registry';
+import { TRANSPORT_REGISTRY } from './transport-registry';
 
 export function storageNamespace(config: ParleyConfig): string {
   const server = config.server.replace(/\/+$/, '');
@@ -15,13 +13,3 @@ export function storageNamespace(config: ParleyConfig): string {
 }
 
 export const storageFor = (config: ParleyConfig) => namespacedStore(storageNamespace(config));
-
-/**
- * Loads the adapter's code (a separate file in the split build) and creates it. `metadata` is read
- * when a session starts, so the page may still add to it through `Parley.setMetadata()` (the
- * object is shared, not copied).
- */
-export async function loadTransport(config: ParleyConfig, context: TransportContext): Promise<Transport> {
-  const { createTransport } = await TRANSPORT_REGISTRY[config.transport].load();
-  return createTransport(config, context);
-}

@@ -14,7 +14,7 @@ import { Header } from './Header';
 import { useKeepLogBottom } from './keep-bottom';
 import { MessageList } from './MessageList';
 import { OfflineNote } from './OfflineNote';
-import type { WidgetOptions } from './options';
+import type { WelcomeOptions } from './options';
 import { usePageScrollLock } from './scroll-lock';
 import { TypingIndicator } from './TypingIndicator';
 import { Welcome } from './Welcome';
@@ -23,8 +23,8 @@ export interface PanelProps {
   store: ChatStore;
   t: Translate;
   title: string;
-  /** The welcome state and header extras; absent in tests that need none. */
-  options?: WidgetOptions;
+  /** The welcome state and the header's avatar and subtitle (`data-welcome`…). */
+  welcome?: WelcomeOptions | undefined;
   onClose?: (() => void) | undefined;
   onFocusLost?: () => void;
 }
@@ -34,7 +34,7 @@ const activeIn = (el: HTMLElement | null): boolean => {
   return !!el && !!active && el.contains(active);
 };
 
-export function Panel({ store, t, title, options, onClose, onFocusLost }: PanelProps) {
+export function Panel({ store, t, title, welcome, onClose, onFocusLost }: PanelProps) {
   const root = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const startNew = useRef<HTMLButtonElement>(null);
@@ -91,11 +91,15 @@ export function Panel({ store, t, title, options, onClose, onFocusLost }: PanelP
         store={store}
         t={t}
         title={title}
-        avatar={options?.avatar}
-        subtitle={options?.subtitle}
+        avatar={welcome?.avatar}
+        subtitle={welcome?.subtitle}
         onClose={onClose}
       />
-      <MessageList store={store} t={t} lead={options && <Welcome store={store} t={t} options={options} />} />
+      <MessageList
+        store={store}
+        t={t}
+        lead={welcome && <Welcome store={store} t={t} title={title} options={welcome} />}
+      />
       <OfflineNote store={store} t={t} />
       <TypingIndicator store={store} t={t} />
       <div ref={footer} class="footer">

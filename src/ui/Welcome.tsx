@@ -8,27 +8,27 @@ import type { Translate } from '../i18n';
 import type { ChatStore } from '../store/chat-store';
 import { AnswerButtons } from './AnswerButtons';
 import { Avatar } from './Avatar';
-import type { WidgetOptions } from './options';
+import type { WelcomeOptions } from './options';
 
-export function Welcome(props: { store: ChatStore; t: Translate; options: WidgetOptions }) {
-  const { store, t, options } = props;
+export function Welcome(props: { store: ChatStore; t: Translate; title: string; options: WelcomeOptions }) {
+  const { store, t, title, options } = props;
   const { welcome, suggestions } = options;
   const asked = store.messages.value.some((m) => m.direction === 'out');
   const offer = !asked && !store.ended.value && suggestions?.length ? suggestions : null;
   if (!welcome && !offer) return null;
   const team = {
     kind: 'bot' as const,
-    name: options.title,
+    name: title,
     ...(options.avatar ? { avatarUrl: options.avatar } : {}),
   };
   return (
     <div class="log__item welcome">
       <div class="msg msg--in msg--bot msg--first msg--last msg--welcome">
         <div class="msg__avatar">
-          <Avatar author={team} name={options.title} />
+          <Avatar author={team} name={title} />
         </div>
         <div class="msg__body">
-          <div class="msg__name">{options.title}</div>
+          <div class="msg__name">{title}</div>
           {welcome && (
             <div class="bubble" dir="auto">
               {welcome}

@@ -28,7 +28,7 @@ const suggestions = (log: HTMLElement) => within(log).queryByRole('group', { nam
 
 describe('welcome state', () => {
   it('greets in the first bubble, from the team, without sending or storing it', () => {
-    const { log, store, transport } = open({ options: welcome });
+    const { log, store, transport } = open({ welcome });
     const bubble = within(log).getByText('Hi! Ask us anything.');
     const row = bubble.closest('.msg')!;
     expect(row.className).toContain('msg--in');
@@ -39,14 +39,14 @@ describe('welcome state', () => {
   });
 
   it('keeps the greeting first once the conversation has started', () => {
-    const { log, transport } = open({ options: welcome });
+    const { log, transport } = open({ welcome });
     act(() => void transport.receive({ text: 'A reply' }));
     const texts = [...log.querySelectorAll('.bubble')].map((b) => b.textContent);
     expect(texts).toEqual(['Hi! Ask us anything.', 'A reply']);
   });
 
   it('shows the team avatar and subtitle in the header until an operator answers', () => {
-    const { header, transport } = open({ options: welcome });
+    const { header, transport } = open({ welcome });
     expect(within(header).getByText('Usually replies in minutes')).toBeTruthy();
     expect(header.querySelector('img.avatar')?.getAttribute('src')).toBe('https://example.com/team.png');
     act(() => transport.operator({ operator: { kind: 'operator', id: 'a', name: 'Anna' } }));
@@ -55,7 +55,7 @@ describe('welcome state', () => {
   });
 
   it('offers the suggestions as answer buttons; choosing one sends it, then they are gone', async () => {
-    const { log, store, transport } = open({ options: welcome });
+    const { log, store, transport } = open({ welcome });
     const group = suggestions(log)!;
     fireEvent.click(within(group).getByRole('button', { name: 'Talk to a person' }));
     expect(store.messages.value.map((m) => [m.direction, m.text])).toEqual([['out', 'Talk to a person']]);
@@ -65,7 +65,7 @@ describe('welcome state', () => {
   });
 
   it('drops the suggestions once the visitor writes their own first message', () => {
-    const { log } = open({ options: welcome });
+    const { log } = open({ welcome });
     const box = screen.getByRole('textbox', { name: 'Message' });
     fireEvent.input(box, { target: { value: 'My own question' } });
     fireEvent.keyDown(box, { key: 'Enter' });

@@ -95,6 +95,9 @@ class TwinTransport extends TransportBase implements Transport {
   send(message: OutgoingMessage): Promise<SendReceipt> {
     const known = this.sends.get(message.clientId);
     if (known) return known;
+    // Confirmed before a reload (the store may not have saved "sent" in time): never post it again.
+    const done = this.store.sent(message.clientId);
+    if (done) return Promise.resolve({ ...done, confirmed: true });
     if (this.closedByCaller) return Promise.reject(fail('disconnected', 'not connected'));
     const sending = this.post(message);
     remember(this.sends, message.clientId, sending);
@@ -102,8 +105,10 @@ class TwinTransport extends TransportBase implements Transport {
     return sending;
   }
 
-  upload(file: Blob & { name?: string }, options?: UploadOptions): Promise<UploadResult> {
-    return this.api.upload(file, options);
+  /** Within the session (started now if there is none): servers may refuse uploads from outside one. */
+  async upload(file: Blob & { name?: string }, options?: UploadOptions): Promise<UploadResult> {
+    const session = await this.ensureSession();
+    return this.api.upload(session.id, file, options);
   }
 
   private async post(message: OutgoingMessage): Promise<SendReceipt> {
@@ -115,6 +120,9 @@ class TwinTransport extends TransportBase implements Transport {
     }
     try {
       const { id, at } = await this.api.sendMessage(session.id, message);
+      // Recorded before anyone hears of it: TWIN posts carry no id, so the server would store a
+      // second post as a second message.
+      this.store.recordSent(message.clientId, { id, at });
       remember(this.echoes, id, message.clientId);
       return { id, at, confirmed: true };
     } catch (err) {

@@ -6,19 +6,9 @@ import { isObj, messageTime, nonEmptyStr, type Obj, str } from '../../core/guard
 import { log, preview, previewJson } from '../../core/log';
 import type { IncomingMessage, OutgoingMessage } from '../../core/types';
 
-export const CHANNELS = [
-  'WEB',
-  'WECHAT',
-  'WHATSAPP',
-  'LINE',
-  'TELEGRAM',
-  'FACEBOOK',
-  'EMAIL',
-  'SMS',
-  'PHONE',
-  'APP',
-] as const;
-export type Channel = (typeof CHANNELS)[number];
+import type { Channel } from './channels';
+
+export { CHANNELS, type Channel } from './channels';
 
 /** Largest frame we even try to parse; a bigger one is dropped unread. */
 export const MAX_FRAME_CHARS = 256 * 1024;
