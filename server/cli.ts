@@ -28,6 +28,7 @@ const server = await startServer(parsed.options).catch((error: unknown) => {
 
 console.log(`Parley demo: ${server.url}/demo.html`);
 if (server.modules.has('twin')) console.log(`Parley TWIN demo: ${server.url}/demo-twin.html`);
+if (server.modules.has('chatfaq')) console.log(`Parley ChatFAQ demo: ${server.url}/demo-chatfaq.html`);
 const nginx = await startNchanDemo(server, parsed.options.nchanPort ?? 8081);
 if (server.modules.has('postoffice'))
   console.log(`Parley postoffice demo: ${server.url}/demo-postoffice.html`);

@@ -151,7 +151,7 @@ describe('parseConfig: bad attributes', () => {
     [
       'unknown transport',
       { transport: 'carrier-pigeon' },
-      'data-transport="carrier-pigeon" is not one of ws-chat, twin, nchan, postoffice. Example: data-transport="ws-chat"',
+      'data-transport="carrier-pigeon" is not one of ws-chat, twin, nchan, postoffice, chatfaq. Example: data-transport="ws-chat"',
     ],
     [
       'missing transport',
@@ -189,6 +189,22 @@ describe('parseConfig: bad attributes', () => {
       'data-chat-id is missing. Example: data-chat-id="3eb5cf6d-4d20-41c2-b886-f60374d11d19"',
     ],
     ['twin with bad eio', { transport: 'twin', chatId: 'demo', eio: '5' }, 'data-eio="5" must be 3'],
+    ['chatfaq without an FSM', { transport: 'chatfaq' }, 'data-fsm is missing. Example: data-fsm="my_fsm"'],
+    [
+      'chatfaq with a bad FSM name',
+      { transport: 'chatfaq', fsm: 'a/b' },
+      'data-fsm="a/b" is not an FSM name',
+    ],
+    [
+      'chatfaq with a bad sender id',
+      { transport: 'chatfaq', fsm: 'demo', senderId: 'a b' },
+      'data-sender-id="a b" may hold only letters, digits, _ and -',
+    ],
+    [
+      'chatfaq with bad metadata',
+      { transport: 'chatfaq', fsm: 'demo', metadata: '[1]' },
+      'data-metadata="[1]" is not a JSON object of strings',
+    ],
     [
       'nchan path without {id}',
       { transport: 'nchan', channelPath: '/chat' },
@@ -211,6 +227,34 @@ describe('parseConfig: bad attributes', () => {
     if (!result.ok) {
       expect(result.errors).toHaveLength(1);
       expect(result.errors[0]).toContain(message);
+    }
+  });
+
+  it('reads the chatfaq attributes', () => {
+    const result = parseConfig({
+      transport: 'chatfaq',
+      server: 'https://bot.example.com',
+      fsm: 'support_fsm',
+      senderId: 'user-42',
+      token: 'abc.def',
+      metadata: '{"plan":"pro"}',
+    });
+    expect(result.ok && result.config).toMatchObject({
+      transport: 'chatfaq',
+      fsm: 'support_fsm',
+      senderId: 'user-42',
+      token: 'abc.def',
+      metadata: { plan: 'pro' },
+    });
+  });
+
+  it('refuses an unusable token without printing it', () => {
+    const result = parseConfig({ ...base, transport: 'chatfaq', fsm: 'demo', token: 'secret with spaces' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0]).toContain('data-token is not a usable token');
+      expect(result.errors[0]).not.toContain('secret');
     }
   });
 

@@ -6,7 +6,7 @@
  */
 import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
 
-export const TRANSPORTS = ['ws-chat', 'twin', 'nchan', 'postoffice'] as const;
+export const TRANSPORTS = ['ws-chat', 'twin', 'nchan', 'postoffice', 'chatfaq'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
 export interface ParleyConfig {
@@ -46,6 +46,11 @@ export interface ParleyConfig {
   to?: string;
   subject?: string;
   tokenUrl?: string;
+  // chatfaq
+  fsm?: string;
+  senderId?: string;
+  /** Never printed: config errors about it name the attribute, not the value. */
+  token?: string;
 }
 
 export type ConfigResult =
@@ -87,6 +92,9 @@ const KNOWN = new Set([
   'to',
   'subject',
   'tokenUrl',
+  'fsm',
+  'senderId',
+  'token',
 ]);
 
 type Dataset = Readonly<Record<string, string | undefined>>;
@@ -232,13 +240,16 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   if (transport === 'twin') parseTwin(data, config, bad, url);
   if (transport === 'nchan') parseNchan(data, config, bad, url);
   if (transport === 'postoffice') parsePostoffice(data, config, bad, url);
+  if (transport === 'chatfaq') parseChatfaq(data, config, bad, (m) => errors.push(m));
   return errors.length ? { ok: false, errors, warnings } : { ok: true, config, warnings };
 }
+
+type Bad = (key: string, value: string | undefined, what: string, example: string) => void;
 
 function parseTwin(
   data: Dataset,
   config: ParleyConfig,
-  bad: (key: string, value: string | undefined, what: string, example: string) => void,
+  bad: Bad,
   url: (key: string, required: boolean, example: string) => string | undefined,
 ): void {
   const chatId = data.chatId?.trim();
@@ -259,11 +270,40 @@ function parseTwin(
     if (data.eio === '3' || data.eio === '4') config.eio = Number(data.eio) as 3 | 4;
     else bad('eio', data.eio, 'must be 3 (Socket.IO 2.x servers) or 4 (Socket.IO 3/4)', '3');
   }
-  if (data.metadata) {
-    const parsed = parseMetadata(data.metadata);
-    if (parsed) config.metadata = parsed;
-    else bad('metadata', data.metadata.slice(0, 40), 'is not a JSON object of strings', '{"plan":"pro"}');
+  readMetadata(data, config, bad);
+}
+
+function readMetadata(data: Dataset, config: ParleyConfig, bad: Bad): void {
+  if (!data.metadata) return;
+  const parsed = parseMetadata(data.metadata);
+  if (parsed) config.metadata = parsed;
+  else bad('metadata', data.metadata.slice(0, 40), 'is not a JSON object of strings', '{"plan":"pro"}');
+}
+
+/** ChatFAQ path segments match `[\w-]+` upstream; anything else could not reach the consumer. */
+const SEGMENT = /^[\w-]{1,200}$/;
+
+function parseChatfaq(data: Dataset, config: ParleyConfig, bad: Bad, error: (line: string) => void): void {
+  const fsm = data.fsm?.trim();
+  if (!fsm) bad('fsm', undefined, '', 'my_fsm');
+  else if (!SEGMENT.test(fsm))
+    bad('fsm', fsm.slice(0, 40), 'is not an FSM name (letters, digits, _ and -)', 'my_fsm');
+  else config.fsm = fsm;
+  const sender = data.senderId?.trim();
+  if (sender) {
+    if (SEGMENT.test(sender)) config.senderId = sender;
+    else bad('senderId', sender.slice(0, 40), 'may hold only letters, digits, _ and -', 'user_42');
   }
+  const token = data.token?.trim();
+  if (token) {
+    // The value is a credential: the message names the attribute and the rule, never the value.
+    if (token.length <= 4096 && !/\s/.test(token)) config.token = token;
+    else
+      error(
+        `${attr('token')} is not a usable token (no spaces, at most 4096 characters). Copy it again from ChatFAQ.`,
+      );
+  }
+  readMetadata(data, config, bad);
 }
 
 /** This machine: browsers let an https: page reach it over plain http: (a developer's backend). */
