@@ -14,6 +14,9 @@ export const USAGE = `Usage: npm start -- [options]
   --allow-eio3          with --twin-socketio=4, accept EIO 3 clients too
   --nchan-port <n>      port of the nginx + nchan demo, started when nginx is installed
                         (env NCHAN_PORT, default 8081; 0 = any free port)
+  --identity-secret <s> accept visitors' user ids only when signed with this secret
+                        (HMAC-SHA256, see README); better given as env PARLEY_IDENTITY_SECRET,
+                        which other users of the machine cannot read in the process list
   --verbose             one line per request and connection (paths only, never tokens)
   --help                this text`;
 
@@ -51,6 +54,12 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     verbose: values.verbose ?? false,
     nchanPort,
   };
+  const secret = values['identity-secret'] ?? env.PARLEY_IDENTITY_SECRET;
+  if (secret !== undefined) {
+    // A short secret can be guessed offline from one signed id: ask for a real one.
+    if (secret.length < 16) return { ok: false, error: '--identity-secret must be at least 16 characters' };
+    options.identitySecret = secret;
+  }
   return { ok: true, options, help: false };
 }
 
@@ -66,6 +75,7 @@ function parse(argv: readonly string[]) {
       'twin-socketio': { type: 'string' },
       'allow-eio3': { type: 'boolean' },
       'nchan-port': { type: 'string' },
+      'identity-secret': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

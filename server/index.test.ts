@@ -213,6 +213,18 @@ describe('parseCli', () => {
     });
   });
 
+  it('takes the identity secret from PARLEY_IDENTITY_SECRET or --identity-secret, never a short one', () => {
+    const secret = 'sixteen-chars-at-least';
+    const env = parseCli([], { PARLEY_IDENTITY_SECRET: secret });
+    expect(env.ok && env.options.identitySecret).toBe(secret);
+    const flag = parseCli([`--identity-secret=${secret}!`], { PARLEY_IDENTITY_SECRET: secret });
+    expect(flag.ok && flag.options.identitySecret).toBe(`${secret}!`);
+    expect(parseCli(['--identity-secret=short'], {}).ok).toBe(false);
+    expect(parseCli([], {}).ok && 'identitySecret' in (parseCli([], {}) as { options: object }).options).toBe(
+      false,
+    );
+  });
+
   it.each([['--port=abc'], ['--port=70000'], ['--twin-socketio=3'], ['--nchan-port=x'], ['--nope']])(
     'rejects %s',
     (flag) => {

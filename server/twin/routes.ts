@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerPreflight, applyCors, isRecord, readJsonBody, sendJson } from '../http';
+import { verifyUser } from '../identity';
 import type { Session, StoredFile, TwinStore } from './store';
 
 const SESSION_RE = /^\/api\/chats\/v1\/chats\/([^/]+)\/sessions\/?$/;
@@ -27,6 +28,8 @@ export interface RouteContext {
   greeting(session: Session): unknown[];
   onVisitorMessage(session: Session, id: string, text: string, files: StoredFile[]): void;
   newId(): string;
+  /** See ServerOptions.identitySecret. */
+  identitySecret?: string | undefined;
 }
 
 function fail(res: ServerResponse, status: number, message: string): true {
@@ -78,11 +81,16 @@ async function startSession(req: IncomingMessage, res: ServerResponse, ctx: Rout
   if (chatId !== 'demo' && !UUID_RE.test(chatId)) return fail(res, 404, 'chat not found');
   const body = await readJsonBody(req, res, MAX_JSON);
   if (!body.ok) return fail(res, 400, body.error);
-  const { name, clientExternalId, clientMetadata } = isRecord(body.value) ? body.value : {};
+  const { name, clientExternalId, clientMetadata, userHash } = isRecord(body.value) ? body.value : {};
   if (typeof name !== 'string' || name.trim() === '' || name.length > 200)
     return fail(res, 400, 'name is required');
   if (clientExternalId !== undefined && typeof clientExternalId !== 'string') {
     return fail(res, 400, 'clientExternalId must be a string');
+  }
+  // The external id is who the visitor is: with an identity secret, only a signed one is taken.
+  if (clientExternalId !== undefined) {
+    const check = verifyUser(ctx.identitySecret, clientExternalId, userHash);
+    if (!check.ok) return fail(res, 401, check.error);
   }
   const metadata: Record<string, string> = {};
   if (clientMetadata !== undefined) {

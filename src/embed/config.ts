@@ -4,7 +4,9 @@
  * attribute, says what was wrong and shows a right value. Unknown attributes get a warning, since
  * they are usually typos of known ones.
  */
+
 import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
+import { USER_HASH } from './identity';
 
 export const TRANSPORTS = ['ws-chat', 'twin', 'nchan', 'postoffice', 'chatfaq'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
@@ -28,6 +30,12 @@ export interface ParleyConfig {
   avatar?: string;
   subtitle?: string;
   suggestions?: string[];
+  /** Verified identity (`data-user-id`, `data-user-hash`, or `Parley.identify`). */
+  userId?: string;
+  /** HMAC-SHA256 of `userId` with the site's secret, hex: the backend checks it. */
+  userHash?: string;
+  /** Only through `Parley.identify({email})`. */
+  userEmail?: string;
   // ws-chat
   channel: Channel;
   name?: string;
@@ -86,6 +94,8 @@ const KNOWN = new Set([
   'socketPath',
   'eio',
   'clientId',
+  'userId',
+  'userHash',
   'metadata',
   'operatorEvent',
   'channelPath',
@@ -191,7 +201,16 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   }
 
   const text = (
-    key: 'title' | 'name' | 'channelId' | 'accept' | 'clientId' | 'operatorEvent' | 'welcome' | 'subtitle',
+    key:
+      | 'title'
+      | 'name'
+      | 'channelId'
+      | 'accept'
+      | 'clientId'
+      | 'operatorEvent'
+      | 'userId'
+      | 'welcome'
+      | 'subtitle',
     max = 200,
   ) => {
     const v = data[key]?.trim();
@@ -221,6 +240,19 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
         '["Where is my order?","Talk to a person"]',
       );
   }
+  text('userId');
+  const hash = data.userHash?.trim();
+  if (hash && !USER_HASH.test(hash))
+    bad('userHash', `${hash.slice(0, 12)}…`, 'is not a hex HMAC-SHA256 (64 characters)', '3f2a…(64 hex)');
+  else if (hash && !config.userId)
+    errors.push('data-user-hash needs data-user-id: the hash signs that id. Example: data-user-id="42"');
+  else if (hash) config.userHash = hash.toLowerCase();
+  if (config.userId && !hash)
+    warnings.push(
+      'data-user-id without data-user-hash: whoever knows this id could take over the conversation on a backend that does not verify ids. Sign it on your server (README, "Verified identity").',
+    );
+  if (config.userId && config.clientId)
+    bad('clientId', config.clientId, 'and data-user-id both name the visitor; keep data-user-id', '');
 
   if (data.target) {
     if (!data.target.startsWith('#') || data.target.length < 2)
