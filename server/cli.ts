@@ -26,7 +26,7 @@ const server = await startServer(parsed.options).catch((error: unknown) => {
   process.exit(1);
 });
 
-console.log(`Parley demo: ${server.url}/demo.html`);
+console.log(`Parley demo: ${server.url}/demo.html (ws-chat, ${parsed.options.wsChatProtocol} generation)`);
 if (server.modules.has('twin')) console.log(`Parley TWIN demo: ${server.url}/demo-twin.html`);
 if (server.modules.has('chatfaq')) console.log(`Parley ChatFAQ demo: ${server.url}/demo-chatfaq.html`);
 const nginx = await startNchanDemo(server, parsed.options.nchanPort ?? 8081);

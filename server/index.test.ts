@@ -192,20 +192,34 @@ describe('parseCli', () => {
         host: '127.0.0.1',
         port: 8080,
         replyDelayMs: 300,
+        wsChatProtocol: 'envelope',
         twinSocketIo: 2,
         twinAllowEio3: false,
         verbose: false,
         nchanPort: 8081,
       },
     });
-    const fromEnv = parseCli([], { PORT: '9000', HOST: 'localhost' });
-    expect(fromEnv.ok && fromEnv.options).toMatchObject({ port: 9000, host: 'localhost' });
+    const fromEnv = parseCli([], { PORT: '9000', HOST: 'localhost', WS_CHAT_PROTOCOL: 'flat' });
+    expect(fromEnv.ok && fromEnv.options).toMatchObject({
+      port: 9000,
+      host: 'localhost',
+      wsChatProtocol: 'flat',
+    });
     const fromFlags = parseCli(
-      ['--port=0', '--reply-delay-ms', '0', '--twin-socketio=4', '--allow-eio3', '--verbose'],
-      { PORT: '9000' },
+      [
+        '--port=0',
+        '--reply-delay-ms',
+        '0',
+        '--ws-chat-protocol=flat',
+        '--twin-socketio=4',
+        '--allow-eio3',
+        '--verbose',
+      ],
+      { PORT: '9000', WS_CHAT_PROTOCOL: 'envelope' },
     );
     expect(fromFlags.ok && fromFlags.options).toMatchObject({
       port: 0,
+      wsChatProtocol: 'flat',
       replyDelayMs: 0,
       twinSocketIo: 4,
       twinAllowEio3: true,
@@ -225,10 +239,14 @@ describe('parseCli', () => {
     );
   });
 
-  it.each([['--port=abc'], ['--port=70000'], ['--twin-socketio=3'], ['--nchan-port=x'], ['--nope']])(
-    'rejects %s',
-    (flag) => {
-      expect(parseCli([flag], {}).ok).toBe(false);
-    },
-  );
+  it.each([
+    ['--port=abc'],
+    ['--port=70000'],
+    ['--twin-socketio=3'],
+    ['--ws-chat-protocol=json'],
+    ['--nchan-port=x'],
+    ['--nope'],
+  ])('rejects %s', (flag) => {
+    expect(parseCli([flag], {}).ok).toBe(false);
+  });
 });

@@ -72,6 +72,11 @@ export interface IncomingMessage {
    * same id replace it, and the one without `partial` is final.
    */
   partial?: boolean;
+  /**
+   * Delivered late by a history call after a gap: older than anything the visitor queued since, so
+   * the store places it before the visitor's messages still waiting to be sent.
+   */
+  backfill?: boolean;
 }
 
 /** What the store hands an adapter to send. `clientId` is assigned by the store and never changes. */

@@ -38,6 +38,30 @@ describe('parseConfig: good attributes', () => {
     if (result.ok) expect(result.config).toMatchObject(expected);
   });
 
+  it('reads the ws-chat generation and the visitor details, auto by default', () => {
+    const auto = parseConfig(base);
+    expect(auto.ok && auto.config.protocol).toBe('auto');
+    const r = parseConfig({
+      ...base,
+      protocol: 'envelope',
+      email: 'ann@example.com',
+      phone: '+44 20 7946 0000',
+      metadata: '{"plan":"pro","seats":3}',
+    });
+    expect(r.ok && r.config).toMatchObject({
+      protocol: 'envelope',
+      email: 'ann@example.com',
+      phone: '+44 20 7946 0000',
+      metadata: { plan: 'pro', seats: '3' },
+    });
+    const bad = parseConfig({ ...base, protocol: 'json', email: 'nope', phone: 'call me' });
+    expect(!bad.ok && bad.errors).toEqual([
+      'data-protocol="json" is not one of auto, envelope, flat. Example: data-protocol="envelope"',
+      'data-email="nope" is not an e-mail address. Example: data-email="ann@example.com"',
+      'data-phone="call me" is not a phone number. Example: data-phone="+44 20 7946 0000"',
+    ]);
+  });
+
   it('resolves a relative server against the page', () => {
     const result = parseConfig({ ...base, server: '/' }, 'https://shop.example.com/page');
     expect(result.ok && result.config.server).toBe('https://shop.example.com');

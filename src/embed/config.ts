@@ -40,6 +40,9 @@ export interface ParleyConfig {
   channel: Channel;
   name?: string;
   channelId?: string;
+  protocol: 'auto' | 'envelope' | 'flat';
+  email?: string;
+  phone?: string;
   // twin
   chatId?: string;
   messagesServer?: string;
@@ -89,6 +92,9 @@ const KNOWN = new Set([
   'channel',
   'name',
   'channelId',
+  'protocol',
+  'email',
+  'phone',
   'chatId',
   'messagesServer',
   'socketPath',
@@ -191,6 +197,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     sound: bool('sound', false),
     maxUploadMb: 10,
     channel: oneOf('channel', CHANNELS, 'WEB', 'APP'),
+    protocol: oneOf('protocol', ['auto', 'envelope', 'flat'] as const, 'auto', 'envelope'),
     socketPath: '/operator/socket.io/',
     eio: 3,
     channelPath: '/chat/{id}',
@@ -254,6 +261,16 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   if (config.userId && config.clientId)
     bad('clientId', config.clientId, 'and data-user-id both name the visitor; keep data-user-id', '');
 
+  const email = data.email?.trim();
+  if (email) {
+    if (email.length <= 200 && /^[^\s@]+@[^\s@]+$/.test(email)) config.email = email;
+    else bad('email', email.slice(0, 40), 'is not an e-mail address', 'ann@example.com');
+  }
+  const phone = data.phone?.trim();
+  if (phone) {
+    if (/^\+?[\d\s().-]{3,30}$/.test(phone)) config.phone = phone;
+    else bad('phone', phone.slice(0, 40), 'is not a phone number', '+44 20 7946 0000');
+  }
   if (data.target) {
     if (!data.target.startsWith('#') || data.target.length < 2)
       bad('target', data.target, 'must be an element id', '#chat');
@@ -269,6 +286,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     else bad('maxUploadMb', data.maxUploadMb, 'is not a size in megabytes between 0 and 1024', '10');
   }
 
+  if (transport === 'ws-chat') readMetadata(data, config, bad);
   if (transport === 'twin') parseTwin(data, config, bad, url);
   if (transport === 'nchan') parseNchan(data, config, bad, url);
   if (transport === 'postoffice') parsePostoffice(data, config, bad, url);

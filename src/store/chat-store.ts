@@ -264,7 +264,7 @@ export function createChatStore(options: ChatStoreOptions) {
   }
 
   function retry(key: string): void {
-    messages.value = update(messages.value, key, { state: 'sending' });
+    messages.value = update(messages.value, key, { state: 'sending', failure: undefined });
     outbox.pump();
   }
 
