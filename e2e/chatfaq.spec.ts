@@ -1,7 +1,7 @@
 /**
  * The ChatFAQ journey in a real browser: the built script on the demo page against the reference
  * consumer: quick replies, a streamed answer in one growing bubble (hidden from screen readers until
- * it is whole), regenerate, a file, a reload into the same conversation, the close and a new
+ * it is whole), regenerate, a file each way, a reload into the same conversation, the close and a new
  * conversation; and the two final closes with their reasons.
  */
 
@@ -15,7 +15,7 @@ test.describe('chatfaq demo', () => {
   // One reply delay per streamed chunk: slow enough to see the bubble grow.
   test.use({ serverOptions: { replyDelayMs: 80 } });
 
-  test('quick replies, a streamed story in one bubble, regenerate, a file, a reload, the close and a new conversation', async ({
+  test('quick replies, and a story streamed into one bubble, then regenerated', async ({
     page,
     backend,
     consoleLines,
@@ -86,10 +86,40 @@ test.describe('chatfaq demo', () => {
     await expect(widget.message(STORIES[0]!)).toHaveCount(0);
     expect(module.received(conversation!).some((f) => f.kind === 'reset')).toBe(true);
 
+    expect(consoleLines.filter((l) => /Refused to|Content Security Policy|pageerror/i.test(l))).toEqual([]);
+  });
+
+  test('a file each way, a reload into the same conversation, the close and a new conversation', async ({
+    page,
+    backend,
+    consoleLines,
+  }) => {
+    test.setTimeout(120_000); // a long journey on a busy 2-core machine
+    const module = getChatfaqModule(backend.server);
+    await page.goto(`${backend.url}${PAGE}`);
+    const widget = new Widget(page);
+    await widget.open();
+    await expect(widget.log.getByText(FSM_GREETING)).toBeVisible();
+    const [conversation] = module.conversationIds();
+
     // when: the visitor asks for a file
     await widget.send('Send me a file');
     await expect(widget.log.getByText('Here is a file for you.')).toBeVisible();
     await expect(widget.log.getByRole('link', { name: /parley-demo\.txt/ })).toBeVisible();
+
+    // when: the bot asks for a file, the paper clip appears (for the types it takes) and sends one
+    const clip = page.getByRole('button', { name: 'Attach a file' });
+    await expect(clip).toHaveCount(0);
+    await widget.send('Ask me for a file');
+    await expect(widget.log.getByText(/Please send me a file/)).toBeVisible();
+    await expect(clip).toBeVisible();
+    const input = page.locator('input[type="file"]');
+    await expect(input).toHaveAttribute('accept', '.pdf,.png,.txt');
+    await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await expect(page.getByRole('button', { name: 'Remove notes.txt' })).toBeVisible();
+    await widget.composer.press('Enter');
+    await expect(widget.log.getByText('Thanks, I received notes.txt (5 bytes).')).toBeVisible();
+    await expect(clip).toHaveCount(0);
 
     // when: the page reloads, the conversation continues (no second greeting)
     await page.reload();
@@ -135,6 +165,7 @@ test.describe('chatfaq final closes', () => {
     { page: 'chatfaq-private.html', reason: 'Authentication failed' },
   ]) {
     test(`shows "${c.reason}" as text and stops`, async ({ page, backend, consoleLines }) => {
+      test.setTimeout(60_000);
       await page.goto(`${backend.url}/e2e/pages/${c.page}`);
       const widget = new Widget(page);
       await widget.open();

@@ -129,6 +129,24 @@ describe('ws-chat adapter, envelope generation', () => {
     expect(JSON.parse(storage.get('session')!).customerId).toBe(before.customerId);
   });
 
+  it('forgets the visitor on logout: the next connection is a new customer, the generation is still known', async () => {
+    const { s, a, storage, messages } = await connected();
+    await a.send({ clientId: '1', text: 'before logout' });
+    await until(() => messages.some((m) => m.text === 'You said: before logout'));
+    const before = JSON.parse(storage.get('session')!);
+    a.forget();
+    expect(a.status).toBe('disconnected');
+    for (const key of ['session', 'channelId', 'sent']) expect(storage.get(key)).toBeNull();
+    expect(storage.get('generation')).toBe('envelope');
+    a.connect();
+    await until(() => a.status === 'connected');
+    const after = JSON.parse(storage.get('session')!);
+    expect(after.customerId).not.toBe(before.customerId);
+    expect(getWsChatModule(s).state.customer(after.customerId)?.visitorId).not.toBe(
+      getWsChatModule(s).state.customer(before.customerId)?.visitorId,
+    );
+  });
+
   it('shows a message the visitor wrote in another tab as their own', async () => {
     const storage = memoryStore();
     const { s, a, messages } = await connected({}, storage);

@@ -14,7 +14,7 @@ import type { IncomingMessage, OutgoingMessage, SendReceipt, TransportError } fr
 import { TransportBase } from '../base';
 import { Reconnector } from '../reconnector';
 import type { Capabilities, Transport, UploadOptions, UploadResult } from '../types';
-import { uploadError, WsChatApi } from './api';
+import { WsChatApi } from './api';
 import { EchoConfirmations, PingConfirmations } from './confirm';
 import { linkLost, wsError } from './errors';
 import { fetchMissed, type HistoryContext } from './history';
@@ -23,11 +23,9 @@ import { CAPABILITIES, type WsChatOptions } from './options';
 import { AUTH_CLOSE_CODES, type Generation, isEnvelope, parseFrame, socketUrl } from './protocol';
 import {
   decodeEnvelope,
-  decodeUpload,
   type EnvelopeEvent,
   encodeSendMessage,
   type WireAttachment,
-  wireAttachment,
 } from './protocol-envelope';
 import { decodeFlatFrame, encodeFlatMessage } from './protocol-flat';
 import { SentLog } from './sent-log';
@@ -138,6 +136,17 @@ export class WsChatAdapter extends TransportBase implements Transport {
 
   upload(file: Blob & { name?: string }, options: UploadOptions = {}): Promise<UploadResult> {
     return this.uploadWithToken(file, options, true);
+  }
+
+  /** Logout: closes the link and forgets the visitor (token, conversation, id, what was sent). */
+  forget(): void {
+    this.disconnect();
+    this.session = null;
+    this.operatorId = undefined;
+    this.sessions.forgetVisitor();
+    this.sent.clear();
+    this.files.clear();
+    this.history.agents.clear();
   }
 
   /** Forgets the conversation (not the customer): the next message starts a new one. */
@@ -531,17 +540,15 @@ export class WsChatAdapter extends TransportBase implements Transport {
     const session = this.session ?? (await this.newToken());
     if (!session) throw wsError('disconnected', 'Not connected');
     if (this.generation === 'flat') throw wsError('refused', 'This server does not take files', true);
-    const outcome = await this.api.upload(file, session.token, options);
-    if (outcome.ok && outcome.status === 401 && mayRefresh && (await this.newToken())) {
-      return this.uploadWithToken(file, options, false);
+    // Its own chunk: most visitors never attach a file.
+    const { uploadFile } = await import('./upload');
+    const sent = await uploadFile(this.options.server, this.options.fetch, session.token, file, options);
+    if ('unauthorized' in sent) {
+      if (mayRefresh && (await this.newToken())) return this.uploadWithToken(file, options, false);
+      throw wsError('auth', 'The server refused the customer token', true);
     }
-    if (!outcome.ok || outcome.status < 200 || outcome.status >= 300) throw uploadError(outcome);
-    const result = decodeUpload(outcome.body);
-    const wire = result ? wireAttachment(result) : null;
-    if (!result || !wire)
-      throw wsError('protocol', 'The server answered the upload with something unreadable', true);
-    this.files.remember(result.id, wire);
-    return result;
+    this.files.remember(sent.result.id, sent.wire);
+    return sent.result;
   }
 }
 

@@ -1,11 +1,8 @@
 /**
- * The REST calls of both generations: the customer token, the history (Bearer token, never in the
- * URL), and the upload. Errors never carry a URL or a token.
+ * The REST calls of both generations: the customer token and the history (Bearer token, never in
+ * the URL); the upload is in upload.ts. Errors never carry a URL or a token.
  */
 import { log } from '../../core/log';
-import type { TransportError } from '../../core/types';
-import { type FormOutcome, postForm } from '../form-post';
-import type { UploadOptions } from '../types';
 import { wsError } from './errors';
 import {
   type CustomerToken,
@@ -14,7 +11,6 @@ import {
   type TokenRequest,
   tokenUrl,
 } from './protocol';
-import { UPLOAD_FIELD, UPLOAD_PATH } from './protocol-envelope';
 
 export interface Answer {
   status: number;
@@ -66,25 +62,4 @@ export class WsChatApi {
       throw wsError('network', 'Could not reach the server');
     }
   }
-
-  upload(file: Blob & { name?: string }, token: string, options: UploadOptions): Promise<FormOutcome> {
-    const form = new FormData();
-    form.append(UPLOAD_FIELD, file, file.name ?? 'file');
-    return postForm(new URL(UPLOAD_PATH, this.server).href, form, {
-      ...options,
-      headers: { Authorization: `Bearer ${token}` },
-      ...(this.fetchFn ? { fetch: this.fetchFn } : {}),
-    });
-  }
-}
-
-/** An upload that did not succeed, as the visitor should read it. */
-export function uploadError(outcome: FormOutcome): TransportError {
-  if (!outcome.ok) {
-    return outcome.reason === 'aborted'
-      ? wsError('aborted', 'Cancelled', true)
-      : wsError('network', 'Could not reach the server');
-  }
-  if (outcome.status === 413) return wsError('too-large', 'The file is too large for the server', true);
-  return wsError('refused', `The server refused the file (HTTP ${outcome.status})`, outcome.status < 500);
 }

@@ -16,7 +16,6 @@ import {
 import { log } from '../../core/log';
 import type { Attachment, Author, IncomingMessage } from '../../core/types';
 import { safeMediaUrl } from '../../core/url';
-import type { UploadResult } from '../types';
 import { drop } from './protocol';
 
 /** What a `sendMessage` lists for one uploaded file. */
@@ -39,17 +38,6 @@ export function encodeSendMessage(
 }
 
 export const PING_FRAME = JSON.stringify({ event: 'ping' });
-
-/** How an uploaded file is listed in the message that carries it. */
-export function wireAttachment(file: UploadResult): WireAttachment | null {
-  if (!file.url) return null;
-  return {
-    type: file.contentType?.startsWith('image/') ? 'IMAGE' : 'FILE',
-    url: file.url,
-    name: file.name,
-    sizeKb: Math.max(1, Math.ceil((file.size ?? 0) / 1024)),
-  };
-}
 
 export interface EnvelopeMessage {
   message: IncomingMessage;
@@ -225,24 +213,4 @@ export function decodeHistoryPage(
   }
   const last = page.last === true || page.content.length === 0 || page.last === undefined;
   return { items, last };
-}
-
-export const UPLOAD_PATH = '/api/v1/files/upload';
-/** The multipart field of the upload call. */
-export const UPLOAD_FIELD = 'file';
-
-/** `{id, originalName, url, contentType, fileSize}`, bare or wrapped. */
-export function decodeUpload(body: unknown): UploadResult | null {
-  const file = isObj(body) && isObj(body.data) && body.success === true ? body.data : body;
-  if (!isObj(file)) return null;
-  const id = nonEmptyStr(file.id, 200) ?? (typeof file.id === 'number' ? String(file.id) : undefined);
-  const url = nonEmptyStr(file.url, 4000);
-  const href = url ? safeMediaUrl(url) : null;
-  if (!id || !href) return null;
-  const result: UploadResult = { id, name: nonEmptyStr(file.originalName, 300) ?? 'file', url: href };
-  const type = nonEmptyStr(file.contentType, 200);
-  if (type) result.contentType = type;
-  const size = num(file.fileSize);
-  if (size !== undefined) result.size = size;
-  return result;
 }

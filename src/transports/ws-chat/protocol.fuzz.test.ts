@@ -8,8 +8,9 @@ import { MAX_DATE_MS, MAX_FUTURE_MS } from '../../core/guards';
 import { failures, jsonOf, noToString, shapes } from '../../core/test-shapes';
 import type { IncomingMessage } from '../../core/types';
 import { decodeTokenResponse, parseFrame } from './protocol';
-import { decodeEnvelope, decodeHistoryPage, decodeUpload } from './protocol-envelope';
+import { decodeEnvelope, decodeHistoryPage } from './protocol-envelope';
 import { decodeFlatFrame as decodeFrameObject, decodeFlatHistory as decodeHistory } from './protocol-flat';
+import { decodeUpload } from './protocol-upload';
 
 /** A socket frame as the adapter reads it in the flat generation. */
 const decodeFrame = (raw: unknown, customerId: string) => {

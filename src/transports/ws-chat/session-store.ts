@@ -50,6 +50,11 @@ export class SessionStore {
     writeJson(this.storage, KEYS.session, session);
   }
 
+  /** Logout: the visitor's token, conversation and id go; what was learnt about the backend stays. */
+  forgetVisitor(): void {
+    for (const key of [KEYS.session, KEYS.channelId, KEYS.cursor]) this.storage.remove(key);
+  }
+
   /** The generation found for this backend, if one was. */
   get generation(): Generation | undefined {
     const g = this.storage.get(KEYS.generation);

@@ -30,6 +30,11 @@ export class UploadedFiles {
     return this.files.get(id);
   }
 
+  clear(): void {
+    this.files.clear();
+    this.storage.remove(KEY);
+  }
+
   remember(id: string, file: WireAttachment): void {
     this.files.set(id, file);
     if (this.files.size > MAX_FILES) this.files.delete(this.files.keys().next().value ?? '');
