@@ -5,7 +5,7 @@
  * message or null out, never a throw. Plain data only (structured clone; Blobs only in uploads).
  */
 import { TransportError, type TransportErrorCode, toTransportError } from '../../core/errors';
-import { isObj, num, type Obj, str } from '../../core/guards';
+import { isObj, isTime, num, type Obj, str } from '../../core/guards';
 import type {
   Answer,
   Attachment,
@@ -187,7 +187,7 @@ export function decodeIncoming(raw: unknown): IncomingMessage | null {
   if (!isObj(raw)) return null;
   const id = str(raw.id, ID_MAX);
   const text = str(raw.text);
-  const at = num(raw.at);
+  const at = isTime(raw.at) ? raw.at : undefined; // a time a Date cannot hold would break rendering
   const author = decodeAuthor(raw.author);
   if (id === undefined || text === undefined || at === undefined || !author) return null;
   const out: IncomingMessage = { id, text, at, author };
