@@ -136,6 +136,8 @@ export function decodeStatus(raw: unknown): StatusChange | null {
   const retry = num(raw.retryInMs);
   if (reason !== undefined) out.reason = reason;
   if (retry !== undefined) out.retryInMs = retry;
+  const detail = str(raw.detail, 500);
+  if (detail !== undefined) out.detail = detail;
   return out;
 }
 
@@ -196,6 +198,17 @@ export function decodeIncoming(raw: unknown): IncomingMessage | null {
   if (answers) out.answers = answers;
   if (attachments) out.attachments = attachments;
   if (clientId !== undefined) out.clientId = clientId;
+  // A streamed answer's snapshots, and a request for files (chatfaq), cross tabs as they came.
+  if (raw.partial === true) out.partial = true;
+  const request = isObj(raw.uploadRequest) ? raw.uploadRequest : undefined;
+  const accept =
+    request && Array.isArray(request.accept)
+      ? request.accept.slice(0, 50).map((a) => str(a, 100))
+      : undefined;
+  if (accept?.every((a): a is string => a !== undefined)) {
+    const maxBytes = num(request?.maxBytes);
+    out.uploadRequest = maxBytes === undefined ? { accept } : { accept, maxBytes };
+  }
   return out;
 }
 
