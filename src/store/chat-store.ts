@@ -17,7 +17,9 @@ import type {
 import type { Capabilities, Transport } from '../transports/types';
 import { incomingKey, markRead, receive, update } from './conversation';
 import { createOutbox } from './outbox';
-import { clearConversation, loadDraft, loadMessages, saveDraft, saveMessages } from './persistence';
+import { createPersister } from './persist';
+import { clearConversation, loadDraft, loadMessages, saveDraft } from './persistence';
+import { createTabSync, type TabPeers } from './tab-sync';
 import type { ChatMessage, Notice } from './types';
 import { createUploads, type UploadLimits } from './uploads';
 
@@ -28,6 +30,8 @@ export interface StoreEvents {
   error: TransportError;
   open: undefined;
   close: undefined;
+  /** The visitor logged out, here or in another tab: nothing of the old conversation is left. */
+  logout: undefined;
 }
 
 export interface ChatStoreOptions {
@@ -40,9 +44,17 @@ export interface ChatStoreOptions {
   typingTimeoutMs?: number;
   /** Limits for files the visitor attaches (default 10 MB, any type the backend takes). */
   uploadLimits?: UploadLimits;
+  /**
+   * The other tabs of the site, when they can coordinate: the conversation, the outbox, the open
+   * state and logout stay the same in all of them, and only the leading tab flushes the outbox.
+   */
+  tabs?: TabPeers;
 }
 
 export type ChatStore = ReturnType<typeof createChatStore>;
+
+/** How long a tab waits for the leading tab to confirm a logout before trusting events again. */
+const LOGOUT_CONFIRM_MS = 5000;
 
 export function createChatStore(options: ChatStoreOptions) {
   const { transport, storage } = options;
@@ -61,17 +73,21 @@ export function createChatStore(options: ChatStoreOptions) {
   const capabilities: Capabilities = transport.capabilities;
 
   const connected = computed(() => status.value.status === 'connected');
+  /** This tab holds the connection (always, when tabs cannot coordinate). */
+  const leader = signal(options.tabs ? options.tabs.election.leader : true);
   const disposers: Array<() => void> = [];
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  if (options.tabs) disposers.push(options.tabs.election.onChange((v) => (leader.value = v)));
 
-  // Persist on every change: the outbox lives in this list, so what the visitor wrote survives a reload.
-  disposers.push(effect(() => saveMessages(storage, messages.value)));
+  // The outbox lives in this list, so what the visitor wrote survives a reload.
+  const persister = createPersister({ storage, messages, onStale: () => forgetHere() });
   disposers.push(effect(() => saveDraft(storage, draft.value)));
 
   const outbox = createOutbox({
     transport,
     messages,
-    connected,
+    // One tab sends for all: the others' messages reach it through the tab sync.
+    connected: computed(() => connected.value && leader.value),
     confirmTimeoutMs: options.confirmTimeoutMs ?? 15_000,
     onSent: (m) => events.emit('sent', m),
   });
@@ -87,11 +103,16 @@ export function createChatStore(options: ChatStoreOptions) {
   disposers.push(uploads.dispose);
 
   function addNotice(notice: Notice): void {
-    const id = randomId();
+    // Every tab derives the same notices from the same events: the same key, so tabs merge them.
+    const prefix = `notice:${notice.type}:`;
+    const count = messages.value.reduce(
+      (n, m) => (m.key.startsWith(prefix) ? Math.max(n, Number(m.key.slice(prefix.length)) || 0) : n),
+      0,
+    );
     messages.value = [
       ...messages.value,
       {
-        key: `notice:${id}`,
+        key: `${prefix}${count + 1}`,
         direction: 'in',
         text: '',
         at: now(),
@@ -115,17 +136,27 @@ export function createChatStore(options: ChatStoreOptions) {
     if (shown && next.length > before) events.emit('message', shown);
   }
 
+  /**
+   * After a logout in a tab that does not hold the connection, events of the old visitor may still
+   * be on their way from the tab that does; they are dropped until it confirms the logout.
+   */
+  let oldVisitorUntil = 0;
+  const listen: Transport['on'] = (event, fn) =>
+    transport.on(event, (value) => {
+      if (now() >= oldVisitorUntil) fn(value);
+    });
+
   disposers.push(
     transport.on('status', (s) => {
       status.value = s;
       if (s.status === 'connected') error.value = null;
       events.emit('status', s);
     }),
-    transport.on('message', onMessage),
-    transport.on('messageUpdated', (msg) => {
+    listen('message', onMessage),
+    listen('messageUpdated', (msg) => {
       messages.value = update(messages.value, incomingKey(msg.id), { text: msg.text });
     }),
-    transport.on('typing', (t) => {
+    listen('typing', (t) => {
       clearTimeout(typingTimer);
       // Backends often say only "an operator types": name the one we know is answering.
       const who =
@@ -133,10 +164,10 @@ export function createChatStore(options: ChatStoreOptions) {
       typing.value = t.on ? { on: true, author: who } : null;
       if (t.on) typingTimer = setTimeout(() => (typing.value = null), options.typingTimeoutMs ?? 8000);
     }),
-    transport.on('read', ({ messageId }) => {
+    listen('read', ({ messageId }) => {
       messages.value = markRead(messages.value, messageId);
     }),
-    transport.on('operator', (change) => {
+    listen('operator', (change) => {
       const prev = operator.value ?? change.previous;
       operator.value = change.operator;
       addNotice(
@@ -145,7 +176,7 @@ export function createChatStore(options: ChatStoreOptions) {
           : { type: 'operator-joined', operator: change.operator },
       );
     }),
-    transport.on('sessionEnded', () => {
+    listen('sessionEnded', () => {
       if (ended.value) return;
       ended.value = true;
       typing.value = null;
@@ -201,23 +232,50 @@ export function createChatStore(options: ChatStoreOptions) {
     outbox.pump();
   }
 
-  function setOpen(open: boolean): void {
-    if (isOpen.value === open) return;
+  function showOpen(open: boolean): boolean {
+    if (isOpen.value === open) return false;
     batch(() => {
       isOpen.value = open;
       if (open) unread.value = 0;
     });
     events.emit(open ? 'open' : 'close', undefined);
+    return true;
   }
 
-  /** Starts a new conversation after the backend ended the previous one. */
-  function startNew(): void {
+  function setOpen(open: boolean): void {
+    if (showOpen(open)) sync?.shareOpen(open);
+  }
+
+  function showNew(): void {
     batch(() => {
       ended.value = false;
       operator.value = null;
     });
+  }
+
+  /** Starts a new conversation after the backend ended the previous one. */
+  function startNew(): void {
+    showNew();
+    sync?.shareStartNew();
     transport.reset?.();
     transport.connect();
+  }
+
+  /** Forgets what this tab shows of the conversation (after a logout here or elsewhere). */
+  function forgetHere(): void {
+    clearTimeout(typingTimer);
+    batch(() => {
+      messages.value = [];
+      draft.value = '';
+      unread.value = 0;
+      typing.value = null;
+      operator.value = null;
+      ended.value = false;
+      error.value = null;
+    });
+    // The tab stops wanting the old connection; the embed code connects again when it needs to.
+    transport.disconnect();
+    events.emit('logout', undefined);
   }
 
   function retryConnection(): void {
@@ -226,12 +284,52 @@ export function createChatStore(options: ChatStoreOptions) {
     transport.connect();
   }
 
-  /** Forgets the conversation on this device (the JS API's `clear`). */
-  function clear(): void {
-    messages.value = [];
-    draft.value = '';
+  /**
+   * Logout (the JS API's `logout` and `clear`): the adapter forgets the visitor (token, session,
+   * conversation and channel ids), and every tab forgets the conversation and the draft, so a
+   * reload shows nothing of it. The adapter goes first, so that the tab holding the connection
+   * has dropped the old visitor before any tab asks it to connect again.
+   */
+  function logout(): void {
+    transport.forget?.();
+    persister.newEpoch();
     clearConversation(storage);
+    if (sync) {
+      sync.shareLogout(persister.epoch ?? '', leader.peek());
+      if (!leader.peek()) oldVisitorUntil = now() + LOGOUT_CONFIRM_MS;
+    }
+    forgetHere();
   }
+
+  /** A logout told by another tab (`fromLeader`: the tab holding the connection has forgotten). */
+  function loggedOutElsewhere(epoch: string, fromLeader: boolean): void {
+    if (epoch !== persister.epoch) {
+      persister.adoptEpoch(epoch);
+      forgetHere();
+      if (!fromLeader) oldVisitorUntil = now() + LOGOUT_CONFIRM_MS;
+    }
+    if (fromLeader) oldVisitorUntil = 0;
+    else if (leader.peek()) {
+      // Our adapter forgot on the initiator's request (the wrapper's forget); now say so, after
+      // every event of the old visitor this tab relayed.
+      oldVisitorUntil = 0;
+      sync?.shareLogout(epoch, true);
+    }
+  }
+
+  const sync =
+    options.tabs &&
+    createTabSync({
+      peers: options.tabs,
+      messages,
+      isOpen,
+      unread,
+      onItems: () => outbox.pump(),
+      onOpen: (open) => void showOpen(open),
+      onStartNew: showNew,
+      onLogout: loggedOutElsewhere,
+      epoch: () => persister.epoch,
+    });
 
   return {
     messages,
@@ -253,10 +351,13 @@ export function createChatStore(options: ChatStoreOptions) {
     setOpen,
     startNew,
     retryConnection,
-    clear,
+    logout,
+    clear: logout,
     connect: () => transport.connect(),
     dispose(): void {
       clearTimeout(typingTimer);
+      sync?.dispose();
+      persister.dispose();
       for (const d of disposers.splice(0)) d();
       transport.disconnect();
       events.clear();

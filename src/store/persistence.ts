@@ -24,10 +24,14 @@ function validMessage(v: unknown): v is ChatMessage {
   );
 }
 
-export function loadMessages(store: KeyValueStore): ChatMessage[] {
-  const raw = readJson(store, MESSAGES_KEY);
+/** Messages from storage or another tab: what does not decode is dropped, the rest kept. */
+export function decodeMessages(raw: unknown): ChatMessage[] {
   if (!Array.isArray(raw)) return [];
   return raw.filter(validMessage).map((m) => ({ ...m, kind: m.kind ?? 'regular' }));
+}
+
+export function loadMessages(store: KeyValueStore): ChatMessage[] {
+  return decodeMessages(readJson(store, MESSAGES_KEY));
 }
 
 export function saveMessages(store: KeyValueStore, messages: readonly ChatMessage[]): void {

@@ -116,9 +116,9 @@ export class TabSharedTransport extends TransportBase implements Transport {
       this.real.connect();
       return;
     }
-    if (already) return;
+    // Told even when already wanted: after a reset or a logout the leader's link is down until asked.
     this.notifyLeader({ op: 'connect' });
-    this.mirror(this.leaderStatus);
+    if (!already) this.mirror(this.leaderStatus);
   }
 
   disconnect(): void {
@@ -226,11 +226,12 @@ export class TabSharedTransport extends TransportBase implements Transport {
   }
 
   private relay(event: RelayedEvent): void {
+    // The other tabs first: what this tab's store makes of the event reaches them after it.
+    this.post({ t: 'tx:event', from: this.id, event: encodeEvent(event) });
     if (event.name === 'status') {
       this.realStatus = event.value;
       this.setStatus(event.value);
     } else this.emitEvent(event);
-    this.post({ t: 'tx:event', from: this.id, event: encodeEvent(event) });
   }
 
   private runLocally(pending: PendingCall): void {
