@@ -121,6 +121,8 @@ describe('startServer', () => {
         });
       },
       dropConnections: () => {},
+      openSockets: () => wss.clients.size,
+      visitorTexts: () => [],
       close: () => new Promise((resolve) => wss.close(() => resolve())),
     };
     const server = await startTestServer({ root, extraModules: [other] });

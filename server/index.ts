@@ -18,6 +18,9 @@ export interface ReferenceServerOptions extends ModuleOptions {
   extraModules?: readonly ProtocolModule[];
 }
 
+/** The longest a graceful close waits for answers already being written. */
+const GRACE_MS = 5000;
+
 /** The repository root: the default static root (demo pages, public/, dist/). */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -30,7 +33,15 @@ export async function startServer(options: ReferenceServerOptions = {}): Promise
 
   // Every TCP connection, upgraded ones included (http's closeAllConnections forgets those).
   const connections = new Set<Socket>();
+  // Requests being answered: a graceful close waits for them.
+  let inFlight = 0;
+  let settled: (() => void) | undefined;
   const server = createServer((req, res) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) settled?.();
+    });
     route(req, res).catch((error: unknown) => {
       // A visitor cancelling an upload aborts the request: not a server fault, nothing to report.
       if (req.destroyed && (error as { code?: string }).code === 'ECONNRESET') return;
@@ -85,11 +96,18 @@ export async function startServer(options: ReferenceServerOptions = {}): Promise
     dropConnections() {
       for (const module of modules) module.dropConnections();
     },
-    close() {
-      // Idempotent, and it must resolve with clients still connected: terminate, never wait for them.
+    close({ graceful = false } = {}) {
+      // Idempotent, and it must resolve with clients still connected: terminate, never wait for
+      // them (gracefully: only for the answers already being written, at most GRACE_MS).
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.allSettled(modules.map((module) => module.close()));
+        if (graceful && inFlight > 0) {
+          await new Promise<void>((resolve) => {
+            settled = resolve;
+            setTimeout(resolve, GRACE_MS).unref();
+          });
+        }
         server.closeAllConnections();
         for (const socket of connections) socket.destroy();
         await closed;

@@ -12,8 +12,40 @@ export interface ProtocolModule {
   attach(server: Server): void | Promise<void>;
   /** Drop every live connection without stopping the server (tests of reconnection). */
   dropConnections(): void;
+  /** Connections open right now at the transport level (tests: no orphan sockets survive). */
+  openSockets(): number;
+  /** Texts of the visitor messages the module accepted, oldest first (tests: delivered once). */
+  visitorTexts(): string[];
   close(): Promise<void>;
+  /** Hooks for fault tests and the soak (scripts/soak.ts); every module that can be soaked has them. */
+  readonly testing?: TestHooks;
 }
+
+/**
+ * What a fault test needs to know without guessing or sleeping: the server says what it accepted and
+ * sends what the test asks, at the moment the test asks.
+ */
+export interface TestHooks {
+  /**
+   * Runs for every visitor message the module received, in order. `repeat`: the module recognised
+   * it as a resend of one it already stored (by an id the seed protocol does not have) and did not
+   * store it again; a backend built from the seed alone would have. Returns the unsubscribe.
+   */
+  onVisitorMessage(fn: VisitorListener): () => void;
+  /**
+   * Sends a bot message to a conversation now: stored (for history or redelivery) and written to
+   * every live socket of it. Returns the message's id.
+   */
+  say(conversation: string, text: string): string;
+}
+
+export type VisitorListener = (conversation: string, text: string, repeat: boolean) => void;
+
+/**
+ * Module state that outlives one server (tests that restart the server "keeping its state"): pass
+ * the same object to every `startServer` call; each module keeps its store under its name.
+ */
+export type ServerState = Record<string, unknown>;
 
 export interface ServerOptions {
   /** Default 127.0.0.1. Tests never bind anything else. */
@@ -30,6 +62,10 @@ export interface ServerOptions {
   twinAllowEio3?: boolean;
   /** Print one line per request and connection. */
   verbose?: boolean;
+  /** False: the demo bot stays silent (the soak answers through `testing.say`). Default true. */
+  bot?: boolean;
+  /** Keep module state here, across restarts (see ServerState). */
+  state?: ServerState;
 }
 
 export interface RunningServer {
@@ -38,5 +74,9 @@ export interface RunningServer {
   readonly port: number;
   readonly modules: ReadonlyMap<string, ProtocolModule>;
   dropConnections(): void;
-  close(): Promise<void>;
+  /**
+   * Stops the server. `graceful`: HTTP requests already being handled get their answer first (a
+   * deployment's restart); otherwise every connection is cut at once (a crash).
+   */
+  close(options?: { graceful?: boolean }): Promise<void>;
 }

@@ -49,12 +49,20 @@ export function createPostofficeModule(options: PostofficeModuleOptions = {}): P
     log,
   });
 
+  /** Visitor messages the bot took, by sender and message id, oldest first (bounded). */
+  const accepted = new Map<string, string>();
   // The demo bot: greets each mailbox once (bounded memory), answers in order per mailbox.
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
   const greeted = new Set<string>();
   router.register(BOT_MAILBOX, (raw) => {
     const frame = readVisitorFrame(raw);
     if (!frame) return;
+    // The router confirms nothing, so a widget re-sends after a drop; the bot (not the router)
+    // recognises a message id it already took and neither stores nor answers it twice.
+    const key = `${frame.from}|${frame.id ?? Math.random()}`;
+    if (accepted.has(key)) return;
+    if (accepted.size >= 10_000) accepted.delete(accepted.keys().next().value ?? '');
+    accepted.set(key, frame.text);
     const first = !greeted.has(frame.from);
     if (first) {
       if (greeted.size >= 10_000) greeted.clear();
@@ -96,6 +104,8 @@ export function createPostofficeModule(options: PostofficeModuleOptions = {}): P
     handle,
     attach: (server: Server) => router.attach(server),
     dropConnections: () => router.dropConnections(),
+    openSockets: () => router.count(),
+    visitorTexts: () => [...accepted.values()],
     async close() {
       bot.close();
       await router.close();

@@ -168,6 +168,11 @@ export class Router {
   }
 
   /** Abrupt drop of every socket, as a lost network: the router keeps the entries. */
+  /** Sockets open now. */
+  count(): number {
+    return this.wss.clients.size;
+  }
+
   dropConnections(): void {
     for (const ws of this.wss.clients) ws.terminate();
   }

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createBot } from '../bot';
 import { isRecord } from '../http';
 import { greetingPng } from '../png';
-import type { ProtocolModule, ServerOptions } from '../types';
+import type { ProtocolModule, ServerOptions, TestHooks, VisitorListener } from '../types';
 import {
   avatarSvg,
   BOT_AVATAR_FILE_ID,
@@ -53,16 +53,24 @@ export interface TwinModule extends ProtocolModule {
   ): { name: string; clientId: string; metadata: Record<string, string> } | undefined;
   /** Send every event of the session again, acknowledged or not (duplicate delivery). */
   redeliver(sessionId: string): void;
+  /** Send one message event as given, kept for redelivery like any other (tests of hostile payloads). */
+  inject(sessionId: string, payload: WireEvent): void;
   /** End a session server-side, as its ttl running out would. */
   expire(sessionId: string): void;
+  /** Conversations are sessions: `say(sessionId, text)` sends a bot message. */
+  readonly testing: TestHooks;
 }
 
 const COLORS = ['#c05621', '#2f855a'];
 
 export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
   const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
-  const store = new TwinStore(options.twinTtlSeconds ?? 1800);
+  // A restart "keeping state" hands the previous module's store over (ServerState).
+  const kept = options.state?.[TWIN];
+  const store = kept instanceof TwinStore ? kept : new TwinStore(options.twinTtlSeconds ?? 1800);
+  if (options.state) options.state[TWIN] = store;
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
+  const visitorListeners = new Set<VisitorListener>();
   const operatorEvent = options.twinOperatorEvent ?? MESSAGE_EVENT;
   const generation = options.twinSocketIo ?? 2;
   let fallbackOrigin = 'http://127.0.0.1';
@@ -141,23 +149,31 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
           : {}),
       });
     } else {
-      const byOperator = step.author === 'operator' && operator;
-      send(s, MESSAGE_EVENT, {
-        id: randomUUID(),
-        authorId: byOperator ? operator.id : 'twin-bot',
-        authorType: step.author,
-        authorName: byOperator ? operator.name : 'TWIN bot',
-        type: step.type ?? 'REGULAR',
-        body: step.body,
-        answers: step.answers ?? [],
-        createdAt: new Date().toISOString(),
-        sessionId: s.id,
-        attachments: (step.fileIds ?? []).map((id) => fileJson(s, id)),
-        actions: [],
-        avatar: fileUrl(s, byOperator ? operator.avatarFile : BOT_AVATAR_FILE_ID),
-      });
+      message(s, step);
       if (step.type === 'TERMINAL') s.ended = true;
     }
+  }
+
+  /** Store and emit one message of the bot (or of the assigned operator); returns its id. */
+  function message(s: Session, step: Extract<BotStep, { kind: 'message' }>): string {
+    const operator = s.operator;
+    const byOperator = step.author === 'operator' && operator;
+    const id = randomUUID();
+    send(s, MESSAGE_EVENT, {
+      id,
+      authorId: byOperator ? operator.id : 'twin-bot',
+      authorType: step.author,
+      authorName: byOperator ? operator.name : 'TWIN bot',
+      type: step.type ?? 'REGULAR',
+      body: step.body,
+      answers: step.answers ?? [],
+      createdAt: new Date().toISOString(),
+      sessionId: s.id,
+      attachments: (step.fileIds ?? []).map((fileId) => fileJson(s, fileId)),
+      actions: [],
+      avatar: fileUrl(s, byOperator ? operator.avatarFile : BOT_AVATAR_FILE_ID),
+    });
+    return id;
   }
 
   const origin = (req: IncomingMessage) => {
@@ -184,6 +200,8 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
           },
         ],
         onVisitorMessage(s, messageId, text, files) {
+          for (const fn of visitorListeners) fn(s.id, text, false);
+          if (options.bot === false) return;
           const steps = twinPlan({
             text,
             messageId,
@@ -201,6 +219,8 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
       sockets.attach(server);
     },
     dropConnections: () => sockets.drop(),
+    openSockets: () => sockets.count(),
+    visitorTexts: () => [...store.sessions.values()].flatMap((s) => s.visitorTexts),
     acks: (id) => new Map(store.sessions.get(id)?.acks),
     sentIds: (id) => (store.sessions.get(id)?.sent ?? []).map((e) => e.payload.id),
     sessionIds: () => [...store.sessions.keys()],
@@ -212,6 +232,10 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
       const s = store.sessions.get(id);
       for (const { event, payload } of s?.sent ?? []) sockets.emit(id, event, payload);
     },
+    inject(id, payload) {
+      const s = store.sessions.get(id);
+      if (s) send(s, MESSAGE_EVENT, payload);
+    },
     expire(id) {
       const s = store.sessions.get(id);
       if (s) s.ended = true;
@@ -219,6 +243,17 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
     async close() {
       bot.close();
       sockets.close();
+    },
+    testing: {
+      onVisitorMessage(fn) {
+        visitorListeners.add(fn);
+        return () => visitorListeners.delete(fn);
+      },
+      say(sessionId, text) {
+        const s = store.sessions.get(sessionId);
+        if (!s) throw new Error('no such session');
+        return message(s, { kind: 'message', author: 'bot', body: text });
+      },
     },
   };
 }

@@ -110,6 +110,7 @@ async function postMessage(req: IncomingMessage, res: ServerResponse, ctx: Route
   const id = ctx.newId();
   const createdAt = new Date().toISOString();
   s.visitorMessages.push(id);
+  s.visitorTexts.push(body);
   applyCors(res);
   sendJson(res, 201, { id, createdAt });
   ctx.onVisitorMessage(s, id, body, found as StoredFile[]);

@@ -41,7 +41,7 @@ declare module 'socket.io-v2' {
     attach(server: HttpServer, options?: ServerOptionsV2): this;
     /** Also closes the attached http server. */
     close(fn?: () => void): void;
-    readonly engine: { close(): void };
+    readonly engine: { close(): void; readonly clientsCount: number };
     readonly sockets: { sockets: Record<string, SocketV2> };
   }
 

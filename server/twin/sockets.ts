@@ -37,7 +37,7 @@ interface AnyIo {
   use(fn: (socket: TwinSocket, next: (err?: Error) => void) => void): unknown;
   on(event: 'connection', fn: (socket: TwinSocket) => void): unknown;
   to(room: string): { emit(event: string, ...args: unknown[]): boolean };
-  readonly engine: { close(): void };
+  readonly engine: { close(): void; readonly clientsCount: number };
 }
 
 export class TwinSockets {
@@ -79,6 +79,11 @@ export class TwinSockets {
   /** Emit to every socket of a session. */
   emit(key: string, event: string, payload: unknown): void {
     this.io?.to(key).emit(event, payload);
+  }
+
+  /** Engine.IO connections open now (whether or not they joined a session). */
+  count(): number {
+    return this.io?.engine.clientsCount ?? 0;
   }
 
   /** Close every connection at the Engine.IO level, as a lost network would (no `41` first). */

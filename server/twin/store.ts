@@ -64,6 +64,8 @@ export interface Session {
   acks: Map<string, number>;
   /** Ids of the visitor's messages, in order. */
   visitorMessages: string[];
+  /** Their texts, in the same order (tests count deliveries). */
+  visitorTexts: string[];
 }
 
 /** Where a stored file is served (routes.ts). */
@@ -98,6 +100,7 @@ export class TwinStore {
       sent: [],
       acks: new Map(),
       visitorMessages: [],
+      visitorTexts: [],
     };
     this.sessions.set(session.id, session);
     return session;

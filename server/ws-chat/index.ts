@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import { BOT_ID, BOT_NAME, botReplies, createBot } from '../bot';
-import type { ProtocolModule, RunningServer, ServerOptions } from '../types';
+import type { ProtocolModule, RunningServer, ServerOptions, TestHooks, VisitorListener } from '../types';
 import { parseClientFrame, type ServerFrame } from './frames';
 import { handleRoutes } from './routes';
 import { SocketHub } from './sockets';
-import { ChatStore, type Customer } from './store';
+import { ChatStore, type Conversation, type Customer } from './store';
 
 export const WS_CHAT = 'ws-chat';
 
@@ -26,6 +26,8 @@ export interface WsChatModule extends ProtocolModule {
    * server that expires tokens would (tests of token refresh). Customers and history survive.
    */
   revokeTokens(): void;
+  /** Conversations by id: `say(conversationId, text)` sends a bot message. */
+  readonly testing: TestHooks;
 }
 
 /** Close code sent by `revokeTokens()`. */
@@ -33,8 +35,12 @@ export const CLOSE_UNAUTHORIZED = 4001;
 
 export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
   const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
-  const store = new ChatStore();
+  // A restart "keeping state" hands the previous module's store over (ServerState).
+  const kept = options.state?.[WS_CHAT];
+  const store = kept instanceof ChatStore ? kept : new ChatStore();
+  if (options.state) options.state[WS_CHAT] = store;
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
+  const visitorListeners = new Set<VisitorListener>();
   const hub = new SocketHub({
     pingIntervalMs: options.pingIntervalMs ?? 25_000,
     authenticate: (token) => store.customerForToken(token),
@@ -57,6 +63,7 @@ export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
     if (known) {
       // A resend after a lost echo: confirm again with the same frame, but store and answer once.
       hub.sendTo(ws, known);
+      for (const fn of visitorListeners) fn(conversation.id, content, true);
       return;
     }
 
@@ -72,20 +79,27 @@ export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
     };
     store.appendVisitor(conversation, echo, clientMessageId);
     hub.broadcast(customer.id, echo);
+    for (const fn of visitorListeners) fn(conversation.id, content, false);
+    if (options.bot === false) return;
+    bot.respond(conversation.id, botReplies({ text: content, first }), (reply) =>
+      botSays(customer, conversation, reply),
+    );
+  }
 
-    bot.respond(conversation.id, botReplies({ text: content, first }), (reply) => {
-      const frame: ServerFrame = {
-        channel: customer.channel,
-        conversationId: conversation.id,
-        senderId: BOT_ID,
-        senderName: BOT_NAME,
-        content: reply,
-        timestamp: new Date().toISOString(),
-        id: randomUUID(),
-      };
-      store.append(conversation, frame);
-      hub.broadcast(customer.id, frame);
-    });
+  /** Store a bot frame and send it to the customer's live sockets; returns its id. */
+  function botSays(customer: Customer, conversation: Conversation, content: string): string {
+    const frame: ServerFrame = {
+      channel: customer.channel,
+      conversationId: conversation.id,
+      senderId: BOT_ID,
+      senderName: BOT_NAME,
+      content,
+      timestamp: new Date().toISOString(),
+      id: randomUUID(),
+    };
+    store.append(conversation, frame);
+    hub.broadcast(customer.id, frame);
+    return frame.id;
   }
 
   return {
@@ -93,6 +107,8 @@ export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
     handle: (req: IncomingMessage, res: ServerResponse, url: URL) => handleRoutes(req, res, url, store),
     attach: (server: Server) => hub.attach(server),
     dropConnections: () => hub.terminateAll(),
+    openSockets: () => hub.count(),
+    visitorTexts: () => store.visitorTexts(),
     revokeTokens() {
       store.revokeAllTokens();
       hub.closeAll(CLOSE_UNAUTHORIZED, 'unauthorized');
@@ -100,6 +116,18 @@ export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
     async close() {
       bot.close();
       await hub.close();
+    },
+    testing: {
+      onVisitorMessage(fn) {
+        visitorListeners.add(fn);
+        return () => visitorListeners.delete(fn);
+      },
+      say(conversationId, text) {
+        const conversation = store.conversation(conversationId);
+        const customer = conversation && store.customer(conversation.customerId);
+        if (!conversation || !customer) throw new Error('no such conversation');
+        return botSays(customer, conversation, text);
+      },
     },
   };
 }

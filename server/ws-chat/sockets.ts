@@ -50,6 +50,11 @@ export class SocketHub {
     this.pingTimer.unref();
   }
 
+  /** Sockets open now. */
+  count(): number {
+    return this.wss.clients.size;
+  }
+
   private adopt(ws: WebSocket, customer: Customer): void {
     let sockets = this.byCustomer.get(customer.id);
     if (!sockets) {

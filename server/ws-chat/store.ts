@@ -35,6 +35,8 @@ export class ChatStore {
   private readonly byChannelId = new Map<string, string>();
   private readonly tokens = new Map<string, string>();
   private readonly conversations = new Map<string, Conversation>();
+  /** Texts of accepted visitor messages, newest last, bounded (tests count deliveries). */
+  private readonly accepted: string[] = [];
 
   /**
    * Find or create the customer of `channelId` and issue a NEW token; earlier tokens stay valid
@@ -59,6 +61,10 @@ export class ChatStore {
     const token = `cust_${randomUUID()}`;
     this.tokens.set(token, customer.id);
     return { customer, token };
+  }
+
+  customer(id: string): Customer | undefined {
+    return this.customers.get(id);
   }
 
   customerForToken(token: string | null | undefined): Customer | undefined {
@@ -98,10 +104,16 @@ export class ChatStore {
     if (conversation.messages.length > MAX_HISTORY) conversation.messages.shift();
   }
 
+  visitorTexts(): string[] {
+    return [...this.accepted];
+  }
+
   /** Store a visitor frame, remembering its clientMessageId (when it has one) for dedupe. */
   appendVisitor(conversation: Conversation, frame: ServerFrame, clientMessageId: string | undefined): void {
     this.append(conversation, frame);
     conversation.visitorMessages += 1;
+    this.accepted.push(frame.content);
+    if (this.accepted.length > MAX_HISTORY * 20) this.accepted.shift();
     if (clientMessageId === undefined) return;
     conversation.accepted.set(clientMessageId, frame);
     if (conversation.accepted.size > MAX_DEDUPE_IDS) {

@@ -21,9 +21,14 @@ export class Emitter<Events extends object> {
     this.listeners.get(event)?.delete(fn as Listener<never>);
   }
 
-  emit<K extends keyof Events>(event: K, value: Events[K]): void {
+  /**
+   * Calls every listener; true when none threw. An adapter acknowledges a message to its server
+   * only then (the store took it), so a failure means a redelivery instead of a lost message.
+   */
+  emit<K extends keyof Events>(event: K, value: Events[K]): boolean {
     const set = this.listeners.get(event);
-    if (!set) return;
+    if (!set) return true;
+    let ok = true;
     // Copy so a listener that unsubscribes during emit does not skip its neighbour.
     for (const fn of [...set]) {
       try {
@@ -31,8 +36,10 @@ export class Emitter<Events extends object> {
       } catch (err) {
         // One broken listener (often host-page code via window.Parley.on) must not break the widget.
         console.error('[parley] listener failed:', err);
+        ok = false;
       }
     }
+    return ok;
   }
 
   clear(): void {

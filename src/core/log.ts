@@ -16,3 +16,12 @@ export const log = {
 export function preview(text: string, max = 120): string {
   return text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
 }
+
+/** A short JSON preview of an untrusted value; never throws (cycles and bigint cannot be written). */
+export function previewJson(value: unknown, max = 120): string {
+  try {
+    return preview(JSON.stringify(value) ?? typeof value, max);
+  } catch {
+    return `(unprintable ${typeof value})`;
+  }
+}

@@ -18,6 +18,8 @@ export interface StatusChange {
   reason?: string;
   /** When reconnecting: milliseconds until the next attempt. */
   retryInMs?: number;
+  /** When failed: the server's own words for why (a close reason), shown to the visitor as text. */
+  detail?: string;
 }
 
 /** Who wrote a message, as far as the widget needs to know. */
@@ -65,6 +67,11 @@ export interface IncomingMessage {
   attachments?: Attachment[];
   /** Set when this is the echo of a message the visitor sent (matched by client id). */
   clientId?: string;
+  /**
+   * A streamed answer still growing: `text` is a snapshot, later `messageUpdated` events with the
+   * same id replace it, and the one without `partial` is final.
+   */
+  partial?: boolean;
 }
 
 /** What the store hands an adapter to send. `clientId` is assigned by the store and never changes. */
@@ -73,6 +80,8 @@ export interface OutgoingMessage {
   text: string;
   /** Server id of the message being answered (answer buttons). */
   replyToId?: string;
+  /** Id of the answer button the visitor chose, for backends that route on it. */
+  answerId?: string;
   /** Ids returned by the adapter's `upload`. */
   attachmentIds?: string[];
 }

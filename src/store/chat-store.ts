@@ -4,6 +4,7 @@
  */
 import { batch, computed, effect, signal } from '@preact/signals';
 import { Emitter } from '../core/emitter';
+import { isTime, MAX_FUTURE_MS } from '../core/guards';
 import { randomId } from '../core/ids';
 import type { KeyValueStore } from '../core/storage';
 import type {
@@ -123,7 +124,12 @@ export function createChatStore(options: ChatStoreOptions) {
     ];
   }
 
-  function onMessage(msg: IncomingMessage): void {
+  function onMessage(incoming: IncomingMessage): void {
+    // Whatever the adapter let through: a time a Date cannot hold, or absurdly in the future, shows
+    // as the arrival time (decoders do the same; this holds for every adapter).
+    const arrived = now();
+    const msg =
+      isTime(incoming.at) && incoming.at <= arrived + MAX_FUTURE_MS ? incoming : { ...incoming, at: arrived };
     const next = receive(messages.value, msg);
     if (!next) return; // duplicate delivery
     const before = messages.value.length;

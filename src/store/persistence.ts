@@ -3,7 +3,7 @@
  * Everything read back is validated, because storage is shared with the host page and may hold
  * anything (another version of Parley, a browser extension, a hand edit).
  */
-import { isObj, num, str } from '../core/guards';
+import { isObj, isTime, str } from '../core/guards';
 import { type KeyValueStore, readJson, writeJson } from '../core/storage';
 import type { ChatMessage } from './types';
 
@@ -18,7 +18,8 @@ function validMessage(v: unknown): v is ChatMessage {
     str(v.key) !== undefined &&
     (v.direction === 'in' || v.direction === 'out') &&
     typeof v.text === 'string' &&
-    num(v.at) !== undefined &&
+    // A time a Date cannot hold would stop the log rendering (and so the panel opening) for good.
+    isTime(v.at) &&
     isObj(v.author) &&
     typeof v.author.kind === 'string'
   );

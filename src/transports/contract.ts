@@ -3,15 +3,55 @@
  * emulator runs it in memory), so "implements Transport" means the same thing everywhere.
  * Only for test files: it imports vitest.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { IncomingMessage, StatusChange } from '../core/types';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TransportError } from '../core/errors';
+import type { ConnectionStatus, IncomingMessage, StatusChange } from '../core/types';
+import { type FakeBrowser, installFakeBrowser } from './test-browser';
 import type { Transport } from './types';
 
 export interface ContractHarness {
   transport: Transport;
   /** Makes the backend deliver a message from the bot or agent (e.g. by sending it a command). */
   provokeReply?(transport: Transport): Promise<void>;
+  /** Cuts every live connection abruptly on the server side (no close handshake); state survives. */
+  dropConnection(): void;
+  /** Connections the backend holds open right now. */
+  openSockets(): number;
+  /** How many visitor messages with this text the backend accepted. */
+  delivered(text: string): number;
   dispose(): Promise<void> | void;
+}
+
+export interface ContractOptions {
+  /**
+   * A transport whose backend refuses it for good (unknown chat, refused credentials, wrong FSM),
+   * for the `failed` path.
+   */
+  refused?: () => Promise<ContractHarness>;
+}
+
+/**
+ * Status changes an adapter may report, from → allowed next. `reconnecting` may repeat (each
+ * scheduled attempt reports its delay); nothing else repeats, and nothing follows `disconnected`
+ * or `failed` until the caller connects again.
+ */
+const NEXT: Record<ConnectionStatus, readonly ConnectionStatus[]> = {
+  idle: ['connecting', 'connected', 'disconnected', 'failed'],
+  connecting: ['connected', 'reconnecting', 'disconnected', 'failed'],
+  connected: ['reconnecting', 'disconnected', 'failed'],
+  reconnecting: ['reconnecting', 'connecting', 'connected', 'disconnected', 'failed'],
+  disconnected: ['connecting', 'connected'],
+  failed: ['connecting', 'connected'],
+};
+
+/** The first illegal step of a status sequence, or null when every step is allowed. */
+export function illegalStep(statuses: readonly ConnectionStatus[]): string | null {
+  let from: ConnectionStatus = 'idle';
+  for (const to of statuses) {
+    if (!NEXT[from].includes(to)) return `${from} → ${to}`;
+    from = to;
+  }
+  return null;
 }
 
 const until = (check: () => boolean) =>
@@ -22,13 +62,22 @@ const until = (check: () => boolean) =>
     { timeout: 10_000, interval: 10 },
   );
 
-export function transportContract(name: string, create: () => Promise<ContractHarness>): void {
+export function transportContract(
+  name: string,
+  create: () => Promise<ContractHarness>,
+  options: ContractOptions = {},
+): void {
   describe(`transport contract: ${name}`, () => {
     let harness: ContractHarness | undefined;
+    let browser: FakeBrowser;
+    beforeEach(() => {
+      browser = installFakeBrowser();
+    });
     afterEach(async () => {
       harness?.transport.disconnect();
       await harness?.dispose();
       harness = undefined;
+      vi.unstubAllGlobals();
     });
 
     async function connected() {
@@ -120,5 +169,87 @@ export function transportContract(name: string, create: () => Promise<ContractHa
       await until(() => statuses.at(-1)?.status === 'connected');
       expect((await t.send({ clientId: 'contract-5', text: 'back' })).confirmed).toBeTypeOf('boolean');
     });
+
+    // ---- failure paths ----
+
+    it('reports statuses in a legal order across a drop, a reconnect and a disconnect', async () => {
+      const { t, statuses } = await connected();
+      harness!.dropConnection();
+      await until(() => statuses.at(-1)?.status !== 'connected');
+      await until(() => statuses.at(-1)?.status === 'connected');
+      t.disconnect();
+      const seq = statuses.map((s) => s.status);
+      expect(illegalStep(seq), seq.join(' → ')).toBeNull();
+      expect(seq.filter((s) => s === 'connected')).toHaveLength(2);
+      expect(seq.at(-1)).toBe('disconnected');
+    });
+
+    it('a send cut off by a drop either lands or fails as retryable; its resend is delivered once', async () => {
+      const { t, statuses } = await connected();
+      const text = `cut off ${Math.random()}`;
+      const first = t.send({ clientId: 'contract-cut', text });
+      harness!.dropConnection();
+      const outcome = await first.then(
+        () => 'sent',
+        (e: unknown) => e,
+      );
+      if (outcome !== 'sent') {
+        expect(outcome).toBeInstanceOf(TransportError);
+        expect((outcome as TransportError).retryable).toBe(true);
+      }
+      await until(() => statuses.at(-1)?.status === 'connected' && harness!.openSockets() > 0);
+      // What the store's outbox does after a reconnect: the same client id again.
+      await t.send({ clientId: 'contract-cut', text });
+      await until(() => harness!.delivered(text) >= 1);
+      expect(harness!.delivered(text)).toBe(1);
+    });
+
+    it('a resend with the same client id is delivered once and confirmed as the same message', async () => {
+      const { t } = await connected();
+      const text = `twice ${Math.random()}`;
+      const a = await t.send({ clientId: 'contract-twice', text });
+      const b = await t.send({ clientId: 'contract-twice', text });
+      await until(() => harness!.delivered(text) >= 1);
+      expect(harness!.delivered(text)).toBe(1);
+      if (a.id && b.id) expect(b.id).toBe(a.id);
+    });
+
+    it('keeps one connection when wake-up events arrive while it reconnects, and none after disconnect()', async () => {
+      const { t, statuses } = await connected();
+      expect(harness!.openSockets()).toBe(1);
+      harness!.dropConnection();
+      await until(() => statuses.at(-1)?.status !== 'connected');
+      // A laptop waking fires these close together, while an attempt may already be under way.
+      browser.wake();
+      t.connect();
+      browser.wake();
+      await until(() => statuses.at(-1)?.status === 'connected');
+      browser.wake();
+      // A full round trip gives a stray socket time to open and be counted.
+      await t.send({ clientId: 'contract-wake', text: 'after waking' });
+      expect(harness!.openSockets()).toBe(1);
+      t.disconnect();
+      await until(() => harness!.openSockets() === 0);
+      expect(browser.live).toEqual([]);
+    });
+
+    it.runIf(options.refused)(
+      'fails for good when the backend refuses it, with a TransportError',
+      async () => {
+        harness = await options.refused!();
+        const statuses: StatusChange[] = [];
+        const errors: unknown[] = [];
+        harness.transport.on('status', (s) => statuses.push(s));
+        harness.transport.on('error', (e) => errors.push(e));
+        harness.transport.connect();
+        await until(() => statuses.at(-1)?.status === 'failed');
+        expect(errors[0]).toBeInstanceOf(TransportError);
+        expect((errors[0] as TransportError).retryable).toBe(false);
+        expect(illegalStep(statuses.map((s) => s.status))).toBeNull();
+        // Nothing retries behind the visitor's back: the retry button (connect()) is the way back.
+        expect(browser.live).toEqual([]);
+        expect(harness.openSockets()).toBe(0);
+      },
+    );
   });
 }

@@ -1,35 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Backoff } from '../core/backoff';
 import { Reconnector } from './reconnector';
-
-/** A window and a document made of plain EventTargets, counting live listeners. */
-function fakeBrowser() {
-  const win = new EventTarget();
-  const doc = Object.assign(new EventTarget(), { visibilityState: 'hidden' as DocumentVisibilityState });
-  let listeners = 0;
-  for (const target of [win, doc]) {
-    const add = target.addEventListener.bind(target);
-    const remove = target.removeEventListener.bind(target);
-    target.addEventListener = (...args: Parameters<EventTarget['addEventListener']>) => {
-      listeners += 1;
-      add(...args);
-    };
-    target.removeEventListener = (...args: Parameters<EventTarget['removeEventListener']>) => {
-      listeners -= 1;
-      remove(...args);
-    };
-  }
-  vi.stubGlobal('addEventListener', win.addEventListener.bind(win));
-  vi.stubGlobal('removeEventListener', win.removeEventListener.bind(win));
-  vi.stubGlobal('document', doc);
-  return {
-    win,
-    doc,
-    get listeners() {
-      return listeners;
-    },
-  };
-}
+import { installFakeBrowser as fakeBrowser } from './test-browser';
 
 describe('Reconnector', () => {
   beforeEach(() => {
@@ -77,9 +49,7 @@ describe('Reconnector', () => {
     const r = new Reconnector({ attempt, backoff: fixedBackoff() });
     r.start();
     r.schedule();
-    browser.doc.visibilityState = 'visible';
-    browser.win.dispatchEvent(new Event('online'));
-    browser.doc.dispatchEvent(new Event('visibilitychange'));
+    browser.wake();
     expect(attempt).toHaveBeenCalledTimes(1);
     vi.advanceTimersByTime(60_000);
     expect(attempt).toHaveBeenCalledTimes(1);
@@ -119,11 +89,11 @@ describe('Reconnector', () => {
     r.start();
     r.start();
     r.schedule();
-    expect(browser.listeners).toBe(2);
+    expect(browser.live).toHaveLength(2);
     expect(vi.getTimerCount()).toBe(2);
     r.stop();
     r.stop();
-    expect(browser.listeners).toBe(0);
+    expect(browser.live).toHaveLength(0);
     expect(vi.getTimerCount()).toBe(0);
     browser.win.dispatchEvent(new Event('online'));
     vi.advanceTimersByTime(120_000);

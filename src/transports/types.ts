@@ -84,4 +84,9 @@ export interface Transport {
    * (token, session, conversation and channel ids). The next `connect` starts as a new visitor.
    */
   forget?(): void;
+  /**
+   * Ask the backend to answer again from this answer of the bot's (the visitor's "Regenerate").
+   * Returns false when it cannot now (not connected, an id the backend never confirmed).
+   */
+  regenerate?(messageId: string): boolean;
 }

@@ -2,6 +2,7 @@
  * One message in the log. The sender's name is shown on the first message of a group and kept as
  * visually hidden text on the others, so a screen reader always hears who wrote each message.
  */
+import { isTime } from '../core/guards';
 import type { Answer } from '../core/types';
 import type { Translate } from '../i18n';
 import { formatDateTime, formatTime } from '../i18n/format';
@@ -46,7 +47,7 @@ export function MessageItem({ item, t, onRetry, onChoose }: MessageItemProps) {
         )}
         {m.attachments?.length ? <Attachments files={m.attachments} t={t} /> : null}
         <div class="msg__meta">
-          {Number.isFinite(m.at) && (
+          {isTime(m.at) && (
             <time dateTime={new Date(m.at).toISOString()} title={formatDateTime(m.at, t)}>
               {formatTime(m.at, t)}
             </time>

@@ -5,6 +5,7 @@
  * always scrolls into view.
  */
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { isTime } from '../core/guards';
 import type { Translate } from '../i18n';
 import { formatDay } from '../i18n/format';
 import type { ChatStore } from '../store/chat-store';
@@ -66,7 +67,7 @@ export function MessageList(props: { store: ChatStore; t: Translate; now?: () =>
       >
         {items.map((item) => (
           <div key={item.message.key} class="log__item">
-            {item.day && (
+            {item.day && isTime(item.message.at) && (
               <div class="day">
                 <span>{formatDay(item.message.at, now, t)}</span>
               </div>

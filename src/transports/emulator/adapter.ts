@@ -22,6 +22,8 @@ export interface EmulatorOptions {
   sendMode?: 'confirm' | 'hold' | 'refuse';
   /** Answer each sent message with this reply (a tiny bot). */
   reply?: (text: string) => string | null;
+  /** Refuse every connection for good, as a backend refusing our credentials would. */
+  refuseConnect?: boolean;
 }
 
 const DEFAULT_CAPABILITIES: Capabilities = {
@@ -41,6 +43,8 @@ export class EmulatorAdapter extends TransportBase implements Transport {
   /** Every message handed to `send`, in order (tests read it). */
   readonly sent: OutgoingMessage[] = [];
   readonly uploads: string[] = [];
+  /** Client id → receipt of every message accepted (confirmed) so far. */
+  private readonly accepted = new Map<string, SendReceipt>();
   sendMode: 'confirm' | 'hold' | 'refuse';
   private seq = 0;
   private held: Array<{ resolve: (r: SendReceipt) => void; reject: (e: TransportError) => void }> = [];
@@ -53,6 +57,12 @@ export class EmulatorAdapter extends TransportBase implements Transport {
 
   connect(): void {
     if (this.currentStatus === 'connected') return;
+    if (this.options.refuseConnect) {
+      this.setStatus({ status: 'connecting' });
+      this.events.emit('error', new TransportError('auth', 'Refused by the emulator'));
+      this.setStatus({ status: 'failed', reason: 'auth' });
+      return;
+    }
     this.setStatus({ status: 'connected' });
   }
 
@@ -66,15 +76,19 @@ export class EmulatorAdapter extends TransportBase implements Transport {
     if (this.currentStatus !== 'connected') {
       return Promise.reject(notConnected());
     }
+    // An idempotent backend: a client id it already accepted gets the same receipt again.
+    const known = this.accepted.get(message.clientId);
+    if (known) return Promise.resolve(known);
     this.sent.push(message);
     if (this.sendMode === 'refuse')
       return Promise.reject(new TransportError('refused', 'Refused by the emulator'));
     if (this.sendMode === 'hold')
       return new Promise((resolve, reject) => this.held.push({ resolve, reject }));
-    const id = `srv-${++this.seq}`;
+    const receipt: SendReceipt = { id: `srv-${++this.seq}`, at: Date.now(), confirmed: true };
+    this.accepted.set(message.clientId, receipt);
     const reply = this.options.reply?.(message.text);
     if (reply) queueMicrotask(() => this.receive({ text: reply }));
-    return Promise.resolve({ id, at: Date.now(), confirmed: true });
+    return Promise.resolve(receipt);
   }
 
   /** `hold` keeps uploads at 50% until `finishUploads()`, so tests can see progress and cancel. */
@@ -127,6 +141,21 @@ export class EmulatorAdapter extends TransportBase implements Transport {
   /** Settles every held send as confirmed. */
   confirmHeld(): void {
     for (const h of this.held.splice(0)) h.resolve({ id: `srv-${++this.seq}`, confirmed: true });
+  }
+
+  /** A lost link: sends in flight fail as retryable, and the link comes back on the next task. */
+  drop(): void {
+    if (this.currentStatus !== 'connected') return;
+    for (const h of this.held.splice(0)) h.reject(new TransportError('disconnected', 'Connection lost'));
+    this.setStatus({ status: 'reconnecting', reason: 'network', retryInMs: 0 });
+    setTimeout(() => {
+      if (this.currentStatus === 'reconnecting') this.setStatus({ status: 'connected' });
+    }, 0);
+  }
+
+  /** Messages accepted with this text (the backend's count, for the contract suite). */
+  delivered(text: string): number {
+    return this.sent.filter((m) => m.text === text).length;
   }
 
   emitStatus(change: StatusChange): void {

@@ -1,7 +1,20 @@
-import { transportContract } from '../contract';
+import { type ContractHarness, transportContract } from '../contract';
 import { EmulatorAdapter } from './adapter';
 
-transportContract('emulator', async () => {
-  const transport = new EmulatorAdapter({ reply: (text) => `echo: ${text}` });
-  return { transport, dispose: () => {} };
-});
+function harness(transport: EmulatorAdapter): ContractHarness {
+  return {
+    transport,
+    dropConnection: () => transport.drop(),
+    openSockets: () => (transport.status === 'connected' ? 1 : 0),
+    delivered: (text) => transport.delivered(text),
+    dispose: () => {},
+  };
+}
+
+transportContract(
+  'emulator',
+  async () => harness(new EmulatorAdapter({ reply: (text) => `echo: ${text}` })),
+  {
+    refused: async () => harness(new EmulatorAdapter({ refuseConnect: true })),
+  },
+);

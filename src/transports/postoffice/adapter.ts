@@ -147,9 +147,18 @@ export class PostofficeAdapter extends TransportBase implements Transport {
   // ---- connection ----
 
   private async open(): Promise<void> {
-    if (!this.wanted) return;
+    // One socket at a time: wake-up events and retries may ask again while one is open or opening.
+    if (!this.wanted || this.socket) return;
     const attempt = ++this.attempt;
-    this.setStatus({ status: this.reconnector.attempts || this.refusals ? 'reconnecting' : 'connecting' });
+    const first =
+      this.currentStatus === 'idle' ||
+      this.currentStatus === 'disconnected' ||
+      this.currentStatus === 'failed';
+    if (this.currentStatus !== 'reconnecting' || first) {
+      this.setStatus({
+        status: first && !this.reconnector.attempts && !this.refusals ? 'connecting' : 'reconnecting',
+      });
+    }
     let token: string | undefined;
     if (this.tokens) {
       try {

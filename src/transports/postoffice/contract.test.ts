@@ -2,7 +2,11 @@
 import { WebSocket as NodeWebSocket } from 'ws';
 import { startServer } from '../../../server/index';
 import { BOT_MAILBOX } from '../../../server/postoffice/bot';
-import { POSTOFFICE_PATH, POSTOFFICE_TOKEN_PATH } from '../../../server/postoffice/index';
+import {
+  getPostofficeModule,
+  POSTOFFICE_PATH,
+  POSTOFFICE_TOKEN_PATH,
+} from '../../../server/postoffice/index';
 import { Backoff } from '../../core/backoff';
 import { memoryStore } from '../../core/storage';
 import { transportContract } from '../contract';
@@ -18,5 +22,12 @@ transportContract('postoffice against the reference router', async () => {
     WebSocket: NodeWebSocket as unknown as typeof WebSocket,
     backoff: new Backoff({ baseMs: 50, capMs: 200 }),
   });
-  return { transport, dispose: () => server.close() };
+  const module = getPostofficeModule(server);
+  return {
+    transport,
+    dropConnection: () => module.dropConnections(),
+    openSockets: () => module.openSockets(),
+    delivered: (text) => module.visitorTexts().filter((t) => t === text).length,
+    dispose: () => server.close(),
+  };
 });

@@ -4,7 +4,7 @@ import { TransportError } from '../../core/errors';
 import { broadcastBus, type TabBus } from '../../core/tab-bus';
 import { FakeLockManager, fakeBroadcastChannel } from '../../core/test-tabs';
 import type { IncomingMessage, StatusChange } from '../../core/types';
-import { transportContract } from '../contract';
+import { type ContractHarness, transportContract } from '../contract';
 import { EmulatorAdapter } from '../emulator/adapter';
 import { TabSharedTransport } from './shared';
 
@@ -103,11 +103,25 @@ async function twoTabs(reply?: (text: string) => string | null) {
   return { b, a, f };
 }
 
+/** The contract's view of one browser: the real adapters behind the tabs are "the backend". */
+function harness(b: ReturnType<typeof browser>, tab: Tab): ContractHarness {
+  const reals = () => b.tabs.flatMap((t) => t.reals());
+  return {
+    transport: tab.transport,
+    dropConnection: () => {
+      for (const a of reals()) a.drop();
+    },
+    openSockets: () => reals().filter((a) => a.status === 'connected').length,
+    delivered: (text) => b.sent().filter((t) => t === text).length,
+    dispose: () => {},
+  };
+}
+
 transportContract('tab-shared, as the leading tab', async () => {
   const b = newBrowser();
   const tab = b.open();
   await until(() => tab.transport.leading);
-  return { transport: tab.transport, dispose: () => {} };
+  return harness(b, tab);
 });
 
 transportContract('tab-shared, as a follower of another tab', async () => {
@@ -115,7 +129,7 @@ transportContract('tab-shared, as a follower of another tab', async () => {
   const leader = b.open();
   await until(() => leader.transport.leading);
   const follower = b.open();
-  return { transport: follower.transport, dispose: () => {} };
+  return harness(b, follower);
 });
 
 describe('one connection for all tabs', () => {

@@ -116,6 +116,47 @@ describe('acknowledgement exactly once', () => {
   });
 });
 
+describe('acknowledged only once decoded and stored (issue 8)', () => {
+  it('a hostile field does not lose the message; an undecodable one is not acknowledged', async () => {
+    const { server, seen, sessionId, ask } = await setup();
+    // `type` with a toString that is not callable used to throw after the acknowledgement went out.
+    server.module.inject(sessionId, { id: 'odd', body: 'shown anyway', type: { toString: 1, valueOf: 1 } });
+    server.module.inject(sessionId, { id: 'far', body: 'from nowhen', createdAt: 1e17 });
+    server.module.inject(sessionId, { id: 'nobody', body: { html: '<b>' } });
+    await ask('c1', 'echo after', 'after'); // socket order: the injected events came first
+    expect(seen.messages.map((m) => m.text)).toEqual(
+      expect.arrayContaining(['shown anyway', 'from nowhen', 'after']),
+    );
+    expect(seen.messages.find((m) => m.id === 'far')?.at).toBeLessThanOrEqual(Date.now());
+    await until(() => server.module.acks(sessionId).has('far'), 'the acknowledgements');
+    const acks = server.module.acks(sessionId);
+    expect(acks.get('odd')).toBe(1);
+    expect(acks.get('far')).toBe(1);
+    expect(acks.has('nobody')).toBe(false);
+  });
+
+  it('a message the store could not take is not acknowledged, and is taken when it comes again', async () => {
+    const { server, seen, sessionId, a, ask } = await setup();
+    let refuse = true;
+    a.on('message', (m) => {
+      if (refuse && m.id === 'flaky') throw new Error('the store failed');
+    });
+    const quiet = console.error;
+    console.error = () => {}; // the emitter reports the failing listener
+    try {
+      server.module.inject(sessionId, { id: 'flaky', body: 'second chance' });
+      await ask('c1', 'echo after', 'after');
+    } finally {
+      console.error = quiet;
+    }
+    expect(server.module.acks(sessionId).has('flaky')).toBe(false);
+    refuse = false;
+    server.module.redeliver(sessionId);
+    await until(() => server.module.acks(sessionId).get('flaky') === 1, 'acknowledged on redelivery');
+    expect(seen.messages.filter((m) => m.id === 'flaky').length).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('operators', () => {
   it('hands over: HELP message, operator notice (acknowledged), typing, operator messages, read receipts', async () => {
     const { server, seen, sessionId, ask } = await setup();

@@ -5,7 +5,7 @@
  */
 import { Backoff } from '../../core/backoff';
 import { toTransportError } from '../../core/errors';
-import type { OutgoingMessage, SendReceipt } from '../../core/types';
+import type { IncomingMessage, OutgoingMessage, SendReceipt } from '../../core/types';
 import { TransportBase } from '../base';
 import { Reconnector } from '../reconnector';
 import type { ConnectError } from '../socketio';
@@ -237,27 +237,37 @@ class TwinTransport extends TransportBase implements Transport {
     this.setStatus({ status: 'failed', reason });
   }
 
-  /** A message-event (or operator-event) payload: acknowledge once, emit once. */
+  /**
+   * A message-event (or operator-event) payload: emit once, then acknowledge, and only when it was
+   * decoded and the store took it; otherwise the server keeps it and delivers it again.
+   */
   private onPayload(raw: unknown): void {
     const session = this.session;
     if (!session) return;
     const id = wire.payloadId(raw);
-    if (id !== undefined) {
-      if (!this.store.firstSight(session.id, id)) return; // a redelivery: already shown and acknowledged
-      this.link?.acknowledge(id);
-    }
+    if (id !== undefined && this.store.acknowledged(session.id, id)) return; // a redelivery
+    let taken = false;
+    let terminal = false;
     if (wire.isOperatorNotice(raw)) {
       const change = wire.decodeOperatorChange(raw, this.opts.server);
-      if (change) this.events.emit('operator', change);
-      return;
+      taken = change !== null && this.events.emit('operator', change);
+    } else {
+      const message = wire.decodeMessage(raw, this.now(), this.opts.server);
+      taken = message !== null && this.emitMessage(message);
+      terminal = message?.kind === 'terminal';
     }
-    const message = wire.decodeMessage(raw, this.now(), this.opts.server);
-    if (!message) return;
+    if (!taken || id === undefined) return;
+    this.store.remember(session.id, id);
+    this.link?.acknowledge(id);
+    if (terminal) this.endSession('terminal');
+  }
+
+  /** True when every listener (the store) took it. */
+  private emitMessage(message: IncomingMessage): boolean {
     const clientId = this.echoes.get(message.id);
     if (clientId) message.clientId = clientId;
     this.typing.stop(message.author.kind);
-    this.events.emit('message', message);
-    if (message.kind === 'terminal') this.endSession('terminal');
+    return this.events.emit('message', message);
   }
 
   /** TERMINAL, expiry or a refused resume: tell the UI, forget the session, close the link. */

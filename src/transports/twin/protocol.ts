@@ -3,7 +3,7 @@
  * and return domain objects (core/types.ts) or null, logging one line for what they drop; URLs pass
  * `safeMediaUrl` (http/https only). Nothing outside this file knows a TWIN field name.
  */
-import { isObj, nonEmptyStr, num, type Obj, str, timeMs } from '../../core/guards';
+import { isObj, messageTime, nonEmptyStr, num, type Obj, str } from '../../core/guards';
 import { log } from '../../core/log';
 import type {
   Answer,
@@ -185,7 +185,14 @@ export function decodeAnswers(raw: unknown): Answer[] {
   return out;
 }
 
-const KINDS: Record<string, MessageKind> = { REGULAR: 'regular', HELP: 'help', TERMINAL: 'terminal' };
+const KINDS: ReadonlyMap<string, MessageKind> = new Map([
+  ['REGULAR', 'regular'],
+  ['HELP', 'help'],
+  ['TERMINAL', 'terminal'],
+]);
+/** Strings only: `String(v)` throws for an object whose toString is not callable, which JSON can carry. */
+const kindOf = (v: unknown): MessageKind =>
+  (typeof v === 'string' && KINDS.get(v.toUpperCase())) || 'regular';
 
 /** A message of `chatMessageCreatedEmit` or of the session answer (`fallbackId` when it has none). */
 export function decodeMessage(
@@ -206,9 +213,9 @@ export function decodeMessage(
   const msg: IncomingMessage = {
     id,
     text,
-    at: timeMs(raw.createdAt) ?? now,
+    at: messageTime(raw.createdAt, now),
     author: author(authorKind(raw.authorType), raw.authorId, raw.authorName, raw.avatar, base),
-    kind: KINDS[String(raw.type).toUpperCase()] ?? 'regular',
+    kind: kindOf(raw.type),
   };
   if (answers.length) msg.answers = answers;
   if (attachments.length) msg.attachments = attachments;
@@ -274,7 +281,7 @@ export function decodeSession(raw: unknown, now: number, base?: string): TwinSes
 export function decodeSendReceipt(raw: unknown, now: number): { id: string; at: number } | null {
   const id = isObj(raw) ? idOf(raw.id) : undefined;
   if (!isObj(raw) || !id) return drop('a send answer', 'no id');
-  return { id, at: timeMs(raw.createdAt) ?? now };
+  return { id, at: messageTime(raw.createdAt, now) };
 }
 
 /** The upload answer is an array of files; the adapter uploads one file per call. */

@@ -51,15 +51,19 @@ export class SessionStore {
     this.ackedSet.clear();
   }
 
-  /** True the first time `messageId` is seen in `sessionId`; from then on it counts as acknowledged. */
-  firstSight(sessionId: string, messageId: string): boolean {
+  /** True when `messageId` of `sessionId` was taken and acknowledged already (a redelivery). */
+  acknowledged(sessionId: string, messageId: string): boolean {
     this.loadAcked(sessionId);
-    if (this.ackedSet.has(messageId)) return false;
+    return this.ackedSet.has(messageId);
+  }
+
+  /** Records that `messageId` was taken and acknowledged: later deliveries of it are ignored. */
+  remember(sessionId: string, messageId: string): void {
+    if (this.acknowledged(sessionId, messageId)) return;
     this.acked.push(messageId);
     this.ackedSet.add(messageId);
     if (this.acked.length > MAX_ACKED) this.ackedSet.delete(this.acked.shift() ?? '');
     writeJson(this.storage, ACKED_KEY, { session: sessionId, ids: this.acked });
-    return true;
   }
 
   private loadAcked(sessionId: string): void {

@@ -8,6 +8,7 @@ import { WebSocket } from 'ws';
 import { startTwinTestServer } from '../../../server/twin/testing';
 import { memoryStore } from '../../core/storage';
 import { until } from '../socketio/test-servers';
+import { installFakeBrowser as fakeBrowser } from '../test-browser';
 import { createTwinAdapter } from './adapter';
 
 const cleanups: Array<() => unknown> = [];
@@ -15,32 +16,6 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
   vi.unstubAllGlobals();
 });
-
-/** `window` and `document` as plain EventTargets, with a count of live listeners. */
-function fakeBrowser() {
-  const win = new EventTarget();
-  const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState });
-  const live = new Set<string>();
-  for (const [name, target] of [
-    ['window', win],
-    ['document', doc],
-  ] as const) {
-    const add = target.addEventListener.bind(target);
-    const remove = target.removeEventListener.bind(target);
-    target.addEventListener = (type: string, fn: EventListenerOrEventListenerObject | null) => {
-      live.add(`${name}:${type}`);
-      add(type, fn);
-    };
-    target.removeEventListener = (type: string, fn: EventListenerOrEventListenerObject | null) => {
-      live.delete(`${name}:${type}`);
-      remove(type, fn);
-    };
-  }
-  vi.stubGlobal('addEventListener', win.addEventListener.bind(win));
-  vi.stubGlobal('removeEventListener', win.removeEventListener.bind(win));
-  vi.stubGlobal('document', doc);
-  return { win, doc, live };
-}
 
 describe('twin adapter and the browser', () => {
   it('reconnects at once when the network comes back instead of waiting out a long backoff', async () => {
@@ -78,6 +53,6 @@ describe('twin adapter and the browser', () => {
     await until(() => statuses.at(-1) === 'connected', 'connected');
     expect([...browser.live].sort()).toEqual(['document:visibilitychange', 'window:online']);
     a.disconnect();
-    expect([...browser.live]).toEqual([]);
+    expect(browser.live).toEqual([]);
   });
 });

@@ -256,6 +256,21 @@ describe('ws-chat adapter against misbehaving servers', () => {
     expect(a.status).toBe('connected');
   });
 
+  it('once a server is known not to echo, three quick sends resolve as soon as they are written', async () => {
+    const frames: string[] = [];
+    const srv = await rawServer((ws) => ws.on('message', (data) => frames.push(String(data))));
+    const storage = memoryStore();
+    storage.set('echoes', 'no');
+    // A watchdog far longer than any test: a send that waited on it would time the test out.
+    const { a } = adapter(srv.url, storage, { watchdogMs: 600_000 });
+    a.connect();
+    await until(() => a.status === 'connected');
+    const receipts = [];
+    for (const n of [1, 2, 3]) receipts.push(await a.send({ clientId: `q${n}`, text: `quick ${n}` }));
+    expect(receipts).toEqual([{ confirmed: false }, { confirmed: false }, { confirmed: false }]);
+    await until(() => frames.length === 3);
+  });
+
   it('treats a silent link as dead once the server is known to echo', async () => {
     const srv = await rawServer(() => {});
     const storage = memoryStore();

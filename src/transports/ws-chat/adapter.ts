@@ -5,19 +5,22 @@
  * dead link is found three ways (see TRANSPORTS.md):
  * 1. confirmation watchdog: once the server is known to echo `clientMessageId`, a message not
  *    echoed within `watchdogMs` on an "open" socket means the link is dead: close and reconnect
- *    (the store re-sends, the echo dedupes);
- * 2. sleep detection: a timer that fires far later than asked means the machine slept; the socket is
- *    presumed dead and replaced;
- * 3. the browser's `online` event and the tab becoming visible retry at once instead of waiting
- *    out the backoff.
+ *    (the store re-sends, the echo dedupes). A server known not to echo gets `confirmed: false` as
+ *    soon as the frame is written (only the first message to a new backend waits to learn it);
+ * 2. sleep detection and 3. the browser's `online` event / the tab becoming visible come from the
+ *    shared `Reconnector`, which also owns the backoff and every timer and listener.
+ *
+ * One socket at a time: `open()` is a no-op while a token request or a socket is under way, and
+ * every handler ignores events of a socket this adapter no longer owns.
  */
-import { Backoff } from '../../core/backoff';
+import type { Backoff } from '../../core/backoff';
 import { notConnected, TransportError, toTransportError } from '../../core/errors';
 import { randomId } from '../../core/ids';
 import { log } from '../../core/log';
 import { type KeyValueStore, readJson, writeJson } from '../../core/storage';
 import type { OutgoingMessage, SendReceipt } from '../../core/types';
 import { TransportBase } from '../base';
+import { Reconnector } from '../reconnector';
 import type { Capabilities, Transport } from '../types';
 import {
   AUTH_CLOSE_CODES,
@@ -76,35 +79,41 @@ export class WsChatAdapter extends TransportBase implements Transport {
   readonly capabilities = CAPABILITIES;
   private socket: WebSocket | null = null;
   private session: Session | null;
-  private readonly backoff: Backoff;
+  private readonly reconnector: Reconnector;
   private readonly pending = new Map<string, PendingSend>();
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private tickTimer: ReturnType<typeof setInterval> | undefined;
-  private lastTick = 0;
   private wanted = false;
+  /** A token request is under way (the socket does not exist yet). */
+  private opening = false;
   /** A fresh token was already tried after a refusal; the next refusal is final. */
   private refreshedToken = false;
-  private readonly cleanups: Array<() => void> = [];
 
   constructor(private readonly options: WsChatOptions) {
     super();
-    this.backoff = options.backoff ?? new Backoff();
+    this.reconnector = new Reconnector({
+      attempt: () => void this.open(),
+      onSleep: () => {
+        if (!this.socket) return;
+        log.warn('the machine slept; replacing the connection');
+        this.closeSocket(4000, 'slept');
+        this.scheduleReconnect('sleep');
+      },
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.tickMs ? { tickMs: options.tickMs } : {}),
+    });
     this.session = this.loadSession();
   }
 
   connect(): void {
     if (this.wanted) return;
     this.wanted = true;
-    this.listenToBrowser();
+    this.reconnector.start();
     void this.open();
   }
 
   disconnect(): void {
     if (!this.wanted && this.currentStatus !== 'connected') return;
     this.wanted = false;
-    clearTimeout(this.reconnectTimer);
-    clearInterval(this.tickTimer);
-    for (const c of this.cleanups.splice(0)) c();
+    this.reconnector.stop();
     this.closeSocket(1000, 'bye');
     this.setStatus({ status: 'disconnected' });
   }
@@ -116,10 +125,14 @@ export class WsChatAdapter extends TransportBase implements Transport {
       return Promise.reject(notConnected());
     }
     ws.send(encodeMessage(message, session.customerId, session.conversationId));
+    const watchdogMs = this.options.watchdogMs ?? 8000;
     const echoes = this.options.storage.get('echoes');
+    // Known not to echo (the seed never promises it): written is the best confirmation we get, now.
+    if (echoes === 'no') return Promise.resolve({ confirmed: false });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(message.clientId);
+        if (this.socket !== ws) return;
         if (echoes === 'yes') {
           // This server always echoed: silence means the link is dead even if the socket says open.
           log.warn('no echo from the server in time; reconnecting');
@@ -127,11 +140,12 @@ export class WsChatAdapter extends TransportBase implements Transport {
           this.closeSocket(4000, 'silent link');
           this.scheduleReconnect('silent');
         } else {
-          // A server that never echoes: written is the best confirmation we will get.
+          // The first message to a new backend: no echo while the link stayed up means it never
+          // echoes. Learnt once; later sends resolve as soon as they are written.
           this.options.storage.set('echoes', 'no');
           resolve({ confirmed: false });
         }
-      }, this.options.watchdogMs ?? 8000);
+      }, watchdogMs);
       this.pending.set(message.clientId, { resolve, reject, timer });
     });
   }
@@ -147,10 +161,15 @@ export class WsChatAdapter extends TransportBase implements Transport {
   // ---- connection ----
 
   private async open(): Promise<void> {
-    if (!this.wanted) return;
-    this.setStatus({ status: this.backoff.attempts ? 'reconnecting' : 'connecting' });
+    // One attempt at a time: a wake-up, a retry and a reconnect may all ask for one.
+    if (!this.wanted || this.opening || this.socket) return;
+    this.reconnector.cancel();
+    if (this.currentStatus !== 'connecting' && this.currentStatus !== 'reconnecting') {
+      this.setStatus({ status: this.reconnector.attempts ? 'reconnecting' : 'connecting' });
+    }
     let session = this.session;
     if (!session) {
+      this.opening = true;
       try {
         session = await this.fetchToken();
       } catch (err) {
@@ -161,21 +180,26 @@ export class WsChatAdapter extends TransportBase implements Transport {
         }
         this.scheduleReconnect('network');
         return;
+      } finally {
+        this.opening = false;
       }
-      if (!this.wanted) return;
+      if (!this.wanted || this.socket) return;
     }
     const Ctor = this.options.WebSocket ?? globalThis.WebSocket;
     let opened = false;
     const ws = new Ctor(socketUrl(this.options.server, session.token));
     this.socket = ws;
     ws.onopen = () => {
+      if (this.socket !== ws) return;
       opened = true;
-      this.backoff.reset();
+      this.reconnector.succeeded();
       this.refreshedToken = false;
       this.setStatus({ status: 'connected' });
       void this.fillGap();
     };
-    ws.onmessage = (ev: MessageEvent) => this.onFrame(ev.data);
+    ws.onmessage = (ev: MessageEvent) => {
+      if (this.socket === ws) this.onFrame(ev.data);
+    };
     ws.onclose = (ev: CloseEvent) => {
       if (this.socket !== ws) return;
       this.socket = null;
@@ -212,51 +236,16 @@ export class WsChatAdapter extends TransportBase implements Transport {
 
   private fail(error: TransportError): void {
     this.wanted = false;
+    this.reconnector.stop();
+    this.closeSocket(1000, 'failed');
     this.events.emit('error', error);
     this.setStatus({ status: 'failed', reason: error.code });
   }
 
   private scheduleReconnect(reason: string): void {
-    clearTimeout(this.reconnectTimer);
     if (!this.wanted) return;
-    const delay = this.backoff.next();
+    const delay = this.reconnector.schedule();
     this.setStatus({ status: 'reconnecting', reason, retryInMs: delay });
-    this.reconnectTimer = setTimeout(() => void this.open(), delay);
-  }
-
-  /** Skips the backoff wait when the browser tells us the network or the tab came back. */
-  private retryNow = (): void => {
-    if (!this.wanted || this.currentStatus !== 'reconnecting') return;
-    clearTimeout(this.reconnectTimer);
-    void this.open();
-  };
-
-  private listenToBrowser(): void {
-    const win = globalThis as unknown as Partial<Window>;
-    if (typeof win.addEventListener === 'function') {
-      const onVisible = () => {
-        if (globalThis.document?.visibilityState === 'visible') this.retryNow();
-      };
-      win.addEventListener('online', this.retryNow);
-      globalThis.document?.addEventListener('visibilitychange', onVisible);
-      this.cleanups.push(() => {
-        win.removeEventListener?.('online', this.retryNow);
-        globalThis.document?.removeEventListener('visibilitychange', onVisible);
-      });
-    }
-    const tick = this.options.tickMs ?? 5000;
-    this.lastTick = Date.now();
-    this.tickTimer = setInterval(() => {
-      const gap = Date.now() - this.lastTick;
-      this.lastTick = Date.now();
-      if (gap > tick * 3 && this.socket) {
-        log.warn('the machine slept; replacing the connection');
-        this.closeSocket(4000, 'slept');
-        this.rejectPending();
-        this.backoff.reset();
-        this.scheduleReconnect('sleep');
-      }
-    }, tick);
   }
 
   private closeSocket(code: number, reason: string): void {

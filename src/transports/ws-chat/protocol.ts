@@ -2,8 +2,8 @@
  * Wire format of the customer-service WebSocket (seed 001, PROTOCOLS.md §1). Everything that knows
  * the shape of a frame lives here; the adapter sees only domain objects.
  */
-import { isObj, nonEmptyStr, type Obj, str, timeMs } from '../../core/guards';
-import { log, preview } from '../../core/log';
+import { isObj, messageTime, nonEmptyStr, type Obj, str } from '../../core/guards';
+import { log, preview, previewJson } from '../../core/log';
 import type { IncomingMessage, OutgoingMessage } from '../../core/types';
 
 export const CHANNELS = [
@@ -71,6 +71,8 @@ export function encodeMessage(
 
 /** The seed has no sender type: an "AI customer service" answers unless the server says a human did. */
 const HUMAN_SENDERS = new Set(['agent', 'operator', 'human']);
+/** Strings only: `String(v)` throws for an object whose toString is not callable, which JSON can carry. */
+const humanSender = (v: unknown) => typeof v === 'string' && HUMAN_SENDERS.has(v);
 
 export interface DecodedFrame {
   message: IncomingMessage;
@@ -97,12 +99,12 @@ export function decodeFrame(raw: unknown, customerId: string): DecodedFrame | nu
 /** Decodes one frame already parsed from JSON (a socket frame, or an item of the history answer). */
 export function decodeFrameObject(data: Obj, customerId: string): DecodedFrame | null {
   const content = str(data.content);
-  if (content === undefined) return drop('missing or invalid "content"', preview(JSON.stringify(data), 60));
+  if (content === undefined) return drop('missing or invalid "content"', previewJson(data, 60));
   const senderId = str(data.senderId, 200);
   const metadata = isObj(data.metadata) ? data.metadata : undefined;
   const clientId = metadata ? nonEmptyStr(metadata.clientMessageId, 200) : undefined;
   const fromVisitor = senderId !== undefined && senderId === customerId;
-  const at = timeMs(data.timestamp) ?? Date.now();
+  const at = messageTime(data.timestamp, Date.now());
   // The seed's frames carry no id; a server that adds one gets exact dedupe, others get a stable
   // id from the frame's content so a replayed frame is still recognised.
   const id =
@@ -117,7 +119,7 @@ export function decodeFrameObject(data: Obj, customerId: string): DecodedFrame |
     author: fromVisitor
       ? { kind: 'visitor' }
       : {
-          kind: HUMAN_SENDERS.has(String(data.senderType)) ? 'operator' : 'bot',
+          kind: humanSender(data.senderType) ? 'operator' : 'bot',
           ...(senderId ? { id: senderId } : {}),
           ...(name ? { name } : {}),
         },

@@ -1,0 +1,296 @@
+/**
+ * The soak: the built widget in Chromium against one reference server, a long conversation and
+ * faults at fixed points of it, then what arrived where. Used by `npm run soak` (scripts/soak.ts,
+ * the full plan) and by `npm test` (e2e/soak.spec.ts, the short plan).
+ *
+ * Visitor messages are `v0001`, `v0002`… typed into the composer (odd numbers, first tab) or sent
+ * with `Parley.send` (even numbers, and everything from the second tab). The server answers every
+ * message it stores with the next numbered reply (`r0001`…), and sends one more reply right after
+ * each drop, while the widget is away. Faults happen at fixed message numbers; the soak never
+ * sleeps: it waits for conditions (the server has message n, the screen shows reply m).
+ */
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { SoakBackend, type VisitorArrival } from './backend';
+import { type AckSummary, summariseAcks, type Tally, tally } from './metrics';
+import type { SoakTransport } from './transports';
+
+export interface SoakPlan {
+  messages: number;
+  drops: number;
+  restarts: number;
+  reloads: number;
+  /** Messages sent from a second tab of the same site (0: no second tab). */
+  secondTab: number;
+  /** Messages the visitor sends while the server is down, per restart. */
+  whileDown: number;
+  /** The longest wait for everything to arrive after the last fault. */
+  drainTimeoutMs: number;
+}
+
+export const FULL_PLAN: SoakPlan = {
+  messages: 500,
+  drops: 20,
+  restarts: 5,
+  reloads: 2,
+  secondTab: 20,
+  whileDown: 3,
+  drainTimeoutMs: 120_000,
+};
+
+export const SHORT_PLAN: SoakPlan = {
+  messages: 60,
+  drops: 4,
+  restarts: 1,
+  reloads: 1,
+  secondTab: 5,
+  whileDown: 2,
+  drainTimeoutMs: 60_000,
+};
+
+export interface SoakReport {
+  transport: string;
+  /** Visitor messages as the server received them (repeats included: a seed backend stores them). */
+  visitor: Tally;
+  /** Of the duplicates, those the reference server recognised by an id the seed does not have. */
+  repeatsCaught: number;
+  /** Conversations (sessions) the messages landed in: 1 unless the widget started over. */
+  conversations: number;
+  /** Numbered replies as the first tab shows them at the end. */
+  replies: Tally;
+  /** Protocols that acknowledge deliveries (twin). */
+  acks?: AckSummary;
+  /** From the last fault (or the last message, if later) to everything on both ends; null: never. */
+  drainMs: number | null;
+  pageErrors: string[];
+  /** Console errors other than the browser's own lines about refused connections. */
+  consoleErrors: string[];
+  durationMs: number;
+}
+
+type Fault = 'drop' | 'restart' | 'reload' | 'tab';
+
+const label = (prefix: 'v' | 'r', n: number) => `${prefix}${String(n).padStart(4, '0')}`;
+
+/** Fault points by message number: evenly spread, each kind shifted so kinds rarely coincide. */
+export function schedule(plan: SoakPlan): Map<number, Fault[]> {
+  const at = new Map<number, Fault[]>();
+  const place = (fault: Fault, count: number, shift: number) => {
+    for (let i = 0; i < count; i++) {
+      const n = Math.floor(((i + shift) * plan.messages) / count) + 1;
+      at.set(n, [...(at.get(n) ?? []), fault]);
+    }
+  };
+  place('drop', plan.drops, 0.5);
+  place('restart', plan.restarts, 0.3);
+  place('reload', plan.reloads, 0.8);
+  if (plan.secondTab > 0) place('tab', 1, 0.55);
+  return at;
+}
+
+/** What the browser itself prints while a server is down: not the widget's doing. */
+const BROWSER_NETWORK_LINE =
+  /Failed to load resource|ERR_CONNECTION_REFUSED|WebSocket connection to .* failed/;
+
+/** The numbered tokens in the widget's log, in document order. Runs in the page. */
+function readLog(): string[] {
+  const host = document.querySelector('[data-parley]');
+  const log = host?.shadowRoot?.querySelector('[role="log"]');
+  if (!log) return [];
+  const out: string[] = [];
+  const walker = document.createTreeWalker(log, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const m of (node.textContent ?? '').matchAll(/\b([vr]\d{4,})\b/g)) out.push(m[1]!);
+  }
+  return out;
+}
+
+/** Polls a condition until it holds (true) or the deadline passes (false). */
+async function until(deadline: number, check: () => boolean | Promise<boolean>): Promise<boolean> {
+  while (!(await check())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
+export async function runSoak(
+  browser: Browser,
+  transport: SoakTransport,
+  plan: SoakPlan,
+  progress: (line: string) => void = () => {},
+): Promise<SoakReport> {
+  const started = Date.now();
+  const replies: string[] = [];
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  let pendingSays = 0;
+  let conversation: string | undefined;
+
+  const nextReply = (to: string) => {
+    const text = label('r', replies.length + 1);
+    replies.push(text);
+    backend.say(to, text);
+  };
+  // The server answers every message it stores with the next numbered reply, a moment later.
+  const backend = new SoakBackend(transport, (arrival: VisitorArrival) => {
+    conversation ??= arrival.conversation;
+    if (arrival.repeat) return;
+    pendingSays += 1;
+    setImmediate(() => {
+      pendingSays -= 1;
+      nextReply(arrival.conversation);
+    });
+  });
+  const received = () => new Set(backend.arrivals.map((a) => a.text));
+  const hasAllUpTo = (n: number) => {
+    const got = received();
+    for (let i = 1; i <= n; i++) if (!got.has(label('v', i))) return false;
+    return true;
+  };
+
+  let context: BrowserContext | undefined;
+  try {
+    await backend.start();
+    context = await browser.newContext();
+    const query = new URLSearchParams(transport.attributes).toString();
+    const pageUrl = () => `${backend.url}/e2e/pages/soak.html?${query}`;
+    const watch = (page: Page, name: string) => {
+      page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !BROWSER_NETWORK_LINE.test(m.text()))
+          consoleErrors.push(`${name}: ${m.text()}`);
+      });
+    };
+    const ready = async (page: Page) => {
+      await page.waitForFunction(() => {
+        const p = (window as { Parley?: unknown }).Parley;
+        return typeof p === 'object' && p !== null && !Array.isArray(p);
+      });
+      await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    };
+    const apiSend = (page: Page, text: string) =>
+      page.evaluate((t) => (window as unknown as { Parley: { send(t: string): void } }).Parley.send(t), text);
+
+    const first = await context.newPage();
+    watch(first, 'tab 1');
+    await first.goto(pageUrl());
+    await ready(first);
+    const composer = first.getByRole('textbox', { name: 'Message' });
+
+    const faults = schedule(plan);
+    let second: Page | undefined;
+    let secondUntil = 0;
+    let upAgainAfter = 0;
+    let lastFaultAt = Date.now();
+    const horizon = () => Date.now() + plan.drainTimeoutMs;
+
+    for (let n = 1; n <= plan.messages; n++) {
+      for (const fault of faults.get(n) ?? []) {
+        if (fault === 'drop') {
+          backend.drop();
+          if (conversation) nextReply(conversation); // written while the widget is away
+        } else if (fault === 'restart' && backend.running) {
+          await backend.stop();
+          upAgainAfter = n + plan.whileDown - 1;
+        } else if (fault === 'reload') {
+          await first.reload();
+          await ready(first);
+        } else if (fault === 'tab' && backend.running) {
+          // Start from a settled point, so the order across the two tabs is defined.
+          await until(horizon(), () => hasAllUpTo(n - 1));
+          second = await context.newPage();
+          watch(second, 'tab 2');
+          await second.goto(pageUrl());
+          await ready(second);
+          secondUntil = n + plan.secondTab - 1;
+        }
+        lastFaultAt = Date.now();
+        progress(
+          `${transport.label}: ${fault} before ${label('v', n)} at ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
+      }
+
+      const text = label('v', n);
+      if (second && n <= secondUntil) await apiSend(second, text);
+      else if (n % 2 === 1) {
+        await composer.fill(text);
+        await composer.press('Enter');
+      } else await apiSend(first, text);
+
+      if (second && n === secondUntil) {
+        await until(horizon(), () => hasAllUpTo(n));
+        await second.close();
+        second = undefined;
+        lastFaultAt = Date.now();
+      }
+      if (!backend.running && n >= upAgainAfter) {
+        await backend.start();
+        lastFaultAt = Date.now();
+      }
+    }
+    if (!backend.running) await backend.start();
+    const drainFrom = Math.max(lastFaultAt, Date.now());
+
+    const expectedVisitor = Array.from({ length: plan.messages }, (_, i) => label('v', i + 1));
+    const drained = await until(drainFrom + plan.drainTimeoutMs, async () => {
+      if (!hasAllUpTo(plan.messages) || pendingSays > 0) return false;
+      const shown = new Set(await first.evaluate(readLog));
+      return replies.every((r) => shown.has(r));
+    });
+    const drainMs = drained ? Date.now() - drainFrom : null;
+
+    let acks: AckSummary | undefined;
+    const module = backend.module();
+    if (transport.acks && module) {
+      const conversations = [...new Set(backend.arrivals.map((a) => a.conversation))];
+      const read = () => {
+        const all = conversations.map((c) => transport.acks!(module, c));
+        return summariseAcks(
+          all.flatMap((a) => a.sent),
+          new Map(all.flatMap((a) => [...a.acks])),
+        );
+      };
+      // Acknowledgements follow the messages: give the last ones the same time to arrive.
+      await until(Date.now() + plan.drainTimeoutMs / 4, () => read().unacknowledged === 0);
+      acks = read();
+    }
+
+    const observed = await first.evaluate(readLog);
+    const report: SoakReport = {
+      transport: transport.label,
+      visitor: tally(
+        expectedVisitor,
+        backend.arrivals.map((a) => a.text),
+      ),
+      repeatsCaught: backend.arrivals.filter((a) => a.repeat).length,
+      conversations: new Set(backend.arrivals.map((a) => a.conversation)).size,
+      replies: tally(
+        replies,
+        observed.filter((t) => t.startsWith('r')),
+      ),
+      drainMs,
+      pageErrors,
+      consoleErrors,
+      durationMs: Date.now() - started,
+    };
+    if (acks) report.acks = acks;
+    return report;
+  } finally {
+    await context?.close();
+    await backend.close();
+  }
+}
+
+/** True when the run meets the bar: nothing lost, duplicated or reordered, no error, drained. */
+export function clean(r: SoakReport): boolean {
+  const zero = (t: Tally) => t.lost + t.duplicated + t.reordered + t.unexpected === 0;
+  return (
+    zero(r.visitor) &&
+    zero(r.replies) &&
+    r.conversations === 1 &&
+    r.drainMs !== null &&
+    (r.acks?.unacknowledged ?? 0) === 0 &&
+    r.pageErrors.length === 0 &&
+    r.consoleErrors.length === 0
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The transports the soak drives, one entry each. Adding one: its module in the reference server
+ * must offer `testing` (server/types.ts: TestHooks), and the entry says how the page configures
+ * the widget and, when the protocol acknowledges deliveries, how to read the acknowledgements.
+ */
+import type { ReferenceServerOptions } from '../../server/index';
+import type { TwinModule } from '../../server/twin/index';
+import type { ProtocolModule } from '../../server/types';
+
+export interface SoakTransport {
+  /** Shown in the report. */
+  label: string;
+  /** The module in the reference server (RunningServer.modules key). */
+  module: string;
+  /** `data-*` attributes of the widget beyond transport, server and open. */
+  attributes: Record<string, string>;
+  /** Options of the reference server beyond the soak's own (bot off, kept state). */
+  server?: Partial<ReferenceServerOptions>;
+  /** Protocols that acknowledge each delivery: sent ids and acknowledgement counts of a conversation. */
+  acks?(module: ProtocolModule, conversation: string): { sent: string[]; acks: Map<string, number> };
+}
+
+const isTwin = (module: ProtocolModule): module is TwinModule => 'sentIds' in module && 'acks' in module;
+
+function twinAcks(module: ProtocolModule, session: string) {
+  if (!isTwin(module)) throw new Error('not the twin module');
+  return { sent: module.sentIds(session), acks: module.acks(session) };
+}
+
+export const SOAK_TRANSPORTS: readonly SoakTransport[] = [
+  { label: 'ws-chat', module: 'ws-chat', attributes: { transport: 'ws-chat' } },
+  {
+    label: 'twin',
+    module: 'twin',
+    attributes: { transport: 'twin', 'chat-id': 'demo' },
+    acks: twinAcks,
+  },
+];

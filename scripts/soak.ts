@@ -1,0 +1,72 @@
+/**
+ * `npm run soak`: the full soak (e2e/soak/run.ts) against every transport in e2e/soak/transports.ts,
+ * each `--runs` times (default 2): 500 visitor messages, numbered replies, 20 drops, 5 restarts
+ * that keep server state, 2 reloads and a second tab. Prints the figures; exits 1 unless every run
+ * is clean (all zero, drained, no page error). `--short` runs the plan `npm test` uses;
+ * `--only twin` picks one transport.
+ */
+
+import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '../e2e/chromium';
+import type { Tally } from '../e2e/soak/metrics';
+import { clean, FULL_PLAN, runSoak, SHORT_PLAN, type SoakReport } from '../e2e/soak/run';
+import { SOAK_TRANSPORTS } from '../e2e/soak/transports';
+
+const { values } = parseArgs({
+  options: {
+    short: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '2' },
+    only: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+const plan = values.short ? SHORT_PLAN : FULL_PLAN;
+const transports = SOAK_TRANSPORTS.filter((t) => !values.only || t.label === values.only);
+const runs = Number(values.runs);
+
+const fmt = (t: Tally) =>
+  `${t.lost} / ${t.duplicated} / ${t.reordered}${t.unexpected ? ` (+${t.unexpected} unexpected)` : ''}`;
+
+function print(r: SoakReport, run: number): void {
+  const acks = r.acks
+    ? `${r.acks.messages} messages, ${r.acks.unacknowledged} unacknowledged, ${r.acks.min}–${r.acks.max} acks each (${r.acks.total} in all)`
+    : 'n/a';
+  console.log(
+    [
+      `== ${r.transport}, run ${run}: ${clean(r) ? 'CLEAN' : 'NOT CLEAN'} (${(r.durationMs / 1000).toFixed(0)} s)`,
+      `  visitor messages at the server, lost / duplicated / reordered: ${fmt(r.visitor)}` +
+        (r.repeatsCaught ? ` (${r.repeatsCaught} resends caught by the reference server's id check)` : ''),
+      `  replies on screen, lost / duplicated / reordered:              ${fmt(r.replies)}`,
+      `  conversations: ${r.conversations}`,
+      `  acknowledgements: ${acks}`,
+      `  drain after the last fault: ${r.drainMs === null ? 'did not drain' : `${(r.drainMs / 1000).toFixed(1)} s`}`,
+      `  page errors: ${r.pageErrors.length}, console errors: ${r.consoleErrors.length}`,
+      ...[...new Set([...r.pageErrors, ...r.consoleErrors])].slice(0, 10).map((e) => `    ${e}`),
+    ].join('\n'),
+  );
+}
+
+const browser = await chromium.launch(chromiumLaunchOptions);
+let allClean = true;
+try {
+  console.log(
+    `soak plan: ${plan.messages} messages, ${plan.drops} drops, ${plan.restarts} restarts, ${plan.reloads} reloads, ` +
+      `${plan.secondTab ? `a second tab (${plan.secondTab} messages)` : 'no second tab'}`,
+  );
+  for (const transport of transports) {
+    for (let run = 1; run <= runs; run++) {
+      const report = await runSoak(
+        browser,
+        transport,
+        plan,
+        values.verbose ? (l) => console.log(l) : undefined,
+      );
+      print(report, run);
+      allClean &&= clean(report);
+    }
+  }
+} finally {
+  await browser.close();
+}
+process.exit(allClean ? 0 : 1);

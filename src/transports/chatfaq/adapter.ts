@@ -1,0 +1,329 @@
+/**
+ * The `chatfaq` adapter: one WebSocket per conversation at ChatFAQ's broker URL, MML both ways.
+ *
+ * - A conversation id is made here (upstream lets the client name it) and kept in storage, so a
+ *   reload continues the conversation; `reset()` (Start a new conversation) makes a new one.
+ * - Streamed answers become ONE message: `message` with `partial` on the first chunk, then
+ *   `messageUpdated` with the text so far (replaced, never appended), the last one without `partial`.
+ * - 3000 (authentication) and 4000 (no such FSM, no bot worker) are final: status `failed` with the
+ *   server's reason as `detail`. Every other close reconnects through the shared Reconnector.
+ * - ChatFAQ confirms nothing, so `send` resolves `confirmed: false` as soon as the frame is written.
+ */
+import { Backoff, type BackoffOptions } from '../../core/backoff';
+import { notConnected, TransportError } from '../../core/errors';
+import { randomId } from '../../core/ids';
+import { log } from '../../core/log';
+import { type KeyValueStore, readJson, writeJson } from '../../core/storage';
+import type { Author, IncomingMessage, OutgoingMessage, SendReceipt } from '../../core/types';
+import { TransportBase } from '../base';
+import { Reconnector } from '../reconnector';
+import type { Capabilities, Transport } from '../types';
+import {
+  type BotStack,
+  CLOSE_AUTH,
+  CLOSE_NO_FSM,
+  decodeFrame,
+  encodeHeartbeat,
+  encodeMessage,
+  encodeReset,
+  SEGMENT,
+  socketUrl,
+} from './protocol';
+import { ChunkAssembler } from './streams';
+
+export interface ChatfaqOptions {
+  /** Back-end base URL (`data-server`); the socket is `{server}/back/ws/broker/…`. */
+  server: string;
+  /** FSM definition name (`data-fsm`). */
+  fsm: string;
+  /** The visitor's id on the back end (`data-sender-id`), the optional last path segment. */
+  senderId?: string;
+  /** Auth token (`data-token`), sent as the `token` query parameter. */
+  token?: string;
+  /** Read when a conversation starts (the object, not a copy: `Parley.setMetadata` may add to it). */
+  metadata?: Readonly<Record<string, string>>;
+  /** Already namespaced by the caller. */
+  storage: KeyValueStore;
+  WebSocket?: typeof WebSocket;
+  backoff?: BackoffOptions;
+  /** Period of `{"heartbeat": true}` while open (default 20000). */
+  heartbeatMs?: number;
+  /** Sleep-detection period of the reconnector (default 5000). */
+  tickMs?: number;
+  now?: () => number;
+}
+
+const CAPABILITIES: Capabilities = {
+  uploads: false,
+  typingIn: false,
+  typingOut: false,
+  readReceipts: false,
+  deliveryConfirmation: false,
+  answers: true,
+  resume: true,
+  operators: false,
+};
+
+const BOT: Author = { kind: 'bot' };
+/** Streamed answers' ids mapped to their database id, kept for `regenerate` (newest last). */
+const ANSWER_IDS_MAX = 50;
+
+export class ChatfaqTransport extends TransportBase implements Transport {
+  readonly kind = 'chatfaq';
+  readonly capabilities = CAPABILITIES;
+  private readonly reconnector: Reconnector;
+  private readonly now: () => number;
+  private socket: WebSocket | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private wanted = false;
+  private conversationId: string | null;
+  private streams = new ChunkAssembler();
+  private answerIds: Array<[string, string]>;
+
+  constructor(private readonly opts: ChatfaqOptions) {
+    super();
+    this.now = opts.now ?? Date.now;
+    this.reconnector = new Reconnector({
+      attempt: () => this.open(),
+      backoff: new Backoff(opts.backoff),
+      onSleep: () => this.dropSocket('slept'),
+      ...(opts.tickMs ? { tickMs: opts.tickMs } : {}),
+    });
+    const stored = opts.storage.get('conversation');
+    this.conversationId = stored && SEGMENT.test(stored) ? stored : null;
+    const ids = readJson(opts.storage, 'answers');
+    this.answerIds = Array.isArray(ids)
+      ? ids.filter((p): p is [string, string] => Array.isArray(p) && p.every((x) => typeof x === 'string'))
+      : [];
+  }
+
+  connect(): void {
+    if (this.wanted) return;
+    this.wanted = true;
+    this.reconnector.start();
+    this.open();
+  }
+
+  disconnect(): void {
+    const was = this.wanted || this.socket !== null;
+    this.wanted = false;
+    this.reconnector.stop();
+    this.closeSocket(1000, 'bye');
+    if (was) this.setStatus({ status: 'disconnected', reason: 'client' });
+  }
+
+  send(message: OutgoingMessage): Promise<SendReceipt> {
+    const ws = this.socket;
+    if (ws?.readyState !== 1) return Promise.reject(notConnected());
+    ws.send(encodeMessage(message, this.opts.senderId));
+    // Upstream neither echoes nor acknowledges a visitor's stack: written is all we can know.
+    return Promise.resolve({ confirmed: false, at: this.now() });
+  }
+
+  /** Start a new conversation: a new id, and a new socket if one was wanted. */
+  reset(): void {
+    this.forgetConversation();
+    if (!this.wanted) return;
+    this.closeSocket(1000, 'new conversation');
+    this.reconnector.cancel();
+    this.open();
+  }
+
+  /** Logout: close, and keep nothing of this conversation (ChatFAQ has no token of ours to drop). */
+  forget(): void {
+    this.disconnect();
+    this.forgetConversation();
+  }
+
+  private forgetConversation(): void {
+    this.conversationId = null;
+    this.answerIds = [];
+    this.opts.storage.remove('conversation');
+    this.opts.storage.remove('answers');
+  }
+
+  /** Asks the FSM to answer again from this (bot) message: `{"reset": id}` with its database id. */
+  regenerate(messageId: string): boolean {
+    const ws = this.socket;
+    const dbId =
+      this.answerIds.find(([id]) => id === messageId)?.[1] ?? (isDbId(messageId) ? messageId : null);
+    if (ws?.readyState !== 1 || !dbId) return false;
+    ws.send(encodeReset(dbId));
+    return true;
+  }
+
+  // ---- connection ----
+
+  private open(): void {
+    if (!this.wanted || this.socket) return; // one socket at a time, whoever asks
+    const { opts } = this;
+    let conversationId = this.conversationId;
+    if (!conversationId) {
+      conversationId = randomId();
+      this.conversationId = conversationId;
+      opts.storage.set('conversation', conversationId);
+    }
+    // A retry already said `reconnecting` (with its delay) when it was scheduled.
+    if (!this.reconnector.attempts) this.setStatus({ status: 'connecting' });
+    const Ctor = opts.WebSocket ?? globalThis.WebSocket;
+    const params = {
+      conversationId,
+      fsm: opts.fsm,
+      ...(opts.senderId ? { senderId: opts.senderId } : {}),
+      ...(opts.token ? { token: opts.token } : {}),
+      ...(opts.metadata ? { metadata: opts.metadata } : {}),
+    };
+    let ws: WebSocket;
+    try {
+      ws = new Ctor(socketUrl(opts.server, params));
+    } catch {
+      // A URL the browser refuses (mixed content): waiting will not change it.
+      this.fail(new TransportError('config', 'The chat server address cannot be used from this page'));
+      return;
+    }
+    this.socket = ws;
+    ws.onopen = () => {
+      if (this.socket !== ws) return;
+      this.reconnector.succeeded();
+      this.heartbeat = setInterval(() => ws.send(encodeHeartbeat()), opts.heartbeatMs ?? 20_000);
+      this.setStatus({ status: 'connected' });
+    };
+    ws.onmessage = (ev: MessageEvent) => {
+      if (this.socket === ws) this.onFrame(ev.data);
+    };
+    ws.onerror = () => {
+      // `close` always follows and decides.
+    };
+    ws.onclose = (ev: CloseEvent) => {
+      if (this.socket !== ws) return;
+      this.detach();
+      if (!this.wanted) return;
+      if (ev.code === CLOSE_AUTH)
+        this.fail(new TransportError('auth', 'Authentication failed', { status: ev.code }), ev.reason);
+      else if (ev.code === CLOSE_NO_FSM)
+        this.fail(
+          new TransportError('not-found', 'No such FSM or no bot worker', { status: ev.code }),
+          ev.reason,
+        );
+      else this.retry(`close-${ev.code}`);
+    };
+  }
+
+  private retry(reason: string): void {
+    const delay = this.reconnector.schedule();
+    this.setStatus({ status: 'reconnecting', reason, retryInMs: delay });
+  }
+
+  /** Final: the visitor sees the server's reason (as text) and a retry button. */
+  private fail(error: TransportError, detail?: string): void {
+    this.wanted = false;
+    this.reconnector.stop();
+    this.events.emit('error', error);
+    this.setStatus({ status: 'failed', reason: error.code, ...(detail ? { detail } : {}) });
+  }
+
+  private dropSocket(reason: string): void {
+    if (!this.socket) return;
+    this.closeSocket(4001, reason);
+    if (this.wanted) this.retry(reason);
+  }
+
+  private closeSocket(code: number, reason: string): void {
+    const ws = this.socket;
+    if (!ws) return;
+    this.detach();
+    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    try {
+      ws.close(code, reason);
+    } catch {
+      // already closing
+    }
+  }
+
+  /** Forget the socket; an answer cut off mid-stream is settled as it stands (nothing replays it). */
+  private detach(): void {
+    this.socket = null;
+    clearInterval(this.heartbeat);
+    for (const [stackId, text] of this.streams.cut()) {
+      this.events.emit('messageUpdated', { id: streamId(stackId), text, at: this.now(), author: BOT });
+    }
+  }
+
+  // ---- frames ----
+
+  private onFrame(raw: unknown): void {
+    const frame = decodeFrame(raw, this.now());
+    if (!frame) return;
+    if (frame.type === 'error') {
+      // Sent to every socket of the conversation, so it may be about another tab's frame.
+      log.warn(`the chatfaq server refused a frame (status ${frame.status})`, frame.detail);
+      return;
+    }
+    const stack = frame.stack;
+    for (const tag of stack.gtm) pushToDataLayer(tag);
+    if (stack.fromVisitor) this.onVisitorStack(stack);
+    else if (stack.streaming && stack.stackId) this.onChunk(stack, stack.stackId);
+    else if (stack.text || stack.answers.length || stack.attachments.length) {
+      this.events.emit('message', this.toMessage(stack, stack.id ?? `s:${stack.stackId ?? randomId()}`));
+    }
+    if (stack.close) this.endConversation();
+  }
+
+  private onChunk(stack: BotStack, stackId: string): void {
+    const step = this.streams.accept(stackId, stack.text, stack.lastChunk);
+    if (!step) return;
+    const id = streamId(stackId);
+    if (step.final && stack.id) this.rememberAnswer(id, stack.id);
+    const message = this.toMessage({ ...stack, text: step.text }, id);
+    if (!step.final) message.partial = true;
+    this.events.emit(step.kind === 'start' ? 'message' : 'messageUpdated', message);
+  }
+
+  /** The visitor's own stack shown back (another tab of the same conversation): merged by client id. */
+  private onVisitorStack(stack: BotStack): void {
+    if (!stack.text) return; // tool results and other plumbing "from the human"
+    const message: IncomingMessage = {
+      id: stack.id ?? `v:${stack.stackId ?? randomId()}`,
+      text: stack.text,
+      at: stack.at,
+      author: { kind: 'visitor' },
+    };
+    if (stack.stackId) message.clientId = stack.stackId;
+    this.events.emit('message', message);
+  }
+
+  private toMessage(stack: BotStack, id: string): IncomingMessage {
+    const message: IncomingMessage = { id, text: stack.text, at: stack.at, author: BOT };
+    if (stack.answers.length) message.answers = stack.answers;
+    if (stack.attachments.length) message.attachments = stack.attachments;
+    return message;
+  }
+
+  private rememberAnswer(id: string, dbId: string): void {
+    this.answerIds = [...this.answerIds.filter(([k]) => k !== id), [id, dbId] as [string, string]].slice(
+      -ANSWER_IDS_MAX,
+    );
+    writeJson(this.opts.storage, 'answers', this.answerIds);
+  }
+
+  /** A `close_conversation` layer: the composer goes away; the next message starts a new conversation. */
+  private endConversation(): void {
+    this.events.emit('sessionEnded', { reason: 'closed' });
+    this.wanted = false;
+    this.reconnector.stop();
+    this.closeSocket(1000, 'conversation closed');
+    this.forgetConversation();
+    this.setStatus({ status: 'disconnected', reason: 'session-ended' });
+  }
+}
+
+const streamId = (stackId: string) => `s:${stackId}`;
+const isDbId = (id: string) => /^\d{1,15}$/.test(id);
+
+/** A `gtm_tag` goes to Google Tag Manager when the page runs it (never creates a `dataLayer`). */
+function pushToDataLayer(tag: Record<string, unknown>): void {
+  const layer = (globalThis as { dataLayer?: unknown }).dataLayer;
+  if (Array.isArray(layer)) layer.push(tag);
+}
+
+export const createChatfaqAdapter = (options: ChatfaqOptions) => new ChatfaqTransport(options);

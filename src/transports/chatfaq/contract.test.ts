@@ -1,0 +1,25 @@
+import { WebSocket as NodeWebSocket } from 'ws';
+import { getChatfaqModule } from '../../../server/chatfaq/index';
+import { startServer } from '../../../server/index';
+import { memoryStore } from '../../core/storage';
+import { transportContract } from '../contract';
+import { createChatfaqAdapter } from './adapter';
+
+transportContract('chatfaq against the reference server', async () => {
+  const server = await startServer({ replyDelayMs: 0 });
+  const transport = createChatfaqAdapter({
+    server: server.url,
+    fsm: 'demo',
+    storage: memoryStore(),
+    WebSocket: NodeWebSocket as unknown as typeof WebSocket,
+    backoff: { baseMs: 50, capMs: 200 },
+  });
+  const module = getChatfaqModule(server);
+  return {
+    transport,
+    dropConnection: () => module.dropConnections(),
+    openSockets: () => module.openSockets(),
+    delivered: (text) => module.visitorTexts().filter((t) => t === text).length,
+    dispose: () => server.close(),
+  };
+});

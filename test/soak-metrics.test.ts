@@ -1,0 +1,46 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { longestIncreasing, summariseAcks, tally } from '../e2e/soak/metrics';
+
+describe('soak scoring', () => {
+  it('scores a perfect run as zero everywhere', () => {
+    expect(tally(['a', 'b', 'c'], ['a', 'b', 'c'])).toEqual({
+      lost: 0,
+      duplicated: 0,
+      reordered: 0,
+      unexpected: 0,
+    });
+  });
+
+  it('counts lost, duplicated, unexpected and the fewest moves that restore the order', () => {
+    // b lost; a repeated twice; d and c swapped (one move); x never expected
+    expect(tally(['a', 'b', 'c', 'd', 'e'], ['a', 'x', 'a', 'd', 'c', 'a', 'e'])).toEqual({
+      lost: 1,
+      duplicated: 2,
+      reordered: 1,
+      unexpected: 1,
+    });
+    // one old item coming back last is one reordered item, not n
+    expect(tally(['1', '2', '3', '4', '5'], ['2', '3', '4', '5', '1']).reordered).toBe(1);
+  });
+
+  it('finds the longest increasing run', () => {
+    expect(longestIncreasing([])).toBe(0);
+    expect(longestIncreasing([3, 1, 2, 5, 4, 6])).toBe(4);
+    expect(longestIncreasing([5, 4, 3])).toBe(1);
+  });
+
+  it('summarises acknowledgements per message', () => {
+    const acks = new Map([
+      ['a', 1],
+      ['b', 2],
+    ]);
+    expect(summariseAcks(['a', 'b', 'c', 'a'], acks)).toEqual({
+      messages: 3,
+      unacknowledged: 1,
+      min: 0,
+      max: 2,
+      total: 3,
+    });
+  });
+});
