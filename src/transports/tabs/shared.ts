@@ -79,6 +79,8 @@ export class TabSharedTransport extends TransportBase implements Transport {
   private realStatus: StatusChange = { status: 'idle' };
   /** This tab called connect() (and not disconnect() since). */
   private wanted = false;
+  /** Leader: the followers that want the connection (it closes when neither they nor we do). */
+  private readonly wanters = new Set<string>();
   /** Follower: calls the leader has not answered yet (offered again to a new leader). */
   private readonly calls = new Map<string, PendingCall>();
   /** Leader: uploads running for followers, to abort on request. */
@@ -129,6 +131,7 @@ export class TabSharedTransport extends TransportBase implements Transport {
     }
     if (!this.wanted) return;
     this.wanted = false;
+    this.notifyLeader({ op: 'release' });
     this.rejectCalls();
     this.setStatus({ status: 'disconnected' });
   }
@@ -194,6 +197,7 @@ export class TabSharedTransport extends TransportBase implements Transport {
     const real = this.options.create();
     this.real = real;
     this.leaderId = this.id;
+    this.wanters.clear();
     this.realStatus = { status: 'idle' };
     for (const name of EVENT_NAMES) {
       this.realOffs.push(real.on(name, (value) => this.relay({ name, value } as RelayedEvent)));
@@ -391,8 +395,13 @@ export class TabSharedTransport extends TransportBase implements Transport {
         return;
       case 'tx:notice':
         if (msg.to !== this.id) return;
-        if (msg.notice.op === 'connect') this.real?.connect();
-        else if (msg.notice.op === 'typing') this.real?.sendTyping?.(msg.notice.on);
+        if (msg.notice.op === 'connect') {
+          this.wanters.add(msg.from);
+          this.real?.connect();
+        } else if (msg.notice.op === 'release') {
+          this.wanters.delete(msg.from);
+          if (!this.wanted && this.wanters.size === 0) this.real?.disconnect();
+        } else if (msg.notice.op === 'typing') this.real?.sendTyping?.(msg.notice.on);
         else this.real?.markRead?.(msg.notice.messageId);
         return;
       case 'tx:call':
