@@ -18,6 +18,9 @@ export const en = {
   statusOffline: 'Offline',
   statusFailed: 'Connection failed',
   errorGeneric: 'Something went wrong.',
+  /** Shown in the panel when it cannot render what storage or the server gave it. */
+  renderFailed: 'This conversation could not be shown.',
+  startOver: 'Start over',
   retryConnection: 'Try again',
   messages: 'Messages',
   messageLabel: 'Message',

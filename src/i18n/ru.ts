@@ -19,6 +19,8 @@ export const ru = {
   statusOffline: 'Нет связи',
   statusFailed: 'Не удалось подключиться',
   errorGeneric: 'Что-то пошло не так.',
+  renderFailed: 'Не удалось показать этот разговор.',
+  startOver: 'Начать заново',
   retryConnection: 'Повторить',
   messages: 'Сообщения',
   messageLabel: 'Сообщение',

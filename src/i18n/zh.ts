@@ -14,6 +14,8 @@ export const zh = {
   statusOffline: '离线',
   statusFailed: '连接失败',
   errorGeneric: '出了点问题。',
+  renderFailed: '无法显示此对话。',
+  startOver: '重新开始',
   retryConnection: '重试',
   messages: '消息',
   messageLabel: '消息',

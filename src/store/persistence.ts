@@ -3,8 +3,8 @@
  * Everything read back is validated, because storage is shared with the host page and may hold
  * anything (another version of Parley, a browser extension, a hand edit).
  */
-import { isObj, isTime, str } from '../core/guards';
 import { type KeyValueStore, readJson, writeJson } from '../core/storage';
+import { decodeStoredMessage } from './stored-message';
 import type { ChatMessage } from './types';
 
 const MESSAGES_KEY = 'messages';
@@ -12,23 +12,19 @@ const DRAFT_KEY = 'draft';
 /** Older messages are dropped from storage (not from the screen) to stay well under quota. */
 export const MAX_PERSISTED = 200;
 
-function validMessage(v: unknown): v is ChatMessage {
-  return (
-    isObj(v) &&
-    str(v.key) !== undefined &&
-    (v.direction === 'in' || v.direction === 'out') &&
-    typeof v.text === 'string' &&
-    // A time a Date cannot hold would stop the log rendering (and so the panel opening) for good.
-    isTime(v.at) &&
-    isObj(v.author) &&
-    typeof v.author.kind === 'string'
-  );
-}
-
 /** Messages from storage or another tab: what does not decode is dropped, the rest kept. */
 export function decodeMessages(raw: unknown): ChatMessage[] {
   if (!Array.isArray(raw)) return [];
-  return raw.filter(validMessage).map((m) => ({ ...m, kind: m.kind ?? 'regular' }));
+  const seen = new Set<string>();
+  const out: ChatMessage[] = [];
+  for (const item of raw) {
+    const m = decodeStoredMessage(item);
+    // Two records with one key would be two rows with one identity: keep the first.
+    if (!m || seen.has(m.key)) continue;
+    seen.add(m.key);
+    out.push(m);
+  }
+  return out;
 }
 
 export function loadMessages(store: KeyValueStore): ChatMessage[] {

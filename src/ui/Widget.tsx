@@ -5,6 +5,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { Translate } from '../i18n';
 import type { ChatStore } from '../store/chat-store';
+import { ErrorBoundary } from './ErrorBoundary';
 import { Launcher } from './Launcher';
 import type { WidgetOptions } from './options';
 import { Panel } from './Panel';
@@ -45,13 +46,15 @@ export function Widget({ store, t, options }: WidgetProps) {
       data-open={open ? 'true' : 'false'}
     >
       {open && (
-        <Panel
-          store={store}
-          t={t}
-          title={options.title}
-          onClose={close}
-          onFocusLost={() => launcher.current?.focus()}
-        />
+        <ErrorBoundary t={t} onStartOver={() => store.clear()}>
+          <Panel
+            store={store}
+            t={t}
+            title={options.title}
+            onClose={close}
+            onFocusLost={() => launcher.current?.focus()}
+          />
+        </ErrorBoundary>
       )}
       {!options.inline && <Launcher store={store} t={t} buttonRef={launcher} />}
     </div>

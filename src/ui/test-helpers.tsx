@@ -3,7 +3,7 @@
  * (the emulator). Tests create the adapter themselves so this non-test file never imports one.
  */
 import { render } from '@testing-library/preact';
-import { memoryStore } from '../core/storage';
+import { type KeyValueStore, memoryStore } from '../core/storage';
 import { createTranslator } from '../i18n';
 import { createChatStore } from '../store/chat-store';
 import type { Transport } from '../transports/types';
@@ -14,10 +14,12 @@ export interface MountOptions {
   options?: Partial<WidgetOptions>;
   lang?: string;
   connect?: boolean;
+  /** What the widget finds in storage (default: an empty memory store). */
+  storage?: KeyValueStore;
 }
 
 export function mountWidget<T extends Transport>(transport: T, o: MountOptions = {}) {
-  const store = createChatStore({ transport, storage: memoryStore() });
+  const store = createChatStore({ transport, storage: o.storage ?? memoryStore() });
   const t = createTranslator(o.lang ?? 'en');
   const options: WidgetOptions = {
     title: 'Support',
