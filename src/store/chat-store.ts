@@ -74,6 +74,8 @@ export function createChatStore(options: ChatStoreOptions) {
   const capabilities: Capabilities = transport.capabilities;
 
   const connected = computed(() => status.value.status === 'connected');
+  /** `connect()` was called (since the last logout): the embed code connects lazily. */
+  let wantsConnection = false;
   /** This tab holds the connection (always, when tabs cannot coordinate). */
   const leader = signal(options.tabs ? options.tabs.election.leader : true);
   const disposers: Array<() => void> = [];
@@ -279,8 +281,10 @@ export function createChatStore(options: ChatStoreOptions) {
       ended.value = false;
       error.value = null;
     });
-    // The tab stops wanting the old connection; the embed code connects again when it needs to.
+    // The old link goes; a new one (a new visitor) only if the chat is open, else when it opens.
     transport.disconnect();
+    wantsConnection = wantsConnection && isOpen.peek();
+    if (wantsConnection) transport.connect();
     events.emit('logout', undefined);
   }
 
@@ -359,7 +363,12 @@ export function createChatStore(options: ChatStoreOptions) {
     retryConnection,
     logout,
     clear: logout,
-    connect: () => transport.connect(),
+    connect(): void {
+      wantsConnection = true;
+      transport.connect();
+    },
+    /** True once `connect()` was called, until a logout with the panel closed. */
+    wantsConnection: () => wantsConnection,
     dispose(): void {
       clearTimeout(typingTimer);
       sync?.dispose();
