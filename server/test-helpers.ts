@@ -6,7 +6,8 @@ import { WebSocket } from 'ws';
 import { type ReferenceServerOptions, startServer } from './index';
 import type { RunningServer } from './types';
 
-const DEFAULT_TIMEOUT_MS = 3000;
+// Generous: the machine running the tests is often busy with other jobs.
+const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** Servers started by `startTestServer`; `stopTestServers()` (in afterEach) closes them all. */
 const started = new Set<RunningServer>();

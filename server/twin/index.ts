@@ -57,6 +57,11 @@ export interface TwinModule extends ProtocolModule {
   inject(sessionId: string, payload: WireEvent): void;
   /** End a session server-side, as its ttl running out would. */
   expire(sessionId: string): void;
+  /**
+   * The next `count` acknowledgements are lost on the way in (as with a link dying under them);
+   * returns a reading of how many were lost so far.
+   */
+  loseAcknowledgements(count: number): () => number;
   /** Conversations are sessions: `say(sessionId, text)` sends a bot message. */
   readonly testing: TestHooks;
 }
@@ -71,6 +76,9 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
   if (options.state) options.state[TWIN] = store;
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
   const visitorListeners = new Set<VisitorListener>();
+  /** Acknowledgements still to be lost on the way, and lost so far (loseAcknowledgements). */
+  let toLose = 0;
+  let lost = 0;
   const operatorEvent = options.twinOperatorEvent ?? MESSAGE_EVENT;
   const generation = options.twinSocketIo ?? 2;
   let fallbackOrigin = 'http://127.0.0.1';
@@ -112,6 +120,11 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
       }
     },
     onReceived(key, payload) {
+      if (toLose > 0) {
+        toLose -= 1; // as if the link had died under it
+        lost += 1;
+        return;
+      }
       const s = store.sessions.get(key);
       const data = isRecord(payload) && payload.action === 'chatMessageCreated' ? payload.data : undefined;
       const id = isRecord(data) && typeof data.id === 'string' ? data.id : '<malformed>';
@@ -231,6 +244,11 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
     redeliver(id) {
       const s = store.sessions.get(id);
       for (const { event, payload } of s?.sent ?? []) sockets.emit(id, event, payload);
+    },
+    loseAcknowledgements(count) {
+      toLose = count;
+      lost = 0;
+      return () => lost;
     },
     inject(id, payload) {
       const s = store.sessions.get(id);

@@ -46,13 +46,14 @@ describe('ws-chat connections', () => {
   });
 
   it('pings every socket and terminates one that does not pong', async () => {
-    const server = await startTestServer({ pingIntervalMs: 20 });
+    // Long enough that a busy machine still pongs in time (20 ms once terminated a healthy socket).
+    const server = await startTestServer({ pingIntervalMs: 500 });
     const token = await getToken(server);
     const healthy = await TestClient.connect(server, token.token);
     const silent = await TestClient.connect(server, token.token, { autoPong: false });
 
     expect((await silent.closed).code).toBe(1006);
-    await waitFor(() => healthy.pings >= 3, 'three pings to the healthy socket');
+    await waitFor(() => healthy.pings >= 2, 'two pings to the healthy socket');
     expect(healthy.ws.readyState).toBe(healthy.ws.OPEN);
   });
 

@@ -42,4 +42,29 @@ describe('namespacedStore', () => {
     writeJson(s, 'good', { a: 1 });
     expect(readJson(s, 'good')).toEqual({ a: 1 });
   });
+
+  it('reads back what was written last even when the write failed for quota (no stale value)', () => {
+    const data = new Map<string, string>();
+    let full = false;
+    const quota = {
+      getItem: (k: string) => data.get(k) ?? null,
+      setItem: (k: string, v: string) => {
+        if (full) throw new DOMException('full', 'QuotaExceededError');
+        data.set(k, v);
+      },
+      removeItem: (k: string) => void data.delete(k),
+    } as unknown as Storage;
+    const s = namespacedStore('q', quota);
+    s.set('session', 'old');
+    full = true;
+    s.set('session', 'new');
+    expect(s.get('session')).toBe('new');
+    s.remove('session');
+    expect(s.get('session')).toBeNull();
+    s.set('session', 'newer');
+    full = false; // space again: the next write lands, and what storage holds is read again
+    s.set('session', 'newest');
+    expect(s.get('session')).toBe('newest');
+    expect(data.get('parley:q:session')).toBe('newest');
+  });
 });

@@ -40,29 +40,37 @@ export function namespacedStore(
   backing: Storage | null = localStorageOrNull(),
 ): KeyValueStore {
   const prefix = `parley:${namespace}:`;
-  const fallback = memoryStore();
-  if (!backing) return fallback;
+  if (!backing) return memoryStore();
+  /**
+   * Keys whose last write or removal failed (quota, a revoked permission), with what the visit
+   * should see: the new value, or null once removed. These win over `backing`, which still holds
+   * the older value: reading that back after a failed write served a stale session or list.
+   */
+  const unsaved = new Map<string, string | null>();
   return {
     get: (k) => {
+      if (unsaved.has(k)) return unsaved.get(k) ?? null;
       try {
         return backing.getItem(prefix + k);
       } catch {
-        return fallback.get(k);
+        return null;
       }
     },
     set: (k, v) => {
       try {
         backing.setItem(prefix + k, v);
+        unsaved.delete(k);
       } catch {
-        // Quota or a revoked permission: keep it for this visit at least.
-        fallback.set(k, v);
+        // Keep it for this visit at least.
+        unsaved.set(k, v);
       }
     },
     remove: (k) => {
       try {
         backing.removeItem(prefix + k);
+        unsaved.delete(k);
       } catch {
-        fallback.remove(k);
+        unsaved.set(k, null);
       }
     },
   };

@@ -56,21 +56,52 @@ export function createApi(
   events: Emitter<ParleyEvents>,
   version: string,
 ): ParleyApi {
+  let destroyed = false;
+  /** After destroy() every call says so, once per call, instead of silently doing nothing. */
+  const live =
+    <A extends unknown[], R>(name: string, fn: (...args: A) => R, dead: R) =>
+    (...args: A): R => {
+      if (!destroyed) return fn(...args);
+      log.error(
+        `Parley.${name}(): this widget was destroyed; load the script again (or call mount()) for a new one`,
+      );
+      return dead;
+    };
   const api: ParleyApi = {
     version,
-    open: () => instance.open(),
-    close: () => instance.close(),
-    toggle: () => instance.toggle(),
-    send: (text) => {
-      if (typeof text === 'string') instance.send(text);
-      else log.error('Parley.send(text) needs a string, e.g. Parley.send("Hello")');
+    open: live('open', () => instance.open(), undefined),
+    close: live('close', () => instance.close(), undefined),
+    toggle: live('toggle', () => instance.toggle(), undefined),
+    send: live(
+      'send',
+      (text: string) => {
+        if (typeof text === 'string') instance.send(text);
+        else log.error('Parley.send(text) needs a string, e.g. Parley.send("Hello")');
+      },
+      undefined,
+    ),
+    clear: live('clear', () => instance.clear(), undefined),
+    enableNotifications: live(
+      'enableNotifications',
+      () => instance.enableNotifications(),
+      Promise.resolve(false),
+    ),
+    setMetadata: live(
+      'setMetadata',
+      (values: Record<string, unknown>) => instance.setMetadata(values),
+      undefined,
+    ),
+    destroy: () => {
+      if (destroyed) return;
+      destroyed = true;
+      instance.destroy();
     },
-    clear: () => instance.clear(),
-    enableNotifications: () => instance.enableNotifications(),
-    setMetadata: (values) => instance.setMetadata(values),
-    destroy: () => instance.destroy(),
-    on: (event, fn) => events.on(event, fn),
-    off: (event, fn) => events.off(event, fn),
+    on: live(
+      'on',
+      (event, fn) => events.on(event, fn),
+      () => {},
+    ),
+    off: live('off', (event, fn) => events.off(event, fn), undefined),
     push: (call) => run(api, call),
   };
   return api;

@@ -38,6 +38,11 @@ export function createAttention(store: ChatStore, options: AttentionOptions, doc
           base = null;
         }
       }),
+      // Destroyed with unread messages: the page gets its own title back.
+      () => {
+        if (base !== null) doc.title = base;
+        base = null;
+      },
     );
   }
 

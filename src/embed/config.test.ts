@@ -147,3 +147,43 @@ describe('helpers', () => {
     expect(parseMetadata('nope')).toBeNull();
   });
 });
+
+describe('parseConfig: settings that cannot work say so (issue 8)', () => {
+  const page = 'https://shop.example/checkout';
+
+  it.each([
+    ['data-server', { server: 'https://admin:s3cret@chat.example.com' }],
+    ['data-server', { server: 'https://token@chat.example.com' }],
+    [
+      'data-messages-server',
+      { transport: 'twin', chatId: 'demo', messagesServer: 'https://u:p@api.example.com' },
+    ],
+  ])('credentials in %s: one error naming it, without repeating the secret', (name, extra) => {
+    const result = parseConfig({ ...base, ...extra }, page);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toContain(`${name} holds a user name or password`);
+    expect(result.errors[0]).not.toMatch(/s3cret|admin|token@|u:p/);
+  });
+
+  it.each([
+    ['data-server', { server: 'http://chat.example.com' }],
+    ['data-messages-server', { transport: 'twin', chatId: 'demo', messagesServer: 'http://api.example.com' }],
+  ])(
+    'an http: %s on an https: page is blocked by the browser: one error, with the https form',
+    (name, extra) => {
+      const result = parseConfig({ ...base, server: 'https://chat.example.com', ...extra }, page);
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.errors).toEqual([expect.stringContaining(`${name}="http://`)]);
+      expect(result.errors[0]).toContain('https:');
+    },
+  );
+
+  it('http: is fine from an http: page, and to this machine from an https: page', () => {
+    expect(parseConfig({ ...base, server: 'http://chat.example.com' }, 'http://shop.example/').ok).toBe(true);
+    expect(parseConfig({ ...base, server: 'http://127.0.0.1:8080' }, page).ok).toBe(true);
+    expect(parseConfig({ ...base, server: 'http://localhost:8080' }, page).ok).toBe(true);
+  });
+});

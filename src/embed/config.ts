@@ -102,15 +102,24 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
       if (required) bad(key, undefined, '', example);
       return undefined;
     }
+    let u: URL | undefined;
     try {
-      const u = new URL(v, baseUrl);
-      // No trailing slash: adapters append absolute API paths (`${server}/api/…`).
-      if (u.protocol === 'http:' || u.protocol === 'https:') return u.href.replace(/\/+$/, '');
+      u = new URL(v, baseUrl);
     } catch {
       // reported below
     }
-    bad(key, v, 'is not an http(s) URL', example);
-    return undefined;
+    if (u?.protocol !== 'http:' && u?.protocol !== 'https:') {
+      bad(key, v, 'is not an http(s) URL', example);
+      return undefined;
+    }
+    // Both would only ever show "Reconnecting…": say why instead, once, and start nothing.
+    const why = unusableBackend(u, baseUrl);
+    if (why) {
+      errors.push(`${attr(key)}${why}. Example: ${attr(key)}="${example}"`);
+      return undefined;
+    }
+    // No trailing slash: adapters append absolute API paths (`${server}/api/…`).
+    return u.href.replace(/\/+$/, '');
   }
 
   for (const key of Object.keys(data)) {
@@ -203,6 +212,30 @@ function parseTwin(
     if (parsed) config.metadata = parsed;
     else bad('metadata', data.metadata.slice(0, 40), 'is not a JSON object of strings', '{"plan":"pro"}');
   }
+}
+
+/** This machine: browsers let an https: page reach it over plain http: (a developer's backend). */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * Why a backend URL cannot work from this page (worded to follow the attribute's name), or null. Credentials in it would be handed to every
+ * visitor, and browsers refuse them in WebSocket and fetch URLs; an http: backend from an https:
+ * page is blocked as mixed content. The message never repeats the credentials.
+ */
+function unusableBackend(u: URL, pageUrl: string | undefined): string | null {
+  if (u.username || u.password) {
+    return ` holds a user name or password (${u.protocol}//…@${u.host}): a public widget cannot keep a secret, and browsers refuse such URLs. Remove them; visitors get their own token from the backend`;
+  }
+  let page: URL | undefined;
+  try {
+    page = pageUrl ? new URL(pageUrl) : undefined;
+  } catch {
+    page = undefined;
+  }
+  if (page?.protocol === 'https:' && u.protocol === 'http:' && !LOOPBACK.test(u.hostname)) {
+    return `="${u.origin}" is plain http: on an https: page, which the browser blocks (mixed content). Serve the backend over https: and use https://${u.host}`;
+  }
+  return null;
 }
 
 /** `clientMetadata` is documented as string values; numbers and booleans are turned into strings. */

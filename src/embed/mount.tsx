@@ -17,6 +17,7 @@ import { Widget } from '../ui/Widget';
 import type { ParleyEvents, ParleyInstance } from './api';
 import { createAttention } from './attention';
 import { type ParleyConfig, parseMetadata } from './config';
+import { hintWhenUnreachable } from './reachability';
 import { followVisualViewport } from './viewport';
 
 export interface MountedWidget extends ParleyInstance {
@@ -89,6 +90,7 @@ export function mountWidget(
       events.emit('open', undefined);
     }),
     store.events.on('close', () => events.emit('close', undefined)),
+    hintWhenUnreachable((fn) => store.events.on('status', fn), config.server),
   ];
 
   render(

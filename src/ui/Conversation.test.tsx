@@ -141,3 +141,35 @@ describe('themes', () => {
     expect(container.querySelector('[style]')).toBeNull();
   });
 });
+
+describe('right-to-left override spoofing (issue 8)', () => {
+  const RLO = '\u202E';
+
+  it('names, link texts and file names show the control; the message body keeps it, with dir="auto"', () => {
+    const { transport, log, dialog } = open();
+    const bank = { kind: 'operator' as const, id: 'b', name: `Bank ${RLO}troppus` };
+    act(() => transport.operator({ operator: bank }));
+    act(
+      () =>
+        void transport.receive({
+          text: `Your invoice: https://example.com/invoice${RLO}fdp.exe (مرحبا ${RLO}body)`,
+          author: bank,
+          attachments: [{ name: `invoice${RLO}fdp.exe`, url: 'https://example.com/f/1' }],
+        }),
+    );
+    const shownText = (el: Element) => el.textContent ?? '';
+    const name = log.querySelector('.msg__name')!;
+    expect(shownText(name)).toBe('Bank \uFFFDtroppus');
+    expect(shownText(dialog.querySelector('header')!)).not.toContain(RLO);
+    expect(shownText(log.querySelector('.notice')!)).not.toContain(RLO);
+    const link = within(log).getByRole('link', { name: /example\.com/ });
+    expect(shownText(link)).toBe('https://example.com/invoice\uFFFDfdp.exe');
+    const file = log.querySelector('.file')!;
+    expect(shownText(file)).toContain('invoice\uFFFDfdp.exe');
+    expect(file.getAttribute('download')).toBe('invoice\uFFFDfdp.exe');
+    expect(file.getAttribute('aria-label')).not.toContain(RLO);
+    const bubble = log.querySelector('.bubble')!;
+    expect(bubble.getAttribute('dir')).toBe('auto');
+    expect(shownText(bubble)).toContain(`مرحبا ${RLO}body`);
+  });
+});

@@ -1,4 +1,5 @@
 /** A non-image attachment: name, type, size and a download link (only for a safe URL). */
+import { visibleBidi } from '../core/bidi';
 import type { Attachment } from '../core/types';
 import { safeMediaUrl } from '../core/url';
 import type { Translate } from '../i18n';
@@ -16,6 +17,7 @@ export function fileTypeLabel(file: Attachment, t: Translate): string {
 export function FileCard(props: { file: Attachment; t: Translate }) {
   const { file, t } = props;
   const href = safeMediaUrl(file.url);
+  const name = visibleBidi(file.name);
   const meta = [fileTypeLabel(file, t), file.size !== undefined ? formatBytes(file.size, t) : null]
     .filter(Boolean)
     .join(' · ');
@@ -26,7 +28,7 @@ export function FileCard(props: { file: Attachment; t: Translate }) {
       </span>
       <span class="file__text">
         <span class="file__name" dir="auto">
-          {file.name}
+          {name}
         </span>
         <span class="file__meta">{meta}</span>
       </span>
@@ -37,10 +39,10 @@ export function FileCard(props: { file: Attachment; t: Translate }) {
     <a
       class="file file--link"
       href={href}
-      download={file.name}
+      download={name}
       target="_blank"
       rel="noopener noreferrer"
-      aria-label={`${t('downloadFile', { name: file.name })}, ${meta}`}
+      aria-label={`${t('downloadFile', { name })}, ${meta}`}
     >
       {body}
       <span class="file__download" aria-hidden="true">

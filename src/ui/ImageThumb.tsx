@@ -5,12 +5,14 @@
  */
 import { createPortal } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { visibleBidi } from '../core/bidi';
 import type { Attachment } from '../core/types';
 import type { Translate } from '../i18n';
 import { ImageViewer } from './ImageViewer';
 
 export function ImageThumb(props: { file: Attachment; src: string; t: Translate }) {
   const { file, src, t } = props;
+  const name = visibleBidi(file.name);
   const button = useRef<HTMLButtonElement>(null);
   const [host, setHost] = useState<Element | null>(null);
 
@@ -35,13 +37,13 @@ export function ImageThumb(props: { file: Attachment; src: string; t: Translate 
         ref={button}
         type="button"
         class={file.width && file.height ? 'thumb thumb--sized' : 'thumb'}
-        aria-label={t('openImage', { name: file.name })}
+        aria-label={t('openImage', { name })}
         aria-haspopup="dialog"
         onClick={open}
       >
         <img src={src} alt="" loading="lazy" referrerpolicy="no-referrer" />
       </button>
-      {host && createPortal(<ImageViewer src={src} name={file.name} t={t} onClose={close} />, host)}
+      {host && createPortal(<ImageViewer src={src} name={name} t={t} onClose={close} />, host)}
     </>
   );
 }

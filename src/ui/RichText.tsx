@@ -3,6 +3,7 @@
  * the only attribute-bearing output and their `href` was checked by `safeLinkUrl` in the parser.
  */
 import { useMemo } from 'preact/hooks';
+import { visibleBidi } from '../core/bidi';
 import { parseRichText, type RichToken } from '../core/richtext';
 
 function render(tokens: RichToken[]) {
@@ -20,8 +21,9 @@ function render(tokens: RichToken[]) {
         return <em key={i}>{render(tok.children)}</em>;
       case 'link':
         return (
-          <a key={i} href={tok.href} target="_blank" rel="noopener noreferrer">
-            {tok.text}
+          // A link's text says where it goes: no override may disguise it (core/bidi.ts).
+          <a key={i} href={tok.href} target="_blank" rel="noopener noreferrer" dir="auto">
+            {visibleBidi(tok.text)}
           </a>
         );
       default:

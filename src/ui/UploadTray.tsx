@@ -5,7 +5,9 @@
  * they get a sentence in a polite status region that is always in the DOM, because screen readers
  * only announce changes to a live region that already existed.
  */
+
 import type { ComponentChildren } from 'preact';
+import { visibleBidi } from '../core/bidi';
 import { safeMediaUrl } from '../core/url';
 import type { Translate } from '../i18n';
 import { formatBytes } from '../i18n/format';
@@ -20,9 +22,10 @@ export interface UploadTrayProps {
 }
 
 export function refusalText(r: UploadRefusal, maxBytes: number, t: Translate): string {
-  if (r.reason === 'too-large') return t('fileTooLarge', { name: r.name, max: formatBytes(maxBytes, t) });
-  if (r.reason === 'type') return t('fileWrongType', { name: r.name });
-  return t('uploadsUnsupported', { name: r.name });
+  const name = visibleBidi(r.name);
+  if (r.reason === 'too-large') return t('fileTooLarge', { name, max: formatBytes(maxBytes, t) });
+  if (r.reason === 'type') return t('fileWrongType', { name });
+  return t('uploadsUnsupported', { name });
 }
 
 function Preview({ item }: { item: PendingUpload }) {
@@ -38,7 +41,8 @@ function Preview({ item }: { item: PendingUpload }) {
 }
 
 function Item({ item, uploads, t }: { item: PendingUpload; uploads: Uploads; t: Translate }) {
-  const { name, state } = item;
+  const { state } = item;
+  const name = visibleBidi(item.name);
   const percent = Math.round(item.progress * 100);
   return (
     <li class={`upload upload--${state}`}>
@@ -86,7 +90,7 @@ export function UploadTray({ uploads, t, waiting }: UploadTrayProps) {
   const items = uploads.items.value;
   const errors = [
     ...uploads.refused.value.map((r) => refusalText(r, uploads.maxBytes, t)),
-    ...items.filter((u) => u.state === 'failed').map((u) => t('uploadFailed', { name: u.name })),
+    ...items.filter((u) => u.state === 'failed').map((u) => t('uploadFailed', { name: visibleBidi(u.name) })),
   ];
   const notes: ComponentChildren[] = errors.map((text, i) => (
     // Notes have no identity of their own; their order is stable while they are shown.

@@ -1,11 +1,15 @@
 /** How the widget names the people in the conversation. */
+import { visibleBidi } from '../core/bidi';
 import type { Author } from '../core/types';
 import type { Translate } from '../i18n';
 
-/** The visitor is "You"; others by their name, or by their role when the backend sent none. */
+/**
+ * The visitor is "You"; others by their name (bidi controls shown, see core/bidi.ts), or by their
+ * role when the backend sent none.
+ */
 export function authorName(author: Author, t: Translate): string {
   if (author.kind === 'visitor') return t('you');
-  if (author.name?.trim()) return author.name.trim();
+  if (author.name?.trim()) return visibleBidi(author.name.trim());
   return author.kind === 'operator' ? t('operator') : t('bot');
 }
 

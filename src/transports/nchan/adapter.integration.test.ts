@@ -3,24 +3,19 @@
  * The nchan adapter against real nginx + nchan and the reference server's hook and bot, on
  * 127.0.0.1: both channel layouts, the heartbeat, refusal, and the EventSource + POST fallback.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Backoff } from '../../core/backoff';
 import { memoryStore } from '../../core/storage';
 import { startProxy } from '../socketio/test-servers';
 import {
   type AdapterProbe,
-  type NchanStack,
   NodeEventSource,
   nchanAdapter,
-  startNchanStack,
   TrackedWebSocket,
+  useNchanStack,
 } from './test-stack';
 
-let stack: NchanStack;
-beforeAll(async () => {
-  stack = await startNchanStack();
-}, 30_000);
-afterAll(() => stack?.close());
+const nchanStack = useNchanStack();
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -28,7 +23,7 @@ afterEach(async () => {
 });
 
 function adapter(extra: Parameters<typeof nchanAdapter>[1] = {}): AdapterProbe {
-  const probe = nchanAdapter(stack, extra);
+  const probe = nchanAdapter(nchanStack(), extra);
   cleanups.push(() => probe.adapter.disconnect());
   return probe;
 }
@@ -60,7 +55,7 @@ describe('nchan adapter, split channel pair (/chat/{id})', () => {
     await until(() => texts(p).includes('You said: hello nchan'));
     expect(texts(p)).toEqual([expect.stringMatching(/Parley demo bot/), 'You said: hello nchan']);
     expect(p.messages.every((m) => m.author.kind === 'bot' && m.author.name === 'Parley bot')).toBe(true);
-    expect(stack.module.bot.seen(conversationOf(p))).toEqual(['c-1']);
+    expect(nchanStack().module.bot.seen(conversationOf(p))).toEqual(['c-1']);
     expect(p.storage.get('heartbeat')).toBe('yes');
   });
 });
@@ -74,7 +69,7 @@ describe('nchan adapter, resume', () => {
     const published: string[] = [];
     const say = async (text: string) => {
       published.push(text);
-      await stack.module.bot.say('split', cid, text);
+      await nchanStack().module.bot.say('split', cid, text);
     };
     const rawBefore = TrackedWebSocket.frames.length;
     let trapped = 0;
@@ -88,8 +83,8 @@ describe('nchan adapter, resume', () => {
         TrackedWebSocket.last()!.terminate();
       } else {
         // when: nginx restarts (buffers and message ids start over), and messages arrive after it
-        await stack.nginx.stop();
-        await stack.nginx.start();
+        await nchanStack().nginx.stop();
+        await nchanStack().nginx.start();
       }
       await say(`gap ${round} a`);
       await say(`gap ${round} b`);
@@ -133,7 +128,7 @@ describe('nchan adapter, resume', () => {
     first.adapter.disconnect();
 
     const cid = conversationOf(first);
-    await stack.module.bot.say('split', cid, 'while the page was closed');
+    await nchanStack().module.bot.say('split', cid, 'while the page was closed');
     const second = adapter({ storage: first.storage });
     second.adapter.connect();
     await until(() => texts(second).includes('while the page was closed'));
@@ -197,7 +192,7 @@ describe('nchan adapter, failures', () => {
     cleanups.push(() => errors.mockRestore());
     const storage = memoryStore();
     storage.set('conversation', 'refused-conversation');
-    stack.module.refuse('refused-conversation');
+    nchanStack().module.refuse('refused-conversation');
     const backoff = new Backoff({ baseMs: 50, capMs: 100 });
     const p = adapter({ storage, backoff });
     p.adapter.connect();
@@ -213,7 +208,7 @@ describe('nchan adapter, failures', () => {
   });
 
   it('notices a dead link (no PONG) in seconds and reconnects', async () => {
-    const proxy = await startProxy(stack.nginx.port);
+    const proxy = await startProxy(nchanStack().nginx.port);
     cleanups.push(() => proxy.close());
     const p = adapter({ server: `http://127.0.0.1:${proxy.port}`, pingMs: 300, pongTimeoutMs: 500 });
     p.adapter.connect();
@@ -241,7 +236,7 @@ describe('nchan adapter, fallback without WebSocket', () => {
     // when: the stream drops and a reply is published meanwhile
     const cid = conversationOf(p);
     NodeEventSource.all.at(-1)!.drop();
-    await stack.module.bot.say('split', cid, 'while the stream was down');
+    await nchanStack().module.bot.say('split', cid, 'while the stream was down');
     // then: it resumes from the last id, over EventSource again, nothing twice
     await until(() => texts(p).includes('while the stream was down'));
     await p.adapter.send({ clientId: 'f-2', text: 'still here' });
@@ -252,6 +247,6 @@ describe('nchan adapter, fallback without WebSocket', () => {
       'while the stream was down',
       'You said: still here',
     ]);
-    expect(stack.module.bot.seen(cid)).toEqual(['f-1', 'f-2']);
+    expect(nchanStack().module.bot.seen(cid)).toEqual(['f-1', 'f-2']);
   });
 });

@@ -2,21 +2,12 @@
  * The shared adapter contract against real nginx + nchan, in both channel layouts: our split,
  * buffered pair and seed 004's single echoing channel.
  */
-import { afterAll, beforeAll } from 'vitest';
+import { randomId } from '../../core/ids';
+import { memoryStore } from '../../core/storage';
 import { type ContractHarness, transportContract } from '../contract';
-import {
-  type AdapterProbe,
-  type NchanStack,
-  nchanAdapter,
-  startNchanStack,
-  TrackedWebSocket,
-} from './test-stack';
+import { type AdapterProbe, nchanAdapter, TrackedWebSocket, useNchanStack } from './test-stack';
 
-let stack: NchanStack;
-beforeAll(async () => {
-  stack = await startNchanStack();
-}, 30_000);
-afterAll(() => stack?.close());
+const nchanStack = useNchanStack();
 
 /**
  * The visitor's sockets end at nginx, so they are counted and cut on the client side: every socket
@@ -31,13 +22,35 @@ function harness(probe: AdapterProbe): ContractHarness {
       for (const ws of mine()) ws.terminate();
     },
     openSockets: () => mine().filter((ws) => ws.readyState === TrackedWebSocket.OPEN).length,
-    delivered: (text) => stack.module.visitorTexts().filter((t) => t === text).length,
+    delivered: (text) =>
+      nchanStack()
+        .module.visitorTexts()
+        .filter((t) => t === text).length,
     dispose: () => {},
   };
 }
 
-transportContract('nchan, split channel pair against nginx', async () => harness(nchanAdapter(stack)));
+/** A conversation the authorize hook refuses (403): the failed path. */
+function refused(channelPath: string) {
+  return async () => {
+    const storage = memoryStore();
+    const id = `refused-${randomId()}`;
+    storage.set('conversation', id);
+    nchanStack().module.refuse(id);
+    return harness(nchanAdapter(nchanStack(), { storage, channelPath }));
+  };
+}
 
-transportContract('nchan, seed 004 single channel against nginx', async () =>
-  harness(nchanAdapter(stack, { channelPath: '/single/{id}' })),
+transportContract(
+  'nchan, split channel pair against nginx',
+  async () => harness(nchanAdapter(nchanStack())),
+  {
+    refused: refused('/chat/{id}'),
+  },
+);
+
+transportContract(
+  'nchan, seed 004 single channel against nginx',
+  async () => harness(nchanAdapter(nchanStack(), { channelPath: '/single/{id}' })),
+  { refused: refused('/single/{id}') },
 );

@@ -3,6 +3,7 @@
  * processes on 127.0.0.1, OS-assigned ports), adapters wired to Node's `ws`, and a small
  * EventSource for Node (which has none), so the fallback runs against the real server too.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { startServer } from '../../../server/index';
 import { nchanModuleOf, startNchanFront } from '../../../server/nchan/front';
@@ -43,6 +44,22 @@ export async function startNchanStack(): Promise<NchanStack> {
     await server.close();
     throw error;
   }
+}
+
+/**
+ * One stack for the whole test file (started before the first test, closed after the last):
+ * returns a getter, since the stack exists only once `beforeAll` ran.
+ */
+export function useNchanStack(): () => NchanStack {
+  let stack: NchanStack | undefined;
+  beforeAll(async () => {
+    stack = await startNchanStack();
+  }, 30_000);
+  afterAll(() => stack?.close());
+  return () => {
+    if (!stack) throw new Error('the nchan stack is not running');
+    return stack;
+  };
 }
 
 /** Node's `ws`, remembering every socket so a test can cut one (a lost network, not a close). */

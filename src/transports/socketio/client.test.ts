@@ -129,6 +129,74 @@ describe('heartbeat', () => {
   });
 });
 
+describe('a busy main thread', () => {
+  it('EIO 3: a pong deadline that fired late waits once more for the pong queued behind it', () => {
+    const { client, ws, log, timers } = setup({ eio: 3 });
+    client.connect();
+    ws().deliver(OPEN3);
+    ws().deliver('40');
+    timers.advance(100); // ping sent, pong due within 50
+    timers.stall(2000); // the page was busy; the deadline's timer runs first
+    expect(client.connected).toBe(true);
+    ws().deliver('3'); // the pong that had arrived meanwhile
+    timers.advance(100);
+    expect(ws().sent).toEqual(['2', '2']);
+    expect(log).toEqual(['connect']);
+  });
+
+  it('EIO 3: a link that is really dead still closes, one deadline later', () => {
+    const { client, ws, log, timers } = setup({ eio: 3 });
+    client.connect();
+    ws().deliver(OPEN3);
+    ws().deliver('40');
+    timers.advance(100);
+    timers.stall(2000);
+    timers.advance(50);
+    expect(client.connected).toBe(false);
+    expect(log[1]).toBe('disconnect:"ping timeout"');
+  });
+
+  it('EIO 4: a ping deadline that fired late waits once more for the ping queued behind it', () => {
+    const { client, ws, log, timers } = setup({ eio: 4 });
+    client.connect();
+    ws().deliver(OPEN4);
+    ws().deliver('40{"sid":"x"}');
+    timers.stall(5000);
+    ws().deliver('2');
+    expect(ws().sent).toEqual(['40', '3']);
+    expect(log).toEqual(['connect']);
+  });
+});
+
+describe('a closing socket', () => {
+  it('refuses a write instead of dropping it as sent: the event goes on the next link', () => {
+    const { client, ws, timers } = setup({ eio: 3 });
+    client.connect();
+    ws().deliver(OPEN3);
+    ws().deliver('40');
+    const first = ws();
+    first.closing(); // the server said goodbye; the close event has not come yet
+    client.emit('messageReceived', { id: 'm1' });
+    expect(first.sent).toEqual([]);
+    first.drop();
+    timers.advance(500); // reconnection delay (backoff with random 0)
+    ws().deliver(OPEN3);
+    ws().deliver('40');
+    expect(ws()).not.toBe(first);
+    expect(ws().sent).toEqual(['42["messageReceived",{"id":"m1"}]']);
+  });
+
+  it('sends no heartbeat into a closing socket', () => {
+    const { client, ws, timers } = setup({ eio: 3 });
+    client.connect();
+    ws().deliver(OPEN3);
+    ws().deliver('40');
+    ws().closing();
+    timers.advance(100);
+    expect(ws().sent).toEqual([]);
+  });
+});
+
 describe('events and acks', () => {
   it('passes an ack function to handlers when the server asks for one, and answers once', () => {
     const { client, ws } = setup({ eio: 4 });

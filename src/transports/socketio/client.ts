@@ -3,7 +3,7 @@
  * both protocol revisions, events and acks both ways, a queue for what is emitted before CONNECT,
  * and reconnection with the shared backoff unless the caller disconnected on purpose.
  *
- * Differences from socket.io-client worth knowing (all documented in TRANSPORTS-twin.md):
+ * Differences from socket.io-client worth knowing (all documented in TRANSPORTS.md (the twin section)):
  * - WebSocket only (see engine.ts), default namespace only, no binary packets.
  * - The generation is configured (`eio`), never sniffed: a 2.x server ignores `EIO=4`, and a 4.x
  *   server refuses `EIO=3` unless `allowEIO3`. An EIO 4 client that meets a 2.x server notices the
@@ -127,8 +127,9 @@ export class SocketIoClient {
   }
 
   /**
-   * Emits an event; a function as the last argument asks the server for an ack. Before CONNECT the
-   * event waits in the queue: a 4.x server closes the link on an event that precedes CONNECT.
+   * Emits an event; a function as the last argument asks the server for an ack. Before CONNECT, and
+   * while a link is closing, the event waits in the queue: a 4.x server closes the link on an event
+   * that precedes CONNECT, and a closing socket drops what it is given.
    */
   emit(event: string, ...args: unknown[]): void {
     const last = args[args.length - 1];
@@ -139,10 +140,9 @@ export class SocketIoClient {
       this.acks.set(id, last as Fn);
     }
     const packet = encodePacket(EVENT, [event, ...args], id);
-    if (this.isConnected) {
-      this.engine?.send(packet);
-      return;
-    }
+    // A link that is closing refuses the write: the event waits for the next link like one emitted
+    // before CONNECT, instead of being dropped while looking sent.
+    if (this.isConnected && this.engine?.send(packet)) return;
     if (this.queue.length >= (this.opts.maxQueue ?? 100)) {
       this.queue.shift();
       log.warn('socket.io: send queue full, dropped the oldest event');

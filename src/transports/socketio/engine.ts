@@ -22,6 +22,8 @@ type Handler<E> = { bivarianceHack(ev: E): void }['bivarianceHack'];
 
 /** The part of the WebSocket API we use. */
 export interface WebSocketLike {
+  /** 1 is OPEN; anything else refuses `send` (the browser logs an error and drops the frame). */
+  readonly readyState: number;
   onmessage: Handler<{ data: unknown }> | null;
   onclose: Handler<{ code?: number }> | null;
   onerror: Handler<unknown> | null;
@@ -34,11 +36,20 @@ export type WebSocketCtor = new (url: string) => WebSocketLike;
 export interface Timers {
   set(fn: () => void, ms: number): unknown;
   clear(id: unknown): void;
+  /** Milliseconds on the same clock as the timers (to notice a timer that fired late). */
+  now(): number;
 }
 export const globalTimers: Timers = {
   set: (fn, ms) => setTimeout(fn, ms),
   clear: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+  now: () => Date.now(),
 };
+
+/** A timer this much (or half its delay) behind its time fired on a busy main thread. */
+const LATE_MS = 1000;
+
+/** WebSocket.OPEN, without relying on a global WebSocket (Node tests inject one). */
+const OPEN = 1;
 
 export type Eio = 3 | 4;
 
@@ -109,9 +120,12 @@ export class Engine {
     this.ws.onerror = () => this.close('transport error');
   }
 
-  /** Sends one Engine.IO message packet; false when the link is not open or the frame is too big. */
+  /**
+   * Sends one Engine.IO message packet; false when the link is not open (closing counts: the frame
+   * would be dropped while looking sent) or the frame is too big.
+   */
   send(data: string): boolean {
-    if (this.closed || !this.hs) return false;
+    if (this.closed || !this.hs || this.ws.readyState !== OPEN) return false;
     if (this.hs.maxPayload && data.length + 1 > this.hs.maxPayload) {
       log.warn(`socket.io: dropped a ${data.length}-byte packet over the server's maxPayload`);
       return false;
@@ -143,13 +157,28 @@ export class Engine {
 
   private schedulePing(hs: Handshake): void {
     this.arm(hs.pingInterval, () => {
-      this.ws.send('2');
-      this.arm(hs.pingTimeout, () => this.close('ping timeout'));
+      if (this.ws.readyState === OPEN) this.ws.send('2');
+      this.armDeadline(hs.pingTimeout);
     });
   }
 
   private expectPing(hs: Handshake): void {
-    this.arm(hs.pingInterval + hs.pingTimeout, () => this.close('ping timeout'));
+    this.armDeadline(hs.pingInterval + hs.pingTimeout);
+  }
+
+  /**
+   * The heartbeat's deadline. A deadline that fires late means the main thread was busy (a long
+   * render, a frozen tab): the frame that would have met it may be waiting in the queue behind
+   * this timer, so the link gets the same time again before it counts as dead. A busy page must
+   * not cost a healthy link (and with it acknowledgements in flight).
+   */
+  private armDeadline(ms: number, graced = false): void {
+    const due = this.timers.now() + ms;
+    this.arm(ms, () => {
+      const late = this.timers.now() - due > Math.max(LATE_MS, ms / 2);
+      if (late && !graced) this.armDeadline(ms, true);
+      else this.close('ping timeout');
+    });
   }
 
   private onFrame(data: unknown): void {
@@ -178,7 +207,7 @@ export class Engine {
         return;
       case '2':
         if (hs && this.eio === 4) {
-          this.ws.send('3');
+          if (this.ws.readyState === OPEN) this.ws.send('3');
           this.expectPing(hs);
         }
         return;

@@ -127,30 +127,41 @@ export async function startProxy(port: number) {
 
 /** Manual clock for unit tests: `advance(ms)` runs what falls due, in order. */
 export class FakeTimers implements Timers {
-  now = 0;
+  private time = 0;
   private seq = 0;
   private readonly due = new Map<number, { at: number; fn: () => void }>();
   set(fn: () => void, ms: number): unknown {
     this.seq += 1;
-    this.due.set(this.seq, { at: this.now + ms, fn });
+    this.due.set(this.seq, { at: this.time + ms, fn });
     return this.seq;
   }
   clear(id: unknown): void {
     this.due.delete(id as number);
   }
+  now(): number {
+    return this.time;
+  }
   get pending(): number {
     return this.due.size;
   }
   advance(ms: number): void {
-    const end = this.now + ms;
+    const end = this.time + ms;
     for (;;) {
       const next = [...this.due.entries()].sort((a, b) => a[1].at - b[1].at)[0];
       if (!next || next[1].at > end) break;
       this.due.delete(next[0]);
-      this.now = next[1].at;
+      this.time = Math.max(this.time, next[1].at);
       next[1].fn();
     }
-    this.now = end;
+    this.time = end;
+  }
+  /**
+   * A busy main thread: the clock moves `ms` while nothing runs, then what fell due runs late,
+   * timers first (the order the browser does not promise either way).
+   */
+  stall(ms: number): void {
+    this.time += ms;
+    this.advance(0);
   }
 }
 
@@ -162,6 +173,8 @@ export class FakeWebSocket {
   onclose: ((ev: { code?: number }) => void) | null = null;
   onerror: ((ev: unknown) => void) | null = null;
   closed = false;
+  /** 1 OPEN; `closing()` sets 2, as a close handshake under way does. */
+  readyState = 1;
   constructor(readonly url: string) {
     FakeWebSocket.last = this;
   }
@@ -170,6 +183,11 @@ export class FakeWebSocket {
   }
   close(): void {
     this.closed = true;
+    this.readyState = 3;
+  }
+  /** The close handshake started (the server said goodbye); `onclose` has not fired yet. */
+  closing(): void {
+    this.readyState = 2;
   }
   /** Server → client frame. */
   deliver(data: unknown): void {

@@ -191,9 +191,9 @@ describe('messages', () => {
     });
   });
 
-  it('ends the typing indicator by itself when nothing follows it', async () => {
+  it("ends the typing indicator when the author's own message arrives (no timer of its own)", async () => {
     const server = await twinServer({ replyDelayMs: 400 });
-    const { a, log } = adapter(server, memoryStore(), { typingTimeoutMs: 30 });
+    const { a, log } = adapter(server, memoryStore());
     a.connect();
     await connected(log);
     await a.send({ clientId: 'c1', text: 'slow' });

@@ -1,7 +1,7 @@
 /**
  * The TWIN adapter (seed 002): start or resume a session over REST, receive over Socket.IO
  * (our websocket-only client, EIO 3 by default as TWIN documents python-socketio 4 / engineio 3),
- * send and upload over REST, and acknowledge every received message exactly once.
+ * send and upload over REST, and acknowledge every delivery of a message.
  */
 import { Backoff } from '../../core/backoff';
 import { toTransportError } from '../../core/errors';
@@ -16,7 +16,7 @@ import { TwinLink } from './link';
 import { TWIN_CAPABILITIES, type TwinOptions } from './options';
 import * as wire from './protocol';
 import { expiresAt, SessionStore, type StoredSession } from './session-store';
-import { TypingTimeout } from './typing';
+import { TypingRelay } from './typing';
 
 export type { TwinOptions } from './options';
 
@@ -45,7 +45,7 @@ class TwinTransport extends TransportBase implements Transport {
    */
   private closedByCaller = true;
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly typing: TypingTimeout;
+  private readonly typing: TypingRelay;
   /** clientId → the send in flight or done, so a repeated send() never posts twice. */
   private readonly sends = new Map<string, Promise<SendReceipt>>();
   /** Server id → clientId of the visitor's messages, to mark their echoes. */
@@ -64,9 +64,7 @@ class TwinTransport extends TransportBase implements Transport {
     this.now = opts.now ?? Date.now;
     const fetchFn: FetchLike = opts.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.api = new TwinApi(opts.server, opts.messagesServer ?? opts.server, fetchFn, this.now);
-    this.typing = new TypingTimeout(opts.typingTimeoutMs ?? 6000, (change) =>
-      this.events.emit('typing', change),
-    );
+    this.typing = new TypingRelay((change) => this.events.emit('typing', change));
   }
 
   connect(): void {
@@ -238,14 +236,21 @@ class TwinTransport extends TransportBase implements Transport {
   }
 
   /**
-   * A message-event (or operator-event) payload: emit once, then acknowledge, and only when it was
-   * decoded and the store took it; otherwise the server keeps it and delivers it again.
+   * A message-event (or operator-event) payload: emitted once, and acknowledged only when it was
+   * decoded and the store took it (otherwise the server keeps it and delivers it again). Every
+   * later delivery of it is acknowledged again: the server redelivers what it has no
+   * acknowledgement for, and an acknowledgement can die with the link that carried it (answering
+   * only the first sight left such messages unacknowledged for good). After a reload a redelivery
+   * is emitted again; the store knows every id it shows and drops it.
    */
   private onPayload(raw: unknown): void {
     const session = this.session;
     if (!session) return;
     const id = wire.payloadId(raw);
-    if (id !== undefined && this.store.acknowledged(session.id, id)) return; // a redelivery
+    if (id !== undefined && this.store.acknowledged(session.id, id)) {
+      this.link?.acknowledge(id); // a redelivery, shown already
+      return;
+    }
     let taken = false;
     let terminal = false;
     if (wire.isOperatorNotice(raw)) {

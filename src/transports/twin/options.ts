@@ -31,8 +31,6 @@ export interface TwinOptions {
   backoff?: BackoffOptions;
   /** Period of the sleep-detection timer (default 5000; see transports/reconnector.ts). */
   tickMs?: number;
-  /** A typing indicator with no follow-up ends after this. Default 6000 ms. */
-  typingTimeoutMs?: number;
 }
 
 /** Everything but the visitor's typing, which TWIN has no call for. */

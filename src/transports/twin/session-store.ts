@@ -1,15 +1,15 @@
 /**
  * What the TWIN adapter keeps across reloads, in the caller's (already namespaced) storage: the
- * session to resume within its ttl, and the message ids it acknowledged for that session, so a
- * redelivery after a reload or a reconnect is neither shown nor acknowledged twice.
+ * session to resume within its ttl. The message ids seen in the session are kept in memory only:
+ * they stop a redelivery from being emitted twice by this page; across reloads the store, which
+ * knows every id it shows, drops it (a persisted window of ids was outrun by busy conversations).
  */
 import { isObj, nonEmptyStr, num } from '../../core/guards';
 import { type KeyValueStore, readJson, writeJson } from '../../core/storage';
 
 const SESSION_KEY = 'twin.session';
-const ACKED_KEY = 'twin.acked';
-/** Enough for any conversation a widget shows; older ids fall out first. */
-const MAX_ACKED = 500;
+/** Where earlier versions kept acknowledged ids; removed when found. */
+const LEGACY_ACKED_KEY = 'twin.acked';
 
 export interface StoredSession {
   id: string;
@@ -24,11 +24,12 @@ export function expiresAt(session: StoredSession): number {
 }
 
 export class SessionStore {
-  private acked: string[] = [];
-  private ackedSet = new Set<string>();
+  private acked = new Set<string>();
   private ackedFor = '';
 
-  constructor(private readonly storage: KeyValueStore) {}
+  constructor(private readonly storage: KeyValueStore) {
+    if (storage.get(LEGACY_ACKED_KEY) !== null) storage.remove(LEGACY_ACKED_KEY);
+  }
 
   load(): StoredSession | null {
     const raw = readJson(this.storage, SESSION_KEY);
@@ -45,33 +46,21 @@ export class SessionStore {
 
   forget(): void {
     this.storage.remove(SESSION_KEY);
-    this.storage.remove(ACKED_KEY);
     this.ackedFor = '';
-    this.acked = [];
-    this.ackedSet.clear();
+    this.acked.clear();
   }
 
-  /** True when `messageId` of `sessionId` was taken and acknowledged already (a redelivery). */
+  /** True when this page took and acknowledged `messageId` of `sessionId` already (a redelivery). */
   acknowledged(sessionId: string, messageId: string): boolean {
-    this.loadAcked(sessionId);
-    return this.ackedSet.has(messageId);
+    return this.ackedFor === sessionId && this.acked.has(messageId);
   }
 
-  /** Records that `messageId` was taken and acknowledged: later deliveries of it are ignored. */
+  /** Records that `messageId` was taken and acknowledged (no window: a session is finite). */
   remember(sessionId: string, messageId: string): void {
-    if (this.acknowledged(sessionId, messageId)) return;
-    this.acked.push(messageId);
-    this.ackedSet.add(messageId);
-    if (this.acked.length > MAX_ACKED) this.ackedSet.delete(this.acked.shift() ?? '');
-    writeJson(this.storage, ACKED_KEY, { session: sessionId, ids: this.acked });
-  }
-
-  private loadAcked(sessionId: string): void {
-    if (this.ackedFor === sessionId) return;
-    const raw = readJson(this.storage, ACKED_KEY);
-    const ids = isObj(raw) && raw.session === sessionId && Array.isArray(raw.ids) ? raw.ids : [];
-    this.acked = ids.filter((id): id is string => typeof id === 'string').slice(-MAX_ACKED);
-    this.ackedSet = new Set(this.acked);
-    this.ackedFor = sessionId;
+    if (this.ackedFor !== sessionId) {
+      this.acked = new Set();
+      this.ackedFor = sessionId;
+    }
+    this.acked.add(messageId);
   }
 }
