@@ -207,8 +207,12 @@ describe('postoffice reference router', () => {
       content: 'Keep-Alive',
       type: 'heartbeat',
     });
+    // A message sent again with the same id (after a lost link) is answered once.
     visitor.send(msg('web_v', BOT_MAILBOX, 'echo done', { id: 'c-3' }));
+    visitor.send(msg('web_v', BOT_MAILBOX, 'echo done', { id: 'c-3' }));
+    visitor.send(msg('web_v', BOT_MAILBOX, 'echo last', { id: 'c-4' }));
     expect((await visitor.next()).content).toBe('done');
+    expect((await visitor.next()).content).toBe('last');
   });
 
   it('does not let a visitor take over the bot mailbox', async () => {

@@ -167,12 +167,12 @@ export class Router {
     return this.connections;
   }
 
-  /** Abrupt drop of every socket, as a lost network: the router keeps the entries. */
   /** Sockets open now. */
   count(): number {
     return this.wss.clients.size;
   }
 
+  /** Abrupt drop of every socket, as a lost network: the router keeps the entries. */
   dropConnections(): void {
     for (const ws of this.wss.clients) ws.terminate();
   }

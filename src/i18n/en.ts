@@ -17,6 +17,8 @@ export const en = {
   statusReconnecting: 'Reconnecting…',
   statusOffline: 'Offline',
   statusFailed: 'Connection failed',
+  /** The same conversation was opened in another window or on another device, which took the connection. */
+  statusEvicted: 'Open in another window',
   errorGeneric: 'Something went wrong.',
   /** Shown in the panel when it cannot render what storage or the server gave it. */
   renderFailed: 'This conversation could not be shown.',

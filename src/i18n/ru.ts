@@ -18,6 +18,7 @@ export const ru = {
   statusReconnecting: 'Переподключение…',
   statusOffline: 'Нет связи',
   statusFailed: 'Не удалось подключиться',
+  statusEvicted: 'Открыт в другом окне',
   errorGeneric: 'Что-то пошло не так.',
   renderFailed: 'Не удалось показать этот разговор.',
   startOver: 'Начать заново',

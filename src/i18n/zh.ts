@@ -13,6 +13,7 @@ export const zh = {
   statusReconnecting: '正在重新连接…',
   statusOffline: '离线',
   statusFailed: '连接失败',
+  statusEvicted: '已在其他窗口打开',
   errorGeneric: '出了点问题。',
   renderFailed: '无法显示此对话。',
   startOver: '重新开始',

@@ -1,6 +1,8 @@
 /**
  * Pure operations on the message list. Every function returns a new array (signals compare by
- * identity) and never reorders what is already on screen: new items go to the end.
+ * identity) and never reorders what is already on screen: new items go to the end, unless the
+ * server's own time says the message is older than the messages from the server that end the list
+ * (a redelivery or a gap fill arriving late): then it goes before them, by that time.
  */
 import type { IncomingMessage, SendState } from '../core/types';
 import type { ChatMessage } from './types';
@@ -43,7 +45,24 @@ export function receive(list: readonly ChatMessage[], msg: IncomingMessage): Cha
   }
   if (msg.answers?.length) item.answers = msg.answers;
   if (msg.attachments?.length) item.attachments = msg.attachments;
-  return [...list, item];
+  const at = placeOf(list, item);
+  return [...list.slice(0, at), item, ...list.slice(at)];
+}
+
+/**
+ * Where a new message goes: after the last item that is not a later message from the server. Only
+ * server times are compared (messages in, never notices or the visitor's own, whose times are the
+ * browser's clock), so a skewed clock cannot move anything; usually this is the end.
+ */
+function placeOf(list: readonly ChatMessage[], item: ChatMessage): number {
+  let at = list.length;
+  if (item.direction !== 'in') return at;
+  while (at > 0) {
+    const prev = list[at - 1]!;
+    if (prev.direction !== 'in' || prev.notice || prev.at <= item.at) break;
+    at--;
+  }
+  return at;
 }
 
 /** Applies `patch` to the message with this key. */

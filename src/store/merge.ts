@@ -34,24 +34,28 @@ export function mergeItem(ours: ChatMessage, theirs: ChatMessage): ChatMessage {
  */
 export function mergeLists(ours: readonly ChatMessage[], theirs: readonly ChatMessage[]): ChatMessage[] {
   const theirsByKey = new Map(theirs.map((m) => [m.key, m]));
-  let changed = false;
-  const result = ours.map((m) => {
+  const oursKeys = new Set(ours.map((m) => m.key));
+  // Their messages we lack, grouped by the key of the common message they follow ('' = the start).
+  const inserts = new Map<string, ChatMessage[]>();
+  let after = '';
+  for (const m of theirs) {
+    if (oursKeys.has(m.key)) {
+      after = m.key;
+      continue;
+    }
+    const group = inserts.get(after);
+    if (group) group.push(m);
+    else inserts.set(after, [m]);
+  }
+  let changed = inserts.size > 0;
+  const result: ChatMessage[] = [...(inserts.get('') ?? [])];
+  for (const m of ours) {
     const other = theirsByKey.get(m.key);
     const merged = other ? mergeItem(m, other) : m;
     if (merged !== m) changed = true;
-    return merged;
-  });
-  const present = new Set(result.map((m) => m.key));
-  let at = 0;
-  for (const m of theirs) {
-    if (present.has(m.key)) {
-      at = result.findIndex((r) => r.key === m.key) + 1;
-      continue;
-    }
-    result.splice(at, 0, m);
-    present.add(m.key);
-    at += 1;
-    changed = true;
+    result.push(merged);
+    const group = inserts.get(m.key);
+    if (group) result.push(...group);
   }
   return changed ? result : (ours as ChatMessage[]);
 }

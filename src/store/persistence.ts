@@ -3,37 +3,128 @@
  * Everything read back is validated, because storage is shared with the host page and may hold
  * anything (another version of Parley, a browser extension, a hand edit).
  */
-import { type KeyValueStore, readJson, writeJson } from '../core/storage';
+import { type KeyValueStore, readJson } from '../core/storage';
 import { decodeStoredMessage } from './stored-message';
 import type { ChatMessage } from './types';
 
+/** The newest page (alone, the whole conversation as versions before paging stored it). */
 const MESSAGES_KEY = 'messages';
+/** How many full pages precede the newest one, stored as `messages.0` (oldest) … `messages.{n-1}`. */
+const OLDER_KEY = 'messages.older';
+const pageKey = (i: number) => `messages.${i}`;
 const DRAFT_KEY = 'draft';
-/** Older messages are dropped from storage (not from the screen) to stay well under quota. */
-export const MAX_PERSISTED = 200;
 
-/** Messages from storage or another tab: what does not decode is dropped, the rest kept. */
-export function decodeMessages(raw: unknown): ChatMessage[] {
-  if (!Array.isArray(raw)) return [];
-  const seen = new Set<string>();
+/**
+ * The whole conversation is stored, in pages, so a reload shows it all (older messages are reached by
+ * scrolling up) and the store can drop a redelivered old message by its id however old it is. A
+ * change rewrites only the pages it touched: usually the newest one alone.
+ */
+export const PAGE_SIZE = 100;
+/** The oldest pages are dropped beyond this, to stay under the browser's storage quota. */
+export const MAX_PERSISTED = 10_000;
+const MAX_PAGES = MAX_PERSISTED / PAGE_SIZE;
+
+interface Page {
+  raw: string;
+  items: readonly ChatMessage[];
+}
+/**
+ * Pages as last read or written, per storage: a page whose stored text did not change is not
+ * decoded again, and one whose items are the same objects is not written again.
+ */
+const pages = new WeakMap<KeyValueStore, Map<string, Page>>();
+
+function cacheOf(store: KeyValueStore): Map<string, Page> {
+  let cache = pages.get(store);
+  if (!cache) {
+    cache = new Map();
+    pages.set(store, cache);
+  }
+  return cache;
+}
+
+/** The number of older pages, as stored (anything unreadable counts as none). */
+function olderPages(store: KeyValueStore): number {
+  const n = readJson(store, OLDER_KEY);
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? Math.min(n, MAX_PAGES) : 0;
+}
+
+function readPage(store: KeyValueStore, key: string): readonly ChatMessage[] {
+  const raw = store.get(key);
+  if (raw === null) return [];
+  const cache = cacheOf(store);
+  const known = cache.get(key);
+  if (known?.raw === raw) return known.items;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = null;
+  }
+  const items = Array.isArray(parsed) ? decodeList(parsed) : [];
+  cache.set(key, { raw, items });
+  return items;
+}
+
+function decodeList(raw: readonly unknown[]): ChatMessage[] {
   const out: ChatMessage[] = [];
   for (const item of raw) {
     const m = decodeStoredMessage(item);
-    // Two records with one key would be two rows with one identity: keep the first.
-    if (!m || seen.has(m.key)) continue;
-    seen.add(m.key);
-    out.push(m);
+    if (m) out.push(m);
   }
   return out;
 }
 
-export function loadMessages(store: KeyValueStore): ChatMessage[] {
-  return decodeMessages(readJson(store, MESSAGES_KEY));
+/** Messages from another tab (store/tab-sync.ts): what does not decode is dropped, the rest kept. */
+export function decodeMessages(raw: unknown): ChatMessage[] {
+  return Array.isArray(raw) ? decodeList(raw) : [];
 }
 
-export function saveMessages(store: KeyValueStore, messages: readonly ChatMessage[]): void {
-  writeJson(store, MESSAGES_KEY, messages.slice(-MAX_PERSISTED));
+/** The stored conversation, oldest first; a page that does not decode is skipped, not fatal. */
+export function loadMessages(store: KeyValueStore): ChatMessage[] {
+  const keys = [...Array.from({ length: olderPages(store) }, (_, i) => pageKey(i)), MESSAGES_KEY];
+  const seen = new Set<string>();
+  const out: ChatMessage[] = [];
+  for (const key of keys) {
+    for (const m of readPage(store, key)) {
+      // Two records with one key would be two rows with one identity: keep the first.
+      if (seen.has(m.key)) continue;
+      seen.add(m.key);
+      out.push(m);
+    }
+  }
+  return out;
 }
+
+/** Writes the pages that changed since they were last read or written here. */
+export function saveMessages(store: KeyValueStore, messages: readonly ChatMessage[]): void {
+  const cache = cacheOf(store);
+  // Whole pages fall off the front, so page boundaries stay put as the conversation grows.
+  const drop = Math.max(0, Math.ceil((messages.length - MAX_PERSISTED) / PAGE_SIZE) * PAGE_SIZE);
+  const kept = drop ? messages.slice(drop) : messages;
+  const full = kept.length ? Math.floor((kept.length - 1) / PAGE_SIZE) : 0;
+  const write = (key: string, items: readonly ChatMessage[]) => {
+    const known = cache.get(key);
+    if (known && same(known.items, items)) return;
+    const raw = JSON.stringify(items);
+    store.set(key, raw);
+    cache.set(key, { raw, items });
+  };
+  for (let i = 0; i < full; i++) write(pageKey(i), kept.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
+  const before = olderPages(store);
+  for (let i = full; i < before; i++) {
+    store.remove(pageKey(i));
+    cache.delete(pageKey(i));
+  }
+  if (full !== before) {
+    if (full) store.set(OLDER_KEY, String(full));
+    else store.remove(OLDER_KEY);
+  }
+  write(MESSAGES_KEY, kept.slice(full * PAGE_SIZE));
+}
+
+const same = (a: readonly ChatMessage[], b: readonly ChatMessage[]) =>
+  a.length === b.length && a.every((m, i) => m === b[i]);
 
 export function loadDraft(store: KeyValueStore): string {
   return store.get(DRAFT_KEY) ?? '';
@@ -45,6 +136,9 @@ export function saveDraft(store: KeyValueStore, draft: string): void {
 }
 
 export function clearConversation(store: KeyValueStore): void {
+  for (let i = olderPages(store) - 1; i >= 0; i--) store.remove(pageKey(i));
+  store.remove(OLDER_KEY);
   store.remove(MESSAGES_KEY);
   store.remove(DRAFT_KEY);
+  pages.delete(store);
 }

@@ -15,14 +15,14 @@ const WORDS: Record<Status, Key> = {
 
 export function ConnectionStatus(props: { store: ChatStore; t: Translate }) {
   const { store, t } = props;
-  const status = store.status.value.status;
+  const { status, reason } = store.status.value;
   const error = store.error.value;
   const canRetry = status === 'failed' || error !== null;
   return (
     <div class="status" data-status={status}>
       <span class="status__dot" aria-hidden="true" />
       <span role="status" class="status__text">
-        {t(WORDS[status])}
+        {t(reason === 'evicted' ? 'statusEvicted' : WORDS[status])}
         {error && status !== 'failed' ? ` · ${t('errorGeneric')}` : ''}
       </span>
       {canRetry && (

@@ -127,6 +127,14 @@ describe('Widget: connection status', () => {
     expect(connection().textContent).toContain(words);
   });
 
+  it('says when the conversation was taken over by another window, and offers to take it back', () => {
+    const { transport } = setup();
+    openPanel();
+    act(() => transport.emitStatus({ status: 'failed', reason: 'evicted' }));
+    expect(connection().textContent).toContain('Open in another window');
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
+
   it('offers a retry when the connection failed, which reconnects', () => {
     const { transport } = setup();
     openPanel();

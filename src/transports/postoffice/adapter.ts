@@ -214,7 +214,8 @@ export class PostofficeAdapter extends TransportBase implements Transport {
 
   /**
    * A refused handshake. Node's `ws` tells the HTTP status; browsers hide it, so there an unknown
-   * refusal is retried once at once (it may be a 409, or a stale token) and then with backoff.
+   * refusal is handled as the likeliest fixable one, a 409 (and the token is fetched anew, in case
+   * the router no longer takes it).
    */
   private onRefused(status: number | undefined): void {
     this.refusals += 1;
@@ -225,23 +226,21 @@ export class PostofficeAdapter extends TransportBase implements Transport {
       log.warn('the router is at its connection limit (HTTP 503); trying again later');
       this.events.emit('error', new TransportError('network', 'The chat server is full', { status }));
       this.scheduleReconnect('server-full');
-    } else if (status === 409) {
-      // The router recorded a larger startTime for this mailbox (another device whose clock is
-      // ahead, or our own clock went back): go again at once, further ahead each time.
-      this.lastStartTime = Math.max(this.lastStartTime, Date.now()) + 1000 * 2 ** this.refusals;
-      if (this.refusals <= 3) void this.open();
-      else this.scheduleReconnect('conflict');
     } else if ((status === 401 || status === 403) && this.refusals > 1) {
       log.error(`the router refused a fresh token (HTTP ${status}); check data-token-url`);
       this.fail(new TransportError('auth', 'The chat server refused the token', { status }));
-    } else if (this.refusals === 1) {
-      // Maybe a 409 or a token the router no longer takes: once at once, with a fresh token.
-      this.tokens?.invalidate();
+    } else if (this.refusals <= 3) {
+      // 409: the router recorded a larger startTime for this mailbox (another device whose clock is
+      // ahead, or our clock went back). Go again at once, 2, 4, 8 s further ahead.
+      if (this.refusals === 1) this.tokens?.invalidate();
+      this.lastStartTime = Math.max(this.lastStartTime, Date.now()) + 1000 * 2 ** this.refusals;
       void this.open();
     } else {
-      if (this.refusals === 3)
-        log.warn('cannot open the router socket (unreachable, or refused: 400, 409, 503)');
-      this.scheduleReconnect('network');
+      if (this.refusals === 4)
+        log.warn(
+          `cannot open the router socket (${status ? `HTTP ${status}` : 'unreachable, or refused: 400, 409, 503'})`,
+        );
+      this.scheduleReconnect(status === 409 ? 'conflict' : 'network');
     }
   }
 

@@ -272,8 +272,11 @@ export function decodeSession(raw: unknown, now: number, base?: string): TwinSes
   if (!isObj(raw) || !id) return drop('a session answer', 'no id');
   const ttl = num(raw.ttl);
   const list = Array.isArray(raw.messages) ? raw.messages.slice(0, 50) : [];
+  // The greeting carries no time of its own: the session's start is the server's clock, like every
+  // later message's `createdAt`, so the store can place late messages against it.
+  const started = messageTime(raw.startedAt, now);
   const messages = list
-    .map((m, i) => decodeMessage(m, now + i, base, `${id}${SYNTHETIC_ID}${i}`))
+    .map((m, i) => decodeMessage(m, started + i, base, `${id}${SYNTHETIC_ID}${i}`))
     .filter((m): m is IncomingMessage => m !== null);
   return { id, ttlSeconds: ttl && ttl > 0 ? ttl : DEFAULT_TTL_S, messages };
 }
