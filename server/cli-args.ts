@@ -74,3 +74,16 @@ function integer(flag: string, text: string, min: number, max: number): number |
   }
   return value;
 }
+
+/** The line `npm start` prints when the server cannot start: for a busy port, how to pick another. */
+export function startFailure(error: unknown, port: number | undefined): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') {
+    const next = (port ?? 8080) + 1;
+    return `port ${port ?? 8080} is already in use (another npm start?). Pick another: npm start -- --port ${next}, or PORT=${next} npm start, or --port 0 for any free port.`;
+  }
+  if (code === 'EACCES') {
+    return `not allowed to listen on port ${port}; use a port above 1023: npm start -- --port 8080`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

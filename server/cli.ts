@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCli, USAGE } from './cli-args';
+import { parseCli, startFailure, USAGE } from './cli-args';
 import { REPO_ROOT, startServer } from './index';
 
 const parsed = parseCli(process.argv.slice(2), process.env);
@@ -21,8 +21,7 @@ if (parsed.help) {
 buildWidgetIfMissing();
 
 const server = await startServer(parsed.options).catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  console.error(`parley-server: could not start: ${message}`);
+  console.error(`parley-server: could not start: ${startFailure(error, parsed.options.port)}`);
   process.exit(1);
 });
 

@@ -187,3 +187,22 @@ describe('parseConfig: settings that cannot work say so (issue 8)', () => {
     expect(parseConfig({ ...base, server: 'http://localhost:8080' }, page).ok).toBe(true);
   });
 });
+
+describe('data-server without a scheme', () => {
+  it('warns once, naming the fix, when it looks like a host name', () => {
+    const result = parseConfig(
+      { transport: 'ws-chat', server: 'chat.example.com' },
+      'https://shop.example/page',
+    );
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toContain('data-server="chat.example.com" has no scheme');
+    expect(result.warnings[0]).toContain('data-server="https://chat.example.com"');
+  });
+
+  it('stays quiet for a path on the page’s own site and for full URLs', () => {
+    for (const server of ['/chat', 'https://chat.example.com', '//chat.example.com']) {
+      expect(parseConfig({ transport: 'ws-chat', server }, 'https://shop.example/page').warnings).toEqual([]);
+    }
+  });
+});

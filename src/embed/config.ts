@@ -118,6 +118,13 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
       errors.push(`${attr(key)}${why}. Example: ${attr(key)}="${example}"`);
       return undefined;
     }
+    // `chat.example.com` without a scheme is a path on this page's site: allowed (a same-origin
+    // backend at `/chat` is real), but a host name there is almost always a forgotten `https://`.
+    if (!/^[a-z][a-z\d+.-]*:|^\/\//i.test(v) && /^[\w-]+(\.[\w-]+)+(:\d+)?(\/|$)/.test(v)) {
+      warnings.push(
+        `${attr(key)}="${v}" has no scheme, so it resolves against this page (${u.href}); if ${v.split('/')[0]} is a host, write ${attr(key)}="https://${v}"`,
+      );
+    }
     // No trailing slash: adapters append absolute API paths (`${server}/api/…`).
     return u.href.replace(/\/+$/, '');
   }
