@@ -12,6 +12,8 @@ export const USAGE = `Usage: npm start -- [options]
   --reply-delay-ms <n>  delay before each bot reply (env REPLY_DELAY_MS, default 300)
   --twin-socketio <2|4> Socket.IO generation of the TWIN module (default 2, i.e. EIO 3)
   --allow-eio3          with --twin-socketio=4, accept EIO 3 clients too
+  --nchan-port <n>      port of the nginx + nchan demo, started when nginx is installed
+                        (env NCHAN_PORT, default 8081; 0 = any free port)
   --verbose             one line per request and connection (paths only, never tokens)
   --help                this text`;
 
@@ -35,6 +37,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     60_000,
   );
   if (typeof delay === 'string') return { ok: false, error: delay };
+  const nchanPort = integer('--nchan-port', values['nchan-port'] ?? env.NCHAN_PORT ?? '8081', 0, 65535);
+  if (typeof nchanPort === 'string') return { ok: false, error: nchanPort };
   const generation = values['twin-socketio'] ?? '2';
   if (generation !== '2' && generation !== '4') return { ok: false, error: '--twin-socketio must be 2 or 4' };
 
@@ -45,6 +49,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     twinSocketIo: generation === '4' ? 4 : 2,
     twinAllowEio3: values['allow-eio3'] ?? false,
     verbose: values.verbose ?? false,
+    nchanPort,
   };
   return { ok: true, options, help: false };
 }
@@ -60,6 +65,7 @@ function parse(argv: readonly string[]) {
       'reply-delay-ms': { type: 'string' },
       'twin-socketio': { type: 'string' },
       'allow-eio3': { type: 'boolean' },
+      'nchan-port': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCli, startFailure, USAGE } from './cli-args';
 import { REPO_ROOT, startServer } from './index';
+import { startNchanDemo } from './nchan/demo';
 
 const parsed = parseCli(process.argv.slice(2), process.env);
 if (!parsed.ok) {
@@ -27,6 +28,7 @@ const server = await startServer(parsed.options).catch((error: unknown) => {
 
 console.log(`Parley demo: ${server.url}/demo.html`);
 if (server.modules.has('twin')) console.log(`Parley TWIN demo: ${server.url}/demo-twin.html`);
+const nginx = await startNchanDemo(server, parsed.options.nchanPort ?? 8081);
 console.log(`Modules: ${[...server.modules.keys()].join(', ')}. Ctrl-C stops.`);
 if (
   parsed.options.host !== '127.0.0.1' &&
@@ -44,7 +46,7 @@ function stop(signal: NodeJS.Signals): void {
   }
   stopping = true;
   console.log(`\n${signal}: stopping…`);
-  server.close().then(
+  Promise.all([nginx?.close(), server.close()]).then(
     () => process.exit(0),
     (error: unknown) => {
       console.error('parley-server: error while stopping:', error);

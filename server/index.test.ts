@@ -20,6 +20,20 @@ beforeAll(async () => {
   await writeFile(join(root, 'public', 'demo.css'), 'body{}');
   await writeFile(join(root, 'public', 'notes.txt'), 'unknown type');
   await writeFile(join(root, '.secret', 'x.json'), '{}');
+  // What a repository root also holds, and a demo server must not hand out (issue 8).
+  await writeFile(join(root, 'package.json'), '{"name":"parley"}');
+  await writeFile(join(root, 'package-lock.json'), '{}');
+  await mkdir(join(root, 'dist', 'chunks'), { recursive: true });
+  await writeFile(join(root, 'dist', 'parley.js.map'), '{"sources":[]}');
+  await writeFile(join(root, 'dist', 'chunks', 'twin.js'), 'chunk()');
+  await mkdir(join(root, 'server'));
+  await writeFile(join(root, 'server', 'secret.js'), 'source');
+  await mkdir(join(root, 'test-results'));
+  await writeFile(join(root, 'test-results', 'shot.png'), 'png');
+  await mkdir(join(root, 'e2e', 'pages'), { recursive: true });
+  await writeFile(join(root, 'e2e', 'pages', 'page.html'), '<p>test page</p>');
+  await writeFile(join(root, 'e2e', 'fixtures.js'), 'source');
+  await writeFile(join(root, 'public', 'logo.svg'), '<svg/>');
   await writeFile(join(tmpdir(), 'parley-outside.json'), '{"outside":true}');
   await symlink(join(tmpdir(), 'parley-outside.json'), join(root, 'link.json'));
 });
@@ -99,9 +113,33 @@ describe('startServer', () => {
     '/link.json',
     '/notes.txt',
     '/nothing.html',
+    '/package.json',
+    '/package-lock.json',
+    '/parley.js.map',
+    '/dist/parley.js.map',
+    '/server/secret.js',
+    '/test-results/shot.png',
+    '/e2e/fixtures.js',
+    '/public/demo.css',
   ])('answers 404 for %s', async (path) => {
     const server = await startTestServer({ root });
     expect(await rawGet(server, path)).toBe(404);
+  });
+
+  it("serves the demo's own files: pages, public assets, e2e pages, the widget's chunks", async () => {
+    const server = await startTestServer({ root });
+    const get = async (path: string) => {
+      const res = await fetch(`${server.url}${path}`);
+      return `${res.status} ${await res.text()}`;
+    };
+    expect(await get('/chunks/twin.js')).toBe('200 chunk()');
+    expect(await get('/logo.svg')).toBe('200 <svg/>');
+    expect(await get('/e2e/pages/page.html')).toBe('200 <p>test page</p>');
+  });
+
+  it('answers 400 for a malformed %-escape', async () => {
+    const server = await startTestServer({ root });
+    expect(await rawGet(server, '/%E0%A4%A.html')).toBe(400);
   });
 
   it('does not serve files to POST', async () => {
@@ -151,6 +189,7 @@ describe('parseCli', () => {
         twinSocketIo: 2,
         twinAllowEio3: false,
         verbose: false,
+        nchanPort: 8081,
       },
     });
     const fromEnv = parseCli([], { PORT: '9000', HOST: 'localhost' });
@@ -168,7 +207,10 @@ describe('parseCli', () => {
     });
   });
 
-  it.each([['--port=abc'], ['--port=70000'], ['--twin-socketio=3'], ['--nope']])('rejects %s', (flag) => {
-    expect(parseCli([flag], {}).ok).toBe(false);
-  });
+  it.each([['--port=abc'], ['--port=70000'], ['--twin-socketio=3'], ['--nchan-port=x'], ['--nope']])(
+    'rejects %s',
+    (flag) => {
+      expect(parseCli([flag], {}).ok).toBe(false);
+    },
+  );
 });

@@ -1,7 +1,9 @@
 /**
- * Static files for the demo: the demo pages, their CSS from `public/`, and the built widget.
- * Only GET/HEAD, only known file types, never outside the root, never dot-files or node_modules,
- * so pointing the server at the repository root exposes nothing but what a demo needs.
+ * Static files for the demo, and nothing else: the demo pages at the top (`/demo.html`), their
+ * assets from `public/`, the end-to-end test pages (`/e2e/pages/`), and the built widget with its
+ * chunks from `dist/` (published at the top, like a CDN would). Only GET/HEAD, only those places and
+ * types, never outside the root, never dot-files: the repository root also holds `package.json`,
+ * the lock file, sources and source maps, which a demo server has no reason to hand out.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,9 +16,16 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.css': 'text/css; charset=utf-8',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
 };
+
+/** Where a request path may come from: a directory under the root, the URL prefix it is served at, and the types. */
+const PLACES: ReadonlyArray<{ dir: string; prefix: string; types: readonly string[]; nested?: boolean }> = [
+  { dir: '.', prefix: '/', types: ['.html'] },
+  { dir: 'public', prefix: '/', types: ['.css', '.png', '.svg'] },
+  { dir: 'e2e/pages', prefix: '/e2e/pages/', types: ['.html', '.js', '.css'] },
+  // The widget and the chunks a split build loads next to it (not its source maps).
+  { dir: 'dist', prefix: '/', types: ['.js'], nested: true },
+];
 
 /**
  * The demo pages run under a strict policy on purpose: the widget must work without inline
@@ -51,27 +60,25 @@ export async function serveStatic(
   try {
     pathname = decodeURIComponent(url.pathname);
   } catch {
-    return false; // malformed %-escape: not a file of ours
+    sendText(res, 400, 'Bad request: malformed %-escape in the path');
+    return true;
   }
   if (pathname.includes('\0')) return false;
   if (pathname === '/') pathname = '/demo.html';
 
-  // The widget bundle lives in dist/ but is published at the top, like a CDN would.
-  if (pathname === '/parley.js' || pathname === '/parley.js.map') {
-    const file = await findFile(join(options.root, 'dist'), pathname);
+  const ext = extname(pathname).toLowerCase();
+  for (const place of PLACES) {
+    if (!place.types.includes(ext) || !pathname.startsWith(place.prefix)) continue;
+    const rest = pathname.slice(place.prefix.length);
+    if (!place.nested && rest.includes('/')) continue;
+    const file = await findFile(join(options.root, place.dir), `/${rest}`);
     if (file) return send(req, res, file, options);
-    if (pathname === '/parley.js') {
-      sendText(res, 404, 'dist/parley.js not found: run npm run build (or npm start, which builds it).');
-      return true;
-    }
-    return false;
   }
-
-  // `/x` is `<root>/x`, else `<root>/public/x`: pages at the top, their assets in public/.
-  const file =
-    (await findFile(options.root, pathname)) ?? (await findFile(join(options.root, 'public'), pathname));
-  if (!file) return false;
-  return send(req, res, file, options);
+  if (pathname === '/parley.js') {
+    sendText(res, 404, 'dist/parley.js not found: run npm run build (or npm start, which builds it).');
+    return true;
+  }
+  return false;
 }
 
 /** The real path of `pathname` under `base`, or undefined when it is missing or not allowed. */

@@ -3,6 +3,7 @@
  * own REST routes and attaches its own WebSocket / Socket.IO endpoints to the shared server.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Limits } from './limits';
 
 export interface ProtocolModule {
   readonly name: string;
@@ -62,10 +63,14 @@ export interface ServerOptions {
   twinAllowEio3?: boolean;
   /** Print one line per request and connection. */
   verbose?: boolean;
+  /** `npm start` only: the port of the nginx + nchan demo in front of this server. */
+  nchanPort?: number;
   /** False: the demo bot stays silent (the soak answers through `testing.say`). Default true. */
   bot?: boolean;
   /** Keep module state here, across restarts (see ServerState). */
   state?: ServerState;
+  /** Tighter (or looser) caps than server/limits.ts's LIMITS, e.g. for tests of the bounds. */
+  limits?: Partial<Limits>;
 }
 
 export interface RunningServer {

@@ -86,7 +86,7 @@ export type ClientFrame =
       layers: unknown[];
     };
 
-export type Parsed = { ok: true; frame: ClientFrame } | { ok: false; errors: Record<string, string[]> };
+export type Parsed = { ok: true; frame: ClientFrame } | { ok: false; errors: Record<string, unknown> };
 
 const MAX_TEXT = 8 * 1024;
 
@@ -105,11 +105,13 @@ export function parseClientFrame(text: string): Parsed {
     if (typeof id === 'number' && Number.isSafeInteger(id)) return { ok: true, frame: { kind: 'reset', id } };
     return { ok: false, errors: { reset: ['A valid message id is required.'] } };
   }
-  const errors: Record<string, string[]> = {};
+  const errors: Record<string, unknown> = {};
   const sender = isRecord(data.sender) ? data.sender : undefined;
-  if (!sender || (sender.type !== 'human' && sender.type !== 'bot'))
-    errors.sender = ['This field is required.'];
-  if (!Array.isArray(data.stack) || data.stack.length === 0) errors.stack = ['This field is required.'];
+  if (!sender) errors.sender = ['This field is required.'];
+  // As Django REST Framework words a bad choice: the value is repeated (widgets use it as a probe).
+  else if (sender.type !== 'human' && sender.type !== 'bot')
+    errors.sender = { type: [`"${String(sender.type).slice(0, 200)}" is not a valid choice.`] };
+  if (!Array.isArray(data.stack)) errors.stack = ['This field is required.'];
   if (Object.keys(errors).length) return { ok: false, errors };
   const layers = data.stack as unknown[];
   const texts: string[] = [];

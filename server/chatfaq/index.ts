@@ -57,6 +57,8 @@ interface Conversation {
   sockets: Set<WebSocket>;
   log: Turn[];
   received: ClientFrame[];
+  /** Stack ids of the visitor's stacks taken so far. */
+  stackIds: Set<string>;
   metadata: unknown;
 }
 
@@ -121,6 +123,9 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
       return;
     }
     const frame = parsed.frame;
+    // A stack id already taken is a resend (the widget could not know the first one arrived).
+    // Upstream does not promise this; the reference server does, so "delivered once" is testable.
+    if (frame.kind === 'message' && frame.stackId && c.stackIds.has(frame.stackId)) return;
     c.received.push(frame);
     if (frame.kind === 'heartbeat') return;
     if (frame.kind === 'reset') {
@@ -141,6 +146,7 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
       answer(c, fsmAnswer({ ...asked.input, take: asked.takes }, env(origin)));
       return;
     }
+    if (frame.stackId) c.stackIds.add(frame.stackId);
     const input: FsmInput = {
       text: frame.text,
       files: frame.files.map((f) => ({ name: f.name, ...sizeOf(f.path) })),
@@ -179,7 +185,7 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
     let c = conversations.get(conversationId);
     const fresh = !c;
     if (!c) {
-      c = { id: conversationId, sockets: new Set(), log: [], received: [], metadata };
+      c = { id: conversationId, sockets: new Set(), log: [], received: [], stackIds: new Set(), metadata };
       if (senderId) c.senderId = senderId;
       conversations.set(conversationId, c);
     }

@@ -72,7 +72,8 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
   const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
   // A restart "keeping state" hands the previous module's store over (ServerState).
   const kept = options.state?.[TWIN];
-  const store = kept instanceof TwinStore ? kept : new TwinStore(options.twinTtlSeconds ?? 1800);
+  const store =
+    kept instanceof TwinStore ? kept : new TwinStore(options.twinTtlSeconds ?? 1800, options.limits);
   if (options.state) options.state[TWIN] = store;
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
   const visitorListeners = new Set<VisitorListener>();
@@ -104,7 +105,7 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
   });
 
   const fileUrl = (s: Session, id: string) => downloadUrl(s.origin, id);
-  const fileJson = (s: Session, id: string) => store.fileJson(store.files.get(id)!, s.origin);
+  const fileJson = (s: Session, id: string) => store.fileJson(store.file(id)!, s.origin);
 
   const sockets = new TwinSockets({
     generation,
@@ -127,15 +128,14 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
       }
       const s = store.sessions.get(key);
       const data = isRecord(payload) && payload.action === 'chatMessageCreated' ? payload.data : undefined;
-      const id = isRecord(data) && typeof data.id === 'string' ? data.id : '<malformed>';
-      s?.acks.set(id, (s.acks.get(id) ?? 0) + 1);
+      if (s && isRecord(data) && typeof data.id === 'string') store.acknowledge(s, data.id);
     },
     log,
   });
 
   /** Store and emit one `chatMessageCreatedEmit`-like event. */
   function send(s: Session, event: string, payload: WireEvent): void {
-    s.sent.push({ event, payload });
+    store.addSent(s, event, payload);
     sockets.emit(s.id, event, payload);
   }
 

@@ -101,10 +101,12 @@ describe('messages', () => {
 });
 
 describe('files', () => {
-  const upload = (s: TwinTestServer, files: Array<[string, Blob]>) => {
+  /** Uploads belong to a live session (the widget names it; see server/limits.test.ts). */
+  const upload = async (s: TwinTestServer, files: Array<[string, Blob]>) => {
     const form = new FormData();
     for (const [name, blob] of files) form.append('file[]', blob, name);
-    return fetch(`${s.url}/api/chats/v1/files?x_widget=1`, { method: 'POST', body: form });
+    const id = (await session(s)).json.id as string;
+    return fetch(`${s.url}/api/chats/v1/files?x_widget=1&sessionId=${id}`, { method: 'POST', body: form });
   };
 
   it('stores multipart `file[]` uploads and serves them back safely', async () => {
@@ -143,8 +145,10 @@ describe('files', () => {
     const s = await start();
     const form = new FormData();
     form.append('other', new Blob(['x']), 'x.txt');
-    expect((await fetch(`${s.url}/api/chats/v1/files`, { method: 'POST', body: form })).status).toBe(400);
-    expect((await post(s, '/api/chats/v1/files', { file: 'x' })).status).toBe(400);
+    const id = (await session(s)).json.id as string;
+    const files = `/api/chats/v1/files?sessionId=${id}`;
+    expect((await fetch(`${s.url}${files}`, { method: 'POST', body: form })).status).toBe(400);
+    expect((await post(s, files, { file: 'x' })).status).toBe(400);
     expect((await fetch(`${s.url}/api/chats/v1/files/nope/download`)).status).toBe(404);
   });
 });

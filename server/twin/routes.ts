@@ -51,14 +51,26 @@ export async function handleTwinRoutes(
     answerPreflight(res);
     return true;
   }
+  // A malformed %-escape is the client's mistake: 400, not a 500 with a stack trace in the log.
+  const id = segment((download ?? session ?? message)?.[1]);
+  if (id === null) return fail(res, 400, 'malformed %-escape in the path');
   if (download)
     return req.method === 'GET' || req.method === 'HEAD'
-      ? serveFile(res, ctx, download[1]!)
+      ? serveFile(res, ctx, id)
       : fail(res, 405, 'method not allowed');
   if (req.method !== 'POST') return fail(res, 405, 'method not allowed');
-  if (session) return startSession(req, res, ctx, decodeURIComponent(session[1]!));
-  if (message) return postMessage(req, res, ctx, decodeURIComponent(message[1]!));
-  return upload(req, res, ctx);
+  if (session) return startSession(req, res, ctx, id);
+  if (message) return postMessage(req, res, ctx, id);
+  return upload(req, res, url, ctx);
+}
+
+/** A decoded path segment; '' when there is none, null when its %-escapes are malformed. */
+function segment(raw: string | undefined): string | null {
+  try {
+    return decodeURIComponent(raw ?? '');
+  } catch {
+    return null;
+  }
 }
 
 async function startSession(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, chatId: string) {
@@ -101,7 +113,7 @@ async function postMessage(req: IncomingMessage, res: ServerResponse, ctx: Route
   if (typeof body !== 'string') return fail(res, 400, 'body is required');
   if (!Array.isArray(attachments) || attachments.length > 10)
     return fail(res, 400, 'attachments must be a list of file ids');
-  const found = attachments.map((id) => (typeof id === 'string' ? ctx.store.files.get(id) : undefined));
+  const found = attachments.map((id) => (typeof id === 'string' ? ctx.store.file(id) : undefined));
   if (found.some((f) => f === undefined)) return fail(res, 400, 'unknown attachment');
   if (body.trim() === '' && found.length === 0) return fail(res, 400, 'body is required');
   if (replyToMessageId !== undefined && typeof replyToMessageId !== 'string') {
@@ -109,15 +121,27 @@ async function postMessage(req: IncomingMessage, res: ServerResponse, ctx: Route
   }
   const id = ctx.newId();
   const createdAt = new Date().toISOString();
-  s.visitorMessages.push(id);
-  s.visitorTexts.push(body);
+  ctx.store.addVisitorMessage(s, id, body);
   applyCors(res);
   sendJson(res, 201, { id, createdAt });
   ctx.onVisitorMessage(s, id, body, found as StoredFile[]);
   return true;
 }
 
-async function upload(req: IncomingMessage, res: ServerResponse, ctx: RouteContext) {
+/**
+ * Uploads belong to a live session (`?sessionId=`, which the widget sends; TWIN documents no
+ * authorisation here): refused before a byte of the body is read, and counted per session.
+ */
+async function upload(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext) {
+  const s = ctx.store.live(url.searchParams.get('sessionId') ?? undefined);
+  if (!s) {
+    res.setHeader('Connection', 'close');
+    return fail(res, 401, 'sessionId of a live session is required');
+  }
+  if (ctx.store.uploadsOf(s.id) >= ctx.store.limits.uploadsPerSession) {
+    res.setHeader('Connection', 'close');
+    return fail(res, 429, 'too many uploads in this session');
+  }
   const type = req.headers['content-type'] ?? '';
   if (!type.startsWith('multipart/form-data')) return fail(res, 400, 'multipart/form-data expected');
   const chunks: Buffer[] = [];
@@ -140,6 +164,7 @@ async function upload(req: IncomingMessage, res: ServerResponse, ctx: RouteConte
   const stored: StoredFile[] = [];
   for (const entry of form.getAll('file[]')) {
     if (typeof entry === 'string') continue;
+    if (ctx.store.uploadsOf(s.id) >= ctx.store.limits.uploadsPerSession) break;
     const name = (entry.name || 'file').slice(0, 200);
     stored.push(
       ctx.store.addFile(
@@ -147,6 +172,8 @@ async function upload(req: IncomingMessage, res: ServerResponse, ctx: RouteConte
         entry.type || 'application/octet-stream',
         Buffer.from(await entry.arrayBuffer()),
         true,
+        undefined,
+        s.id,
       ),
     );
   }
@@ -162,7 +189,7 @@ async function upload(req: IncomingMessage, res: ServerResponse, ctx: RouteConte
 }
 
 function serveFile(res: ServerResponse, ctx: RouteContext, id: string): true {
-  const file = ctx.store.files.get(decodeURIComponent(id));
+  const file = ctx.store.file(id);
   if (!file) return fail(res, 404, 'file not found');
   // Our own SVGs (greeting, avatars) are safe to show; uploads only as raster images.
   const inline =

@@ -2,8 +2,10 @@
  * In-memory state of the TWIN reference module: sessions with the messages the server sent (for
  * redelivery until acknowledged) and the acknowledgements it received, and uploaded files.
  * Wire shapes are written here for the server's side; it never imports the widget's protocol.ts.
+ * Everything is bounded (server/limits.ts): sessions, their events and texts, clients, uploads.
  */
 import { randomUUID } from 'node:crypto';
+import { BoundedMap, LIMITS, type Limits } from '../limits';
 
 export interface WireFile {
   id: string;
@@ -37,6 +39,8 @@ export interface StoredFile {
   createdAt: string;
   /** True for visitors' uploads, false for the bot's files (the seed's meaning of isPrivate). */
   isPrivate: boolean;
+  /** The session that uploaded it (visitors' uploads). */
+  sessionId?: string;
 }
 
 export interface Operator {
@@ -66,6 +70,8 @@ export interface Session {
   visitorMessages: string[];
   /** Their texts, in the same order (tests count deliveries). */
   visitorTexts: string[];
+  /** UTF-16 length of what the session keeps (events and texts), for the history bound. */
+  bytes: number;
 }
 
 /** Where a stored file is served (routes.ts). */
@@ -73,12 +79,34 @@ export const downloadUrl = (origin: string, id: string) =>
   `${origin}/api/chats/v1/files/${encodeURIComponent(id)}/download`;
 
 export class TwinStore {
-  readonly sessions = new Map<string, Session>();
-  readonly files = new Map<string, StoredFile>();
+  readonly sessions: BoundedMap<Session>;
+  /** The bot's own files (greeting, avatars): a fixed few, never dropped. */
+  private readonly botFiles = new Map<string, StoredFile>();
+  /** Visitors' uploads, bounded by count, bytes and age. */
+  private readonly uploads: BoundedMap<StoredFile>;
   /** clientExternalId → clientId: the same external id is the same client. */
-  private readonly clients = new Map<string, string>();
+  private readonly clients: BoundedMap<string>;
+  readonly limits: Limits;
 
-  constructor(private readonly ttlSeconds: number) {}
+  constructor(
+    private readonly ttlSeconds: number,
+    limits: Partial<Limits> = {},
+  ) {
+    this.limits = { ...LIMITS, ...limits };
+    this.sessions = new BoundedMap<Session>({
+      maxEntries: this.limits.sessions,
+      maxAgeMs: 2 * ttlSeconds * 1000,
+      maxBytes: this.limits.historyBytes,
+      sizeOf: (s) => s.bytes,
+    });
+    this.uploads = new BoundedMap<StoredFile>({
+      maxEntries: this.limits.uploads,
+      maxAgeMs: this.limits.uploadAgeMs,
+      maxBytes: this.limits.uploadBytes,
+      sizeOf: (f) => f.bytes.length,
+    });
+    this.clients = new BoundedMap<string>({ maxEntries: this.limits.clients });
+  }
 
   createSession(chatId: string, name: string, origin: string, externalId?: string, metadata = {}): Session {
     let clientId = externalId === undefined ? undefined : this.clients.get(externalId);
@@ -101,9 +129,53 @@ export class TwinStore {
       acks: new Map(),
       visitorMessages: [],
       visitorTexts: [],
+      bytes: 0,
     };
     this.sessions.set(session.id, session);
     return session;
+  }
+
+  /** Keeps an event sent to the session (for redelivery); the oldest go beyond the per-session cap. */
+  addSent(s: Session, event: string, payload: WireEvent): void {
+    s.sent.push({ event, payload });
+    s.bytes += sizeOf(payload);
+    while (s.sent.length > this.limits.eventsPerSession) {
+      const old = s.sent.shift()!;
+      s.acks.delete(old.payload.id);
+      s.bytes -= sizeOf(old.payload);
+    }
+    this.sessions.resized(s.id);
+  }
+
+  /** A visitor's message, kept (bounded) for the tests that count deliveries. */
+  addVisitorMessage(s: Session, id: string, text: string): void {
+    s.visitorMessages.push(id);
+    s.visitorTexts.push(text);
+    s.bytes += text.length;
+    while (s.visitorTexts.length > this.limits.eventsPerSession) {
+      s.visitorMessages.shift();
+      s.bytes -= s.visitorTexts.shift()!.length;
+    }
+    this.sessions.resized(s.id);
+  }
+
+  /**
+   * Counts a `messageReceived` for a message this session was sent; anything else (made-up ids,
+   * malformed payloads) is ignored, so acknowledgements cannot grow the server.
+   */
+  acknowledge(s: Session, id: string): boolean {
+    if (!s.sent.some((e) => e.payload.id === id)) return false;
+    s.acks.set(id, (s.acks.get(id) ?? 0) + 1);
+    return true;
+  }
+
+  /** Uploads of this session still kept. */
+  uploadsOf(sessionId: string): number {
+    return this.uploads.values().filter((f) => f.sessionId === sessionId).length;
+  }
+
+  file(id: string): StoredFile | undefined {
+    return this.botFiles.get(id) ?? this.uploads.get(id);
   }
 
   /** A session that exists, has not ended and whose ttl has not run out. */
@@ -119,9 +191,12 @@ export class TwinStore {
     bytes: Buffer,
     isPrivate: boolean,
     id: string = randomUUID(),
+    sessionId?: string,
   ): StoredFile {
     const file: StoredFile = { id, name, contentType, bytes, createdAt: new Date().toISOString(), isPrivate };
-    this.files.set(id, file);
+    if (sessionId !== undefined) file.sessionId = sessionId;
+    if (isPrivate) this.uploads.set(id, file);
+    else this.botFiles.set(id, file);
     return file;
   }
 
@@ -146,4 +221,9 @@ export class TwinStore {
       ownerId: null,
     };
   }
+}
+
+/** Rough size of an event: its JSON length (events are small JSON objects we built). */
+function sizeOf(payload: WireEvent): number {
+  return JSON.stringify(payload).length;
 }

@@ -37,7 +37,7 @@ export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
   const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
   // A restart "keeping state" hands the previous module's store over (ServerState).
   const kept = options.state?.[WS_CHAT];
-  const store = kept instanceof ChatStore ? kept : new ChatStore();
+  const store = kept instanceof ChatStore ? kept : new ChatStore(options.limits);
   if (options.state) options.state[WS_CHAT] = store;
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
   const visitorListeners = new Set<VisitorListener>();

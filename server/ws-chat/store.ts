@@ -1,9 +1,10 @@
 /**
  * In-memory state of the ws-chat module: customers, tokens, conversations and their history.
- * Like the seed's own server it keeps everything in memory; the caps below only stop a long-running
- * demo from growing without bound.
+ * Like the seed's own server it keeps everything in memory; the caps below and server/limits.ts
+ * (customers, tokens by count and age, history bytes) keep a demo server from growing without bound.
  */
 import { randomUUID } from 'node:crypto';
+import { BoundedMap, LIMITS, type Limits } from '../limits';
 import type { Channel, ServerFrame, TokenRequest } from './frames';
 
 /** Messages kept per conversation (oldest dropped first). */
@@ -28,13 +29,30 @@ export interface Conversation {
   visitorMessages: number;
   /** clientMessageId → the echo sent for it, so a resend gets the same frame back. */
   readonly accepted: Map<string, ServerFrame>;
+  /** Characters of content kept in `messages`, for the history bound. */
+  bytes: number;
 }
 
 export class ChatStore {
-  private readonly customers = new Map<string, Customer>();
+  /** The least recently active customer goes first, with its conversation. */
+  private readonly customers: BoundedMap<Customer>;
   private readonly byChannelId = new Map<string, string>();
-  private readonly tokens = new Map<string, string>();
+  private readonly tokens: BoundedMap<string>;
   private readonly conversations = new Map<string, Conversation>();
+
+  constructor(limits: Partial<Limits> = {}) {
+    const l = { ...LIMITS, ...limits };
+    this.customers = new BoundedMap<Customer>({
+      maxEntries: l.customers,
+      maxBytes: l.historyBytes,
+      sizeOf: (c) => (c.conversationId ? (this.conversations.get(c.conversationId)?.bytes ?? 0) : 0),
+      onEvict: (_id, c) => {
+        if (this.byChannelId.get(c.channelId) === c.id) this.byChannelId.delete(c.channelId);
+        if (c.conversationId) this.conversations.delete(c.conversationId);
+      },
+    });
+    this.tokens = new BoundedMap<string>({ maxEntries: l.tokens, maxAgeMs: l.tokenAgeMs });
+  }
   /** Texts of accepted visitor messages, newest last, bounded (tests count deliveries). */
   private readonly accepted: string[] = [];
 
@@ -48,6 +66,7 @@ export class ChatStore {
     if (customer) {
       customer.name = request.name;
       customer.channel = request.channel;
+      this.customers.set(customer.id, customer); // active again: the last to be forgotten
     } else {
       customer = {
         id: randomUUID(),
@@ -80,6 +99,11 @@ export class ChatStore {
 
   /** The customer's conversation, created on first use. */
   conversationOf(customer: Customer): Conversation {
+    if (!this.customers.has(customer.id)) {
+      // Forgotten (a bound) while its socket stayed open: known again, so nothing is kept unbounded.
+      this.customers.set(customer.id, customer);
+      this.byChannelId.set(customer.channelId, customer.id);
+    }
     const existing = customer.conversationId ? this.conversations.get(customer.conversationId) : undefined;
     if (existing) return existing;
     const conversation: Conversation = {
@@ -88,6 +112,7 @@ export class ChatStore {
       messages: [],
       visitorMessages: 0,
       accepted: new Map(),
+      bytes: 0,
     };
     this.conversations.set(conversation.id, conversation);
     customer.conversationId = conversation.id;
@@ -101,7 +126,10 @@ export class ChatStore {
   /** Store a bot or agent frame. */
   append(conversation: Conversation, frame: ServerFrame): void {
     conversation.messages.push(frame);
-    if (conversation.messages.length > MAX_HISTORY) conversation.messages.shift();
+    conversation.bytes += frame.content.length;
+    if (conversation.messages.length > MAX_HISTORY)
+      conversation.bytes -= conversation.messages.shift()?.content.length ?? 0;
+    this.customers.resized(conversation.customerId);
   }
 
   visitorTexts(): string[] {

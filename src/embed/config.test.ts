@@ -66,6 +66,26 @@ describe('parseConfig: good attributes', () => {
       });
     }
   });
+
+  it('reads the nchan attributes, with /chat/{id} as the default channel path', () => {
+    const nchan = { transport: 'nchan', server: 'https://chat.example.com/push' };
+    const plain = parseConfig(nchan);
+    expect(plain.ok && plain.config).toMatchObject({
+      channelPath: '/chat/{id}',
+      server: 'https://chat.example.com/push',
+    });
+    expect(plain.ok && plain.config.tokenUrl).toBeUndefined();
+    const full = parseConfig(
+      { ...nchan, channelPath: '/single/{id}', tokenUrl: '/api/chat-token' },
+      'https://shop.example.com/page',
+    );
+    expect(full.ok && full.config).toMatchObject({
+      channelPath: '/single/{id}',
+      tokenUrl: 'https://shop.example.com/api/chat-token',
+    });
+    const slash = parseConfig({ ...nchan, tokenUrl: 'https://shop.example.com/chat/token/' });
+    expect(slash.ok && slash.config.tokenUrl).toBe('https://shop.example.com/chat/token/');
+  });
 });
 
 describe('parseConfig: bad attributes', () => {
@@ -73,7 +93,7 @@ describe('parseConfig: bad attributes', () => {
     [
       'unknown transport',
       { transport: 'carrier-pigeon' },
-      'data-transport="carrier-pigeon" is not one of ws-chat, twin. Example: data-transport="ws-chat"',
+      'data-transport="carrier-pigeon" is not one of ws-chat, twin, nchan. Example: data-transport="ws-chat"',
     ],
     [
       'missing transport',
@@ -111,6 +131,17 @@ describe('parseConfig: bad attributes', () => {
       'data-chat-id is missing. Example: data-chat-id="3eb5cf6d-4d20-41c2-b886-f60374d11d19"',
     ],
     ['twin with bad eio', { transport: 'twin', chatId: 'demo', eio: '5' }, 'data-eio="5" must be 3'],
+    [
+      'nchan path without {id}',
+      { transport: 'nchan', channelPath: '/chat' },
+      'data-channel-path="/chat" must be',
+    ],
+    ['nchan path with a query', { transport: 'nchan', channelPath: '/c/{id}?x=1' }, 'holding {id} once'],
+    [
+      'nchan token url not http',
+      { transport: 'nchan', tokenUrl: 'javascript:alert(1)' },
+      'data-token-url="javascript',
+    ],
     [
       'twin with bad metadata',
       { transport: 'twin', chatId: 'demo', metadata: '{plan:pro}' },

@@ -6,7 +6,7 @@
  */
 import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
 
-export const TRANSPORTS = ['ws-chat', 'twin'] as const;
+export const TRANSPORTS = ['ws-chat', 'twin', 'nchan'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
 export interface ParleyConfig {
@@ -35,6 +35,9 @@ export interface ParleyConfig {
   clientId?: string;
   metadata?: Record<string, string>;
   operatorEvent?: string;
+  // nchan
+  channelPath: string;
+  tokenUrl?: string;
 }
 
 export type ConfigResult =
@@ -68,6 +71,8 @@ const KNOWN = new Set([
   'clientId',
   'metadata',
   'operatorEvent',
+  'channelPath',
+  'tokenUrl',
 ]);
 
 type Dataset = Readonly<Record<string, string | undefined>>;
@@ -151,6 +156,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     channel: oneOf('channel', CHANNELS, 'WEB', 'APP'),
     socketPath: '/operator/socket.io/',
     eio: 3,
+    channelPath: '/chat/{id}',
   };
   if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$|^auto$/.test(config.lang)) {
     bad('lang', data.lang, 'is not a language tag', 'zh');
@@ -187,6 +193,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   }
 
   if (transport === 'twin') parseTwin(data, config, bad, url);
+  if (transport === 'nchan') parseNchan(data, config, bad, url);
   return errors.length ? { ok: false, errors, warnings } : { ok: true, config, warnings };
 }
 
@@ -243,6 +250,23 @@ function unusableBackend(u: URL, pageUrl: string | undefined): string | null {
     return `="${u.origin}" is plain http: on an https: page, which the browser blocks (mixed content). Serve the backend over https: and use https://${u.host}`;
   }
   return null;
+}
+
+function parseNchan(
+  data: Dataset,
+  config: ParleyConfig,
+  bad: (key: string, value: string | undefined, what: string, example: string) => void,
+  url: (key: string, required: boolean, example: string) => string | undefined,
+): void {
+  const path = data.channelPath?.trim();
+  if (path) {
+    // One `{id}` (the conversation), URL-safe path characters only: it is appended to data-server.
+    if (/^\/[\w\-./~{}]*$/.test(path) && path.split('{id}').length === 2) config.channelPath = path;
+    else bad('channelPath', path, 'must be a path starting with / holding {id} once', '/chat/{id}');
+  }
+  const tokenUrl = url('tokenUrl', false, '/api/chat-token');
+  // url() drops trailing slashes (data-server is a base); an endpoint keeps its own (`/token/`).
+  if (tokenUrl) config.tokenUrl = data.tokenUrl?.endsWith('/') ? `${tokenUrl}/` : tokenUrl;
 }
 
 /** `clientMetadata` is documented as string values; numbers and booleans are turned into strings. */

@@ -37,4 +37,6 @@ export interface TransportEntry {
 export const TRANSPORT_REGISTRY: Record<TransportName, TransportEntry> = {
   'ws-chat': { load: () => import('./transports/ws-chat') },
   twin: { load: () => import('./transports/twin'), namespace: (config) => config.chatId ?? '' },
+  // The channel path decides the layout (and the conversation's channels): keep them apart.
+  nchan: { load: () => import('./transports/nchan'), namespace: (config) => config.channelPath },
 };

@@ -24,6 +24,7 @@ export const en = {
   renderFailed: 'This conversation could not be shown.',
   startOver: 'Start over',
   retryConnection: 'Try again',
+  regenerate: 'Regenerate answer',
   messages: 'Messages',
   messageLabel: 'Message',
   messagePlaceholder: 'Write a message…',

@@ -23,6 +23,7 @@ export const ru = {
   renderFailed: 'Не удалось показать этот разговор.',
   startOver: 'Начать заново',
   retryConnection: 'Повторить',
+  regenerate: 'Ответить заново',
   messages: 'Сообщения',
   messageLabel: 'Сообщение',
   messagePlaceholder: 'Напишите сообщение…',

@@ -18,6 +18,7 @@ export const zh = {
   renderFailed: '无法显示此对话。',
   startOver: '重新开始',
   retryConnection: '重试',
+  regenerate: '重新生成回答',
   messages: '消息',
   messageLabel: '消息',
   messagePlaceholder: '输入消息…',

@@ -201,3 +201,21 @@ describe('persistence', () => {
     expect(JSON.parse(storage.get('messages') ?? '[]')).toEqual([]);
   });
 });
+
+describe('answer buttons', () => {
+  it('end when the visitor types an answer instead of choosing one, and stay ended after a reload', () => {
+    const { transport, store, storage } = setup();
+    transport.connect();
+    transport.receive({ id: 'q1', text: 'Pick', answers: [{ text: 'Yes' }, { text: 'No' }] });
+    const before = store.messages.value;
+    store.send('maybe');
+    const question = store.messages.value.find((m) => m.id === 'q1');
+    expect(question?.answersDone).toBe(true);
+    expect(question?.chosenAnswer).toBeUndefined();
+    expect(before.find((m) => m.id === 'q1')?.answersDone).toBeUndefined(); // a new object, not a mutation
+    store.dispose();
+    const again = createChatStore({ transport: new EmulatorAdapter(), storage });
+    stores.push(again);
+    expect(again.messages.value.find((m) => m.id === 'q1')?.answersDone).toBe(true);
+  });
+});

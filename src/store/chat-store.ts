@@ -20,6 +20,7 @@ import { incomingKey, markRead, receive, update } from './conversation';
 import { createOutbox } from './outbox';
 import { createPersister } from './persist';
 import { clearConversation, loadDraft, loadMessages, saveDraft } from './persistence';
+import { createStreams } from './streams';
 import { createTabSync, type TabPeers } from './tab-sync';
 import type { ChatMessage, Notice } from './types';
 import { createUploads, type UploadLimits } from './uploads';
@@ -78,6 +79,8 @@ export function createChatStore(options: ChatStoreOptions) {
   let wantsConnection = false;
   /** This tab holds the connection (always, when tabs cannot coordinate). */
   const leader = signal(options.tabs ? options.tabs.election.leader : true);
+  /** Answers still streaming: their text grows here, not in `messages` (see streams.ts). */
+  const streams = createStreams();
   const disposers: Array<() => void> = [];
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   if (options.tabs) disposers.push(options.tabs.election.onChange((v) => (leader.value = v)));
@@ -134,6 +137,8 @@ export function createChatStore(options: ChatStoreOptions) {
       isTime(incoming.at) && incoming.at <= arrived + MAX_FUTURE_MS ? incoming : { ...incoming, at: arrived };
     const next = receive(messages.value, msg);
     if (!next) return; // duplicate delivery
+    // Before the list changes, so the render that shows the new item finds its growing text.
+    if (msg.partial && msg.author.kind !== 'visitor') streams.start(incomingKey(msg.id), msg.text);
     const before = messages.value.length;
     batch(() => {
       messages.value = next;
@@ -141,7 +146,8 @@ export function createChatStore(options: ChatStoreOptions) {
       if (next.length > before && msg.author.kind !== 'visitor' && !isOpen.value) unread.value += 1;
     });
     const shown = next.find((m) => m.id === msg.id || (msg.clientId && m.clientId === msg.clientId));
-    if (shown && next.length > before) events.emit('message', shown);
+    // A streamed answer is announced to the page when it is complete (see messageUpdated).
+    if (shown && next.length > before && !msg.partial) events.emit('message', shown);
   }
 
   /**
@@ -154,6 +160,32 @@ export function createChatStore(options: ChatStoreOptions) {
       if (now() >= oldVisitorUntil) fn(value);
     });
 
+  /**
+   * A message changed. A chunk of a streaming answer is O(1): one signal write that re-renders its
+   * bubble alone. The final text (or any other edit) goes into the list once.
+   */
+  function onUpdated(msg: IncomingMessage): void {
+    const key = incomingKey(msg.id);
+    if (msg.partial && streams.update(key, msg.text)) return;
+    const streamed = streams.text(key) !== undefined;
+    streams.end(key);
+    const patch: Partial<ChatMessage> = { text: msg.text };
+    if (msg.answers?.length) patch.answers = msg.answers;
+    if (msg.attachments?.length) patch.attachments = msg.attachments;
+    messages.value = update(messages.value, key, patch);
+    const done = streamed ? messages.value.find((m) => m.key === key) : undefined;
+    if (done) events.emit('message', done);
+  }
+
+  /** The last answer the visitor may ask to regenerate: the bot's, after a message of theirs, final. */
+  const regenerable = computed(() => {
+    const list = messages.value;
+    const last = list[list.length - 1];
+    if (!transport.regenerate || !connected.value || !last?.id || last.notice) return null;
+    if (last.author.kind !== 'bot' || streams.text(last.key)) return null;
+    return list.some((m) => m.direction === 'out') ? last.key : null;
+  });
+
   disposers.push(
     transport.on('status', (s) => {
       status.value = s;
@@ -161,9 +193,7 @@ export function createChatStore(options: ChatStoreOptions) {
       events.emit('status', s);
     }),
     listen('message', onMessage),
-    listen('messageUpdated', (msg) => {
-      messages.value = update(messages.value, incomingKey(msg.id), { text: msg.text });
-    }),
+    listen('messageUpdated', onUpdated),
     listen('typing', (t) => {
       clearTimeout(typingTimer);
       // Backends often say only "an operator types": name the one we know is answering.
@@ -201,7 +231,7 @@ export function createChatStore(options: ChatStoreOptions) {
    * "sending". Returns null when there is nothing to send, or while an upload is still running
    * (the composer says so; sending then would silently leave the file behind).
    */
-  function send(text: string, extra: { replyToId?: string } = {}): ChatMessage | null {
+  function send(text: string, extra: { replyToId?: string; answerId?: string } = {}): ChatMessage | null {
     const body = text.trim();
     if (uploads.busy.value) return null;
     if (!body && uploads.ready.value.length === 0) return null;
@@ -218,12 +248,25 @@ export function createChatStore(options: ChatStoreOptions) {
       state: 'sending',
     };
     if (extra.replyToId) msg.replyToId = extra.replyToId;
+    if (extra.answerId) msg.answerId = extra.answerId;
     if (uploads.ready.value.length) {
       const { ids, attachments } = uploads.take();
       msg.attachmentIds = ids;
       if (attachments.length) msg.attachments = attachments;
     }
-    messages.value = [...messages.value, msg];
+    // Answer buttons belong to the question they came with: any later message from the visitor,
+    // typed or chosen, ends those still open.
+    const open = messages.value.some(
+      (m) => m.answers?.length && m.chosenAnswer === undefined && !m.answersDone,
+    );
+    const before = open
+      ? messages.value.map((m) =>
+          m.answers?.length && m.chosenAnswer === undefined && !m.answersDone
+            ? { ...m, answersDone: true }
+            : m,
+        )
+      : messages.value;
+    messages.value = [...before, msg];
     outbox.pump();
     return msg;
   }
@@ -232,7 +275,25 @@ export function createChatStore(options: ChatStoreOptions) {
     const target = messages.value.find((m) => m.key === messageKey);
     if (!target || target.chosenAnswer !== undefined) return;
     messages.value = update(messages.value, messageKey, { chosenAnswer: answer.text });
-    send(answer.text, target.id ? { replyToId: target.id } : {});
+    send(answer.text, {
+      ...(target.id ? { replyToId: target.id } : {}),
+      ...(answer.id ? { answerId: answer.id } : {}),
+    });
+  }
+
+  /**
+   * "Regenerate": the backend answers the visitor's last message again. The whole answer goes (every
+   * message of the bot's turn, from the first after the visitor's message) and the new one streams in.
+   */
+  function regenerate(key: string): void {
+    const list = messages.value;
+    let start = list.findIndex((m) => m.key === key);
+    if (start === -1) return;
+    while (start > 0 && list[start - 1]!.direction === 'in' && !list[start - 1]!.notice) start--;
+    const first = list[start]!;
+    if (!first.id || !transport.regenerate?.(first.id)) return;
+    for (const m of list.slice(start)) streams.end(m.key);
+    messages.value = list.slice(0, start);
   }
 
   function retry(key: string): void {
@@ -272,6 +333,7 @@ export function createChatStore(options: ChatStoreOptions) {
   /** Forgets what this tab shows of the conversation (after a logout here or elsewhere). */
   function forgetHere(): void {
     clearTimeout(typingTimer);
+    streams.clear();
     batch(() => {
       messages.value = [];
       draft.value = '';
@@ -358,6 +420,10 @@ export function createChatStore(options: ChatStoreOptions) {
     send,
     chooseAnswer,
     retry,
+    /** The growing text of an answer still streaming (undefined once final): a bubble reads it. */
+    streamText: streams.text,
+    regenerate,
+    regenerable,
     setOpen,
     startNew,
     retryConnection,
@@ -373,6 +439,7 @@ export function createChatStore(options: ChatStoreOptions) {
       clearTimeout(typingTimer);
       sync?.dispose();
       persister.dispose();
+      streams.clear();
       for (const d of disposers.splice(0)) d();
       transport.disconnect();
       events.clear();

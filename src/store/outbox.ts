@@ -40,6 +40,7 @@ export function createOutbox(options: OutboxOptions) {
     try {
       const outgoing: OutgoingMessage = { clientId: msg.clientId ?? msg.key, text: msg.text };
       if (msg.replyToId) outgoing.replyToId = msg.replyToId;
+      if (msg.answerId) outgoing.answerId = msg.answerId;
       if (msg.attachmentIds?.length) outgoing.attachmentIds = msg.attachmentIds;
       const receipt = await Promise.race([transport.send(outgoing), timeout]);
       const current = messages.value.find((m) => m.key === msg.key);

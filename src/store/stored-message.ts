@@ -114,6 +114,9 @@ export function decodeStoredMessage(v: unknown): ChatMessage | null {
   const clientId = str(m.clientId, SHORT);
   const chosenAnswer = str(m.chosenAnswer, SHORT);
   const replyToId = str(m.replyToId, SHORT);
+  const answerId = str(m.answerId, SHORT);
+  if (answerId !== undefined) out.answerId = answerId;
+  if (m.answersDone === true) out.answersDone = true;
   if (id !== undefined) out.id = id;
   if (clientId !== undefined) out.clientId = clientId;
   if (chosenAnswer !== undefined) out.chosenAnswer = chosenAnswer;

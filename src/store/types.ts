@@ -27,6 +27,10 @@ export interface ChatMessage {
   answers?: Answer[];
   /** Text of the answer the visitor chose under this message. */
   chosenAnswer?: string;
+  /** The visitor wrote on instead of choosing: the answer buttons are over, none was chosen. */
+  answersDone?: boolean;
+  /** Visitor's messages sent by an answer button: that answer's id, for backends that route on it. */
+  answerId?: string;
   attachments?: Attachment[];
   /** Visitor's messages: ids of uploaded files the backend attaches to this message. */
   attachmentIds?: string[];

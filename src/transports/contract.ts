@@ -59,7 +59,8 @@ const until = (check: () => boolean) =>
     () => {
       if (!check()) throw new Error('condition not met yet');
     },
-    { timeout: 10_000, interval: 10 },
+    // Generous: CI machines are often busy; a condition is awaited, never a time window.
+    { timeout: 20_000, interval: 10 },
   );
 
 /**

@@ -56,3 +56,15 @@ describe('AnswerButtons', () => {
     expect(transport.sent).toHaveLength(1);
   });
 });
+
+describe('AnswerButtons after the visitor wrote on', () => {
+  it('end when the visitor types an answer instead: all aria-disabled, none marked chosen', () => {
+    const { group, store } = offer();
+    act(() => {
+      store.send('Enterprise, actually');
+    });
+    const buttons = within(group).getAllByRole('button');
+    expect(buttons.every((b) => b.getAttribute('aria-disabled') === 'true')).toBe(true);
+    expect(group.querySelector('.answer--chosen')).toBeNull();
+  });
+});

@@ -10,12 +10,14 @@ import { CheckIcon } from './icons';
 export interface AnswerButtonsProps {
   answers: readonly Answer[];
   chosen: string | undefined;
+  /** The visitor wrote on instead of choosing: the buttons are over, nothing was chosen. */
+  over?: boolean;
   t: Translate;
   onChoose: (answer: Answer) => void;
 }
 
-export function AnswerButtons({ answers, chosen, t, onChoose }: AnswerButtonsProps) {
-  const done = chosen !== undefined;
+export function AnswerButtons({ answers, chosen, over = false, t, onChoose }: AnswerButtonsProps) {
+  const done = chosen !== undefined || over;
   return (
     <fieldset class={done ? 'answers answers--done' : 'answers'}>
       <legend class="sr-only">{t('answers')}</legend>
@@ -36,7 +38,7 @@ export function AnswerButtons({ answers, chosen, t, onChoose }: AnswerButtonsPro
           </button>
         );
       })}
-      {done && <span class="sr-only">{t('answerChosen', { answer: chosen })}</span>}
+      {chosen !== undefined && <span class="sr-only">{t('answerChosen', { answer: chosen })}</span>}
     </fieldset>
   );
 }

@@ -17,6 +17,7 @@ export function ConnectionStatus(props: { store: ChatStore; t: Translate }) {
   const { store, t } = props;
   const { status, reason } = store.status.value;
   const error = store.error.value;
+  const detail = store.status.value.detail;
   const canRetry = status === 'failed' || error !== null;
   return (
     <div class="status" data-status={status}>
@@ -24,6 +25,8 @@ export function ConnectionStatus(props: { store: ChatStore; t: Translate }) {
       <span role="status" class="status__text">
         {t(reason === 'evicted' ? 'statusEvicted' : WORDS[status])}
         {error && status !== 'failed' ? ` · ${t('errorGeneric')}` : ''}
+        {/* The server's own reason (a close reason): text, never markup. */}
+        {status === 'failed' && detail ? <span class="status__detail">: {detail}</span> : null}
       </span>
       {canRetry && (
         <button type="button" class="link-btn status__retry" onClick={() => store.retryConnection()}>

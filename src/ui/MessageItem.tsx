@@ -2,6 +2,7 @@
  * One message in the log. The sender's name is shown on the first message of a group and kept as
  * visually hidden text on the others, so a screen reader always hears who wrote each message.
  */
+import type { ReadonlySignal } from '@preact/signals';
 import { isTime } from '../core/guards';
 import type { Answer } from '../core/types';
 import type { Translate } from '../i18n';
@@ -11,6 +12,7 @@ import { AnswerButtons } from './AnswerButtons';
 import { Attachments } from './Attachments';
 import { Avatar } from './Avatar';
 import type { LogItem } from './grouping';
+import { LiveBubble } from './LiveBubble';
 import { authorName } from './names';
 import { RichText } from './RichText';
 import { SendState } from './SendState';
@@ -20,6 +22,10 @@ export interface MessageItemProps {
   t: Translate;
   onRetry: (key: string) => void;
   onChoose: (key: string, answer: Answer) => void;
+  /** The growing text while this answer streams (store.streamText). */
+  live?: ReadonlySignal<string> | undefined;
+  /** Offered under the last answer when the backend can answer again. */
+  onRegenerate?: (() => void) | undefined;
 }
 
 function classes(m: ChatMessage, item: LogItem): string {
@@ -30,20 +36,31 @@ function classes(m: ChatMessage, item: LogItem): string {
   return c.join(' ');
 }
 
-export function MessageItem({ item, t, onRetry, onChoose }: MessageItemProps) {
+export function MessageItem({ item, t, onRetry, onChoose, live, onRegenerate }: MessageItemProps) {
   const m = item.message;
   const name = authorName(m.author, t);
   const incoming = m.direction === 'in';
   return (
-    <div class={classes(m, item)} data-key={m.key}>
+    // While streaming the row is hidden from screen readers and keyed apart: the final row is a new
+    // node in the live log, announced once; it has the same size, so nothing moves on screen.
+    <div
+      key={live ? 'live' : 'final'}
+      class={classes(m, item)}
+      data-key={m.key}
+      aria-hidden={live ? 'true' : undefined}
+    >
       {incoming && <div class="msg__avatar">{item.first && <Avatar author={m.author} name={name} />}</div>}
       <div class="msg__body">
         {item.first ? <div class="msg__name">{name}</div> : <span class="sr-only">{name}: </span>}
         {m.kind === 'help' && <div class="msg__tag">{t('helpRequest')}</div>}
-        {m.text && (
-          <div class="bubble" dir="auto">
-            <RichText text={m.text} />
-          </div>
+        {live ? (
+          <LiveBubble text={live} />
+        ) : (
+          m.text && (
+            <div class="bubble" dir="auto">
+              <RichText text={m.text} />
+            </div>
+          )
         )}
         {m.attachments?.length ? <Attachments files={m.attachments} t={t} /> : null}
         <div class="msg__meta">
@@ -53,11 +70,17 @@ export function MessageItem({ item, t, onRetry, onChoose }: MessageItemProps) {
             </time>
           )}
           {m.state && <SendState state={m.state} t={t} onRetry={() => onRetry(m.key)} />}
+          {onRegenerate && (
+            <button type="button" class="link-btn msg__regenerate" onClick={onRegenerate}>
+              {t('regenerate')}
+            </button>
+          )}
         </div>
         {m.answers?.length ? (
           <AnswerButtons
             answers={m.answers}
             chosen={m.chosenAnswer}
+            over={m.answersDone === true}
             t={t}
             onChoose={(answer) => onChoose(m.key, answer)}
           />

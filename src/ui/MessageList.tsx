@@ -25,6 +25,7 @@ export function MessageList(props: { store: ChatStore; t: Translate; now?: () =>
   const [missed, setMissed] = useState(false);
   const messages = store.messages.value;
   const items = useMemo(() => toLogItems(messages), [messages]);
+  const regenerable = store.regenerable.value;
   const now = (props.now ?? Date.now)();
 
   const toBottom = () => {
@@ -75,7 +76,16 @@ export function MessageList(props: { store: ChatStore; t: Translate; now?: () =>
             {item.message.notice ? (
               <NoticeItem notice={item.message.notice} t={t} />
             ) : (
-              <MessageItem item={item} t={t} onRetry={store.retry} onChoose={store.chooseAnswer} />
+              <MessageItem
+                item={item}
+                t={t}
+                onRetry={store.retry}
+                onChoose={store.chooseAnswer}
+                live={store.streamText(item.message.key)}
+                onRegenerate={
+                  regenerable === item.message.key ? () => store.regenerate(regenerable) : undefined
+                }
+              />
             )}
           </div>
         ))}

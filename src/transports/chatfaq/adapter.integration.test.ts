@@ -3,8 +3,10 @@
  * repeated and out-of-order chunks), the final closes, reconnects, conversations, quick replies
  * and regenerate. Odd frames the demo FSM never sends are pushed through the module's test hook.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket as NodeWebSocket } from 'ws';
+import { WebSocket as NodeWebSocket, WebSocketServer } from 'ws';
 import { FSM_GREETING, STORIES } from '../../../server/chatfaq/fsm';
 import { type ChatfaqModule, getChatfaqModule } from '../../../server/chatfaq/index';
 import { startServer } from '../../../server/index';
@@ -238,7 +240,7 @@ describe('chatfaq adapter: conversations and commands', () => {
     await until(() => events.length === 1);
     const conv = conversation(storage);
     const receipt = await a.send({ clientId: 'c-9', text: 'Goodbye', answerId: 'close' });
-    expect(receipt.confirmed).toBe(false);
+    expect(receipt.confirmed).toBe(true); // the probe written after it was answered
     await until(() => ended.length === 1);
     expect(ended).toEqual(['closed']);
     expect(events.at(-1)?.m.text).toBe('Goodbye! This conversation is closed.');
@@ -308,5 +310,88 @@ describe('chatfaq adapter: logout', () => {
     a.connect();
     await until(() => events.length === 2);
     expect(conversation(storage)).not.toBe(first);
+  });
+});
+
+/**
+ * A consumer that takes every frame and answers probes only while `answering` is true: a server
+ * that never answers refused frames, or a link that goes silent without closing.
+ */
+async function quietServer() {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http });
+  const state = { answering: false, taken: [] as string[], probes: 0, sockets: 0 };
+  wss.on('connection', (ws) => {
+    state.sockets += 1;
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as { sender?: { type?: string }; stack_id?: string };
+      if (frame.stack_id) state.taken.push(frame.stack_id);
+      const type = frame.sender?.type ?? '';
+      if (type.startsWith('parley-probe-')) state.probes += 1;
+      if (state.answering && type.startsWith('parley-probe-'))
+        ws.send(
+          JSON.stringify({
+            type: 'response',
+            status: 400,
+            payload: { sender: { type: [`"${type}" is not a valid choice.`] } },
+          }),
+        );
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        http.close(() => resolve());
+      }),
+  );
+  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, state };
+}
+
+describe('chatfaq adapter: knowing a message was taken', () => {
+  it('learns a server that never answers probes: its sends resolve as written, and it is not asked again', async () => {
+    const { url, state } = await quietServer();
+    const { a, storage } = adapter(url, { probeTimeoutMs: 100 });
+    a.connect();
+    await until(() => a.status === 'connected');
+    expect(await a.send({ clientId: 'c-1', text: 'one' })).toMatchObject({ confirmed: false });
+    expect(storage.get('probes')).toBe('no');
+    expect(await a.send({ clientId: 'c-2', text: 'two' })).toMatchObject({ confirmed: false });
+    await until(() => state.taken.length === 2);
+    expect(state.taken).toEqual(['c-1', 'c-2']);
+    expect(state.probes).toBe(1);
+    expect(a.status).toBe('connected');
+  });
+
+  it('replaces a link that goes silent once the server was seen answering, and the message is refused for a resend', async () => {
+    const { url, state } = await quietServer();
+    const { a, statuses, storage } = adapter(url, { probeTimeoutMs: 150 });
+    state.answering = true;
+    a.connect();
+    await until(() => a.status === 'connected');
+    expect(await a.send({ clientId: 'c-1', text: 'one' })).toMatchObject({ confirmed: true });
+    expect(storage.get('probes')).toBe('yes');
+    state.answering = false;
+    await expect(a.send({ clientId: 'c-2', text: 'two' })).rejects.toMatchObject({
+      code: 'disconnected',
+      retryable: true,
+    });
+    await until(() => statuses.some((x) => x.status === 'reconnecting' && x.reason === 'silent'));
+    await until(() => state.sockets === 2 && a.status === 'connected');
+  });
+
+  it('writes a resend on the same socket once and answers it with the same receipt', async () => {
+    const { s, module } = await server();
+    const { a, storage } = adapter(s.url);
+    a.connect();
+    await until(() => a.status === 'connected');
+    const [x, y] = await Promise.all([
+      a.send({ clientId: 'c-1', text: 'once' }),
+      a.send({ clientId: 'c-1', text: 'once' }),
+    ]);
+    expect(y).toBe(x);
+    expect(module.received(conversation(storage)).filter((f) => f.kind === 'message')).toHaveLength(1);
   });
 });

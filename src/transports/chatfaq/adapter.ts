@@ -7,7 +7,11 @@
  *   `messageUpdated` with the text so far (replaced, never appended), the last one without `partial`.
  * - 3000 (authentication) and 4000 (no such FSM, no bot worker) are final: status `failed` with the
  *   server's reason as `detail`. Every other close reconnects through the shared Reconnector.
- * - ChatFAQ confirms nothing, so `send` resolves `confirmed: false` as soon as the frame is written.
+ * - ChatFAQ acknowledges nothing. After each message a probe (protocol.ts) makes the consumer
+ *   answer: `send` resolves when it does (the message was taken) and rejects `disconnected` when the
+ *   socket drops first, so the outbox sends it again after the reconnect. A server seen answering
+ *   probes whose probe goes unanswered has a dead link: the socket is replaced. A server never seen
+ *   answering is learned (`probes=no` in storage) and its sends resolve as written.
  */
 import { Backoff, type BackoffOptions } from '../../core/backoff';
 import { notConnected, TransportError } from '../../core/errors';
@@ -16,6 +20,7 @@ import { log } from '../../core/log';
 import { type KeyValueStore, readJson, writeJson } from '../../core/storage';
 import type { Author, IncomingMessage, OutgoingMessage, SendReceipt } from '../../core/types';
 import { TransportBase } from '../base';
+import { Liveness } from '../postoffice/liveness';
 import { Reconnector } from '../reconnector';
 import type { Capabilities, Transport } from '../types';
 import {
@@ -25,7 +30,9 @@ import {
   decodeFrame,
   encodeHeartbeat,
   encodeMessage,
+  encodeProbe,
   encodeReset,
+  probeIdOf,
   SEGMENT,
   socketUrl,
 } from './protocol';
@@ -48,6 +55,8 @@ export interface ChatfaqOptions {
   backoff?: BackoffOptions;
   /** Period of `{"heartbeat": true}` while open (default 20000). */
   heartbeatMs?: number;
+  /** How long the answer to a probe may take before the link counts as dead (default 8000). */
+  probeTimeoutMs?: number;
   /** Sleep-detection period of the reconnector (default 5000). */
   tickMs?: number;
   now?: () => number;
@@ -74,6 +83,12 @@ export class ChatfaqTransport extends TransportBase implements Transport {
   private readonly reconnector: Reconnector;
   private readonly now: () => number;
   private socket: WebSocket | null = null;
+  /** This socket's probes, and its sends by client id (a resend on the same socket is not written twice). */
+  private liveness: Liveness | null = null;
+  private sends = new Map<string, Promise<SendReceipt>>();
+  /** The current socket's probe went unanswered (set before the waiting sends hear of it). */
+  private silent = false;
+  private readonly probePrefix = randomId().slice(0, 8);
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private wanted = false;
   private conversationId: string | null;
@@ -115,9 +130,26 @@ export class ChatfaqTransport extends TransportBase implements Transport {
   send(message: OutgoingMessage): Promise<SendReceipt> {
     const ws = this.socket;
     if (ws?.readyState !== 1) return Promise.reject(notConnected());
+    const known = this.sends.get(message.clientId);
+    if (known) return known;
     ws.send(encodeMessage(message, this.opts.senderId));
-    // Upstream neither echoes nor acknowledges a visitor's stack: written is all we can know.
-    return Promise.resolve({ confirmed: false, at: this.now() });
+    const sent = this.taken(this.now());
+    this.sends.set(message.clientId, sent);
+    sent.catch(() => this.sends.delete(message.clientId)); // the outbox sends it again after a reconnect
+    return sent;
+  }
+
+  /** Resolves once the consumer shows it took what was written before (see the header). */
+  private taken(at: number): Promise<SendReceipt> {
+    const probes = this.opts.storage.get('probes');
+    if (probes === 'no' || !this.liveness) return Promise.resolve({ at, confirmed: false });
+    return this.liveness.probe().then(
+      () => ({ at, confirmed: true }),
+      () => {
+        if (this.silent && probes !== 'yes') return { at, confirmed: false }; // a server that never answers
+        throw new TransportError('disconnected', 'The link dropped before the server took the message');
+      },
+    );
   }
 
   /** Start a new conversation: a new id, and a new socket if one was wanted. */
@@ -182,6 +214,13 @@ export class ChatfaqTransport extends TransportBase implements Transport {
       return;
     }
     this.socket = ws;
+    this.silent = false;
+    this.liveness = new Liveness(this.probePrefix, {
+      send: (id) => ws.send(encodeProbe(id)),
+      onDead: () => this.onSilent(ws),
+      periodMs: 0, // never started: only sends probe
+      timeoutMs: opts.probeTimeoutMs ?? 8000,
+    });
     ws.onopen = () => {
       if (this.socket !== ws) return;
       this.reconnector.succeeded();
@@ -222,6 +261,18 @@ export class ChatfaqTransport extends TransportBase implements Transport {
     this.setStatus({ status: 'failed', reason: error.code, ...(detail ? { detail } : {}) });
   }
 
+  /** A probe went unanswered on this socket. */
+  private onSilent(ws: WebSocket): void {
+    if (this.socket !== ws) return;
+    this.silent = true;
+    if (this.opts.storage.get('probes') === 'yes') {
+      log.warn('the chatfaq server stopped answering; replacing the connection');
+      this.dropSocket('silent');
+    } else {
+      this.opts.storage.set('probes', 'no');
+    }
+  }
+
   private dropSocket(reason: string): void {
     if (!this.socket) return;
     this.closeSocket(4001, reason);
@@ -244,6 +295,9 @@ export class ChatfaqTransport extends TransportBase implements Transport {
   private detach(): void {
     this.socket = null;
     clearInterval(this.heartbeat);
+    this.liveness?.stop();
+    this.liveness = null;
+    this.sends.clear();
     for (const [stackId, text] of this.streams.cut()) {
       this.events.emit('messageUpdated', { id: streamId(stackId), text, at: this.now(), author: BOT });
     }
@@ -255,6 +309,13 @@ export class ChatfaqTransport extends TransportBase implements Transport {
     const frame = decodeFrame(raw, this.now());
     if (!frame) return;
     if (frame.type === 'error') {
+      const probe = probeIdOf(frame.detail);
+      if (probe) {
+        // Ours (or another tab's, which Liveness ignores by its prefix): the link works.
+        if (this.liveness && probe.startsWith(`${this.probePrefix}:`)) this.opts.storage.set('probes', 'yes');
+        this.liveness?.echo(probe);
+        return;
+      }
       // Sent to every socket of the conversation, so it may be about another tab's frame.
       log.warn(`the chatfaq server refused a frame (status ${frame.status})`, frame.detail);
       return;

@@ -5,8 +5,10 @@ import {
   decodeFrame,
   encodeHeartbeat,
   encodeMessage,
+  encodeProbe,
   encodeReset,
   MAX_FRAME_CHARS,
+  probeIdOf,
   type ServerFrame,
   socketUrl,
 } from './protocol';
@@ -80,6 +82,17 @@ describe('chatfaq encoders', () => {
       { type: 'quick_replies', payload: [{ id: 'qr-yes', text: 'Yes' }] },
       { type: 'file_uploaded', payload: { s3_path: 'up/1', name: 'a.pdf' } },
     ]);
+  });
+
+  it('writes a probe the consumer must refuse, and finds its id in the error that answers it', () => {
+    expect(JSON.parse(encodeProbe('ab:3'))).toEqual({ sender: { type: 'parley-probe-ab:3' }, stack: [] });
+    const answer = frame({
+      type: 'response',
+      status: 400,
+      payload: { sender: { type: ['"parley-probe-ab:3" is not a valid choice.'] } },
+    });
+    expect(answer?.type === 'error' && probeIdOf(answer.detail)).toBe('ab:3');
+    expect(probeIdOf('{"stack":["This field is required."]}')).toBeNull();
   });
 
   it('writes heartbeats and resets as the consumer expects them', () => {

@@ -71,6 +71,22 @@ export function encodeMessage(msg: OutgoingMessage, senderId?: string, files: Up
 
 export const encodeHeartbeat = () => '{"heartbeat":true}';
 
+/**
+ * ChatFAQ acknowledges nothing and answers no heartbeat. What it does answer is a frame it refuses:
+ * an error to every socket of the conversation, whose payload (the serializer's errors) repeats an
+ * invalid choice's value. So a probe names its id as `sender.type`; written after a message, its
+ * answer proves the consumer took the message (one socket's frames are handled in order). Nothing
+ * is stored for a refused frame.
+ */
+const PROBE = 'parley-probe-';
+export const encodeProbe = (id: string) => JSON.stringify({ sender: { type: `${PROBE}${id}` }, stack: [] });
+
+/** The probe id an error frame answers (ours or another tab's), or null for a real error. */
+export function probeIdOf(detail: string): string | null {
+  const match = /parley-probe-([\w-]+:\d+)/.exec(detail);
+  return match?.[1] ?? null;
+}
+
 /** Re-run the conversation from this message (upstream ids are integers; others are sent as given). */
 export function encodeReset(messageId: string): string {
   return JSON.stringify({ reset: /^\d{1,15}$/.test(messageId) ? Number(messageId) : messageId });
@@ -144,7 +160,7 @@ export function decodeFrame(raw: unknown, now: number): ServerFrame | null {
   const status = num(data.status);
   if (status !== undefined && status >= 400) {
     const detail = typeof data.payload === 'string' ? data.payload : JSON.stringify(data.payload ?? null);
-    return { type: 'error', status, detail: preview(detail ?? '', 200) };
+    return { type: 'error', status, detail: (detail ?? '').slice(0, 2000) };
   }
   if (!Array.isArray(data.stack)) return drop('no stack', preview(raw, 60));
   return { type: 'stack', stack: decodeStack(data, data.stack, now) };

@@ -35,7 +35,8 @@ export type Notice =
   /** The follower no longer wants the connection. */
   | { op: 'release' }
   | { op: 'typing'; on: boolean }
-  | { op: 'read'; messageId: string };
+  | { op: 'read'; messageId: string }
+  | { op: 'regenerate'; messageId: string };
 
 export type RelayedEvent = {
   [K in keyof TransportEvents]: { name: K; value: TransportEvents[K] };
@@ -197,6 +198,7 @@ export function decodeIncoming(raw: unknown): IncomingMessage | null {
   if (answers) out.answers = answers;
   if (attachments) out.attachments = attachments;
   if (clientId !== undefined) out.clientId = clientId;
+  if (raw.partial === true) out.partial = true;
   return out;
 }
 
@@ -291,7 +293,8 @@ function decodeNotice(raw: unknown): Notice | null {
   if (raw.op === 'connect' || raw.op === 'release') return { op: raw.op };
   if (raw.op === 'typing' && typeof raw.on === 'boolean') return { op: 'typing', on: raw.on };
   const messageId = str(raw.messageId, ID_MAX);
-  if (raw.op === 'read' && messageId !== undefined) return { op: 'read', messageId };
+  if ((raw.op === 'read' || raw.op === 'regenerate') && messageId !== undefined)
+    return { op: raw.op, messageId };
   return null;
 }
 

@@ -87,6 +87,7 @@ export class TabSharedTransport extends TransportBase implements Transport {
   private readonly serving = new Map<string, AbortController>();
   private readonly offs: Array<() => void> = [];
   private closed = false;
+  regenerate?: (messageId: string) => boolean;
 
   constructor(private readonly options: TabSharedOptions) {
     super();
@@ -94,6 +95,8 @@ export class TabSharedTransport extends TransportBase implements Transport {
     this.local = options.create();
     this.kind = this.local.kind;
     this.capabilities = this.local.capabilities;
+    // Only where the adapter has it: the store offers "Regenerate" when the method exists.
+    if (this.local.regenerate) this.regenerate = (messageId) => this.askRegenerate(messageId);
     this.offs.push(
       options.bus.on((raw) => {
         const msg = decodeTabMessage(raw);
@@ -158,6 +161,13 @@ export class TabSharedTransport extends TransportBase implements Transport {
   markRead(messageId: string): void {
     if (this.real) this.real.markRead?.(messageId);
     else this.notifyLeader({ op: 'read', messageId });
+  }
+
+  private askRegenerate(messageId: string): boolean {
+    if (this.real) return this.real.regenerate?.(messageId) ?? false;
+    if (!this.leaderId || this.leaderStatus.status !== 'connected') return false;
+    this.notifyLeader({ op: 'regenerate', messageId });
+    return true;
   }
 
   reset(): void {
@@ -402,6 +412,7 @@ export class TabSharedTransport extends TransportBase implements Transport {
           this.wanters.delete(msg.from);
           if (!this.wanted && this.wanters.size === 0) this.real?.disconnect();
         } else if (msg.notice.op === 'typing') this.real?.sendTyping?.(msg.notice.on);
+        else if (msg.notice.op === 'regenerate') this.real?.regenerate?.(msg.notice.messageId);
         else this.real?.markRead?.(msg.notice.messageId);
         return;
       case 'tx:call':

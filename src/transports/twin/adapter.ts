@@ -102,8 +102,10 @@ class TwinTransport extends TransportBase implements Transport {
     return sending;
   }
 
-  upload(file: Blob & { name?: string }, options?: UploadOptions): Promise<UploadResult> {
-    return this.api.upload(file, options);
+  /** Within the session (started now if there is none): servers may refuse uploads from outside one. */
+  async upload(file: Blob & { name?: string }, options?: UploadOptions): Promise<UploadResult> {
+    const session = await this.ensureSession();
+    return this.api.upload(session.id, file, options);
   }
 
   private async post(message: OutgoingMessage): Promise<SendReceipt> {

@@ -44,8 +44,13 @@ export class TwinApi {
     return receipt;
   }
 
-  async upload(file: Blob & { name?: string }, options?: UploadOptions): Promise<UploadResult> {
-    const raw = await uploadForm(this.fetchFn, wire.filesUrl(this.server), wire.UPLOAD_FIELD, file, options);
+  async upload(
+    sessionId: string,
+    file: Blob & { name?: string },
+    options?: UploadOptions,
+  ): Promise<UploadResult> {
+    const url = wire.filesUrl(this.server, sessionId);
+    const raw = await uploadForm(this.fetchFn, url, wire.UPLOAD_FIELD, file, options);
     const result = wire.decodeUpload(raw, this.server);
     if (!result) throw unreadable('upload answer');
     return result;

@@ -313,7 +313,13 @@ export const sessionsUrl = (server: string, chatId: string) =>
 export const messagesUrl = (messagesServer: string, sessionId: string) =>
   `${messagesServer}/api/v1/sessions/${encodeURIComponent(sessionId)}/messages`;
 
-export const filesUrl = (server: string) => `${server}/api/chats/v1/files?x_widget=1`;
+/**
+ * The upload call. TWIN documents no authorisation for it; the session id rides along so a server
+ * can refuse uploads from outside a live session (the reference server does: otherwise anyone could
+ * fill it with files). It is the socket's credential too: never log this URL.
+ */
+export const filesUrl = (server: string, sessionId: string) =>
+  `${server}/api/chats/v1/files?x_widget=1&sessionId=${encodeURIComponent(sessionId)}`;
 
 /** The multipart field the file upload expects (with the brackets). */
 export const UPLOAD_FIELD = 'file[]';
