@@ -20,6 +20,9 @@ export interface ParleyInstance {
   close(): void;
   toggle(): void;
   send(text: string): void;
+  /** Logout: forgets the visitor (token, session, conversation, draft) in every tab of the site. */
+  logout(): void;
+  /** The same as `logout()`. */
   clear(): void;
   /** Browser notifications for replies while the tab is hidden; call from a click handler. */
   enableNotifications(): Promise<boolean>;
@@ -43,6 +46,7 @@ const METHODS = [
   'toggle',
   'send',
   'clear',
+  'logout',
   'enableNotifications',
   'setMetadata',
   'destroy',
@@ -81,6 +85,7 @@ export function createApi(
       undefined,
     ),
     clear: live('clear', () => instance.clear(), undefined),
+    logout: live('logout', () => instance.logout(), undefined),
     enableNotifications: live(
       'enableNotifications',
       () => instance.enableNotifications(),

@@ -8,7 +8,7 @@ import { defaultVisitorName, pickLanguage } from '../i18n';
 import { createApi, installApi } from './api';
 import { parseConfig } from './config';
 import { mountWidget } from './mount';
-import { loadTransport, storageFor } from './transport';
+import { loadTransportFactory, storageFor, storageNamespace } from './transport';
 
 declare const __PARLEY_VERSION__: string;
 
@@ -44,8 +44,20 @@ async function start(script: HTMLScriptElement): Promise<void> {
   let widget: ReturnType<typeof mountWidget>;
   try {
     const name = config.name ?? defaultVisitorName(lang);
-    const transport = await loadTransport(config, { name, storage, metadata });
-    widget = mountWidget(config, target, { lang, transport, storage, metadata });
+    // Tab sharing loads beside the adapter (its own chunk in the split build).
+    const [create, { shareAcrossTabs }] = await Promise.all([
+      loadTransportFactory(config, { name, storage, metadata }),
+      import('./tabs'),
+    ]);
+    const shared = shareAcrossTabs(storageNamespace(config), create, target !== null);
+    widget = mountWidget(config, target, {
+      lang,
+      transport: shared.transport,
+      storage,
+      metadata,
+      ...(shared.peers ? { tabs: shared.peers } : {}),
+      onDestroyed: shared.close,
+    });
   } catch (err) {
     log.error('could not start the widget:', err);
     return;

@@ -9,6 +9,7 @@ import { log } from '../core/log';
 import type { KeyValueStore } from '../core/storage';
 import { createTranslator, type Lang } from '../i18n';
 import { createChatStore } from '../store/chat-store';
+import type { TabPeers } from '../store/tab-sync';
 import type { ChatMessage } from '../store/types';
 import { parseAccept } from '../store/uploads';
 import css from '../theme/widget.css?inline';
@@ -43,6 +44,10 @@ export interface MountParts {
   storage: KeyValueStore;
   /** The object the adapter reads metadata from; `Parley.setMetadata()` adds to it. */
   metadata: Record<string, string>;
+  /** The other tabs of the site (embed/tabs.ts), when they can coordinate. */
+  tabs?: TabPeers;
+  /** Runs after `destroy()` disposed the store (tab sharing hands the connection over). */
+  onDestroyed?: () => void;
 }
 
 export function mountWidget(
@@ -60,6 +65,7 @@ export function mountWidget(
       maxBytes: config.maxUploadMb * 1024 * 1024,
       accept: config.accept ? parseAccept(config.accept) : backendAccept,
     },
+    ...(parts.tabs ? { tabs: parts.tabs } : {}),
   });
   const events = new Emitter<ParleyEvents>();
 
@@ -72,11 +78,9 @@ export function mountWidget(
 
   // Connect lazily: a page view that never opens the chat creates no customer on the backend.
   // A visitor with a conversation under way is connected at once, so replies arrive while closed.
-  let connected = false;
+  // After a logout the store forgets that it was connected (a new visitor is created only when needed).
   const ensureConnected = () => {
-    if (connected) return;
-    connected = true;
-    store.connect();
+    if (!store.wantsConnection()) store.connect();
   };
   if (store.messages.value.length > 0 || config.open || target) ensureConnected();
 
@@ -123,7 +127,8 @@ export function mountWidget(
       ensureConnected();
       store.send(text);
     },
-    clear: () => store.clear(),
+    clear: () => store.logout(),
+    logout: () => store.logout(),
     enableNotifications: () => attention.enableNotifications(),
     setMetadata: (values) => {
       const parsed = parseMetadata(JSON.stringify(values ?? null));
@@ -138,6 +143,7 @@ export function mountWidget(
       stopViewport();
       render(null, shadow);
       store.dispose();
+      parts.onDestroyed?.();
       if (target) shadow.adoptedStyleSheets = [];
       else host.remove();
       events.clear();

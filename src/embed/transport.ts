@@ -22,6 +22,14 @@ export const storageFor = (config: ParleyConfig) => namespacedStore(storageNames
  * object is shared, not copied).
  */
 export async function loadTransport(config: ParleyConfig, context: TransportContext): Promise<Transport> {
+  return (await loadTransportFactory(config, context))();
+}
+
+/** The same, as a factory: tab sharing builds a fresh adapter each time a tab takes the lead. */
+export async function loadTransportFactory(
+  config: ParleyConfig,
+  context: TransportContext,
+): Promise<() => Transport> {
   const { createTransport } = await TRANSPORT_REGISTRY[config.transport].load();
-  return createTransport(config, context);
+  return () => createTransport(config, context);
 }

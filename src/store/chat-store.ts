@@ -86,7 +86,7 @@ export function createChatStore(options: ChatStoreOptions) {
   if (options.tabs) disposers.push(options.tabs.election.onChange((v) => (leader.value = v)));
 
   // The outbox lives in this list, so what the visitor wrote survives a reload.
-  const persister = createPersister({ storage, messages, onStale: () => forgetHere() });
+  const persister = createPersister({ storage, messages, onStale: () => staleHere() });
   disposers.push(effect(() => saveDraft(storage, draft.value)));
 
   const outbox = createOutbox({
@@ -378,7 +378,6 @@ export function createChatStore(options: ChatStoreOptions) {
     if (epoch !== persister.epoch) {
       persister.adoptEpoch(epoch);
       forgetHere();
-      if (!fromLeader) oldVisitorUntil = now() + LOGOUT_CONFIRM_MS;
     }
     if (fromLeader) oldVisitorUntil = 0;
     else if (leader.peek()) {
@@ -386,7 +385,13 @@ export function createChatStore(options: ChatStoreOptions) {
       // every event of the old visitor this tab relayed.
       oldVisitorUntil = 0;
       sync?.shareLogout(epoch, true);
-    }
+    } else oldVisitorUntil = now() + LOGOUT_CONFIRM_MS;
+  }
+
+  /** Storage holds another conversation's epoch: a logout elsewhere that this tab was not told of yet. */
+  function staleHere(): void {
+    forgetHere();
+    if (sync && !leader.peek()) oldVisitorUntil = now() + LOGOUT_CONFIRM_MS;
   }
 
   const sync =

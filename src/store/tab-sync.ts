@@ -7,7 +7,7 @@
  *   states the leader's outbox sets), as items merged by key on arrival (store/merge.ts);
  * - the panel opening or closing (unless this widget is inline: always open, nothing to share);
  * - a new conversation after the backend ended one, and a logout;
- * - for a tab that just opened, the leader's current list, open state and unread count.
+ * - for a tab that just opened, the leader's current list and unread count.
  *
  * Messages are decoded like storage (they may come from another Parley version or from the page).
  */
@@ -56,7 +56,6 @@ type StoreMessage =
       to: string;
       epoch: Epoch;
       items: ChatMessage[];
-      open: boolean;
       unread: number;
     };
 
@@ -75,10 +74,10 @@ function decode(raw: unknown): StoreMessage | null {
     case 'st:logout':
       return epoch && typeof raw.leader === 'boolean' ? { t: raw.t, from, epoch, leader: raw.leader } : null;
     case 'st:state': {
-      const { to, open, unread } = raw;
-      if (typeof to !== 'string' || typeof open !== 'boolean') return null;
+      const { to, unread } = raw;
+      if (typeof to !== 'string') return null;
       const count = typeof unread === 'number' && Number.isInteger(unread) && unread >= 0 ? unread : 0;
-      return { t: raw.t, from, to, epoch, items: decodeMessages(raw.items), open, unread: count };
+      return { t: raw.t, from, to, epoch, items: decodeMessages(raw.items), unread: count };
     }
     default:
       return null;
@@ -159,16 +158,16 @@ export function createTabSync(options: TabSyncOptions) {
           to: msg.from,
           epoch: options.epoch(),
           items: messages.peek(),
-          open: isOpen.peek(),
           unread: unread.peek(),
         });
         return;
       case 'st:state':
         if (msg.to !== id || msg.epoch !== options.epoch()) return;
+        // Not the open state: a tab that just loaded opening by itself could undo the visitor's
+        // own click on its launcher. Later changes are shared (st:open).
         batch(() => {
           take(msg.items, true);
-          if (peers.shareOpen && msg.open) options.onOpen(true);
-          else if (!isOpen.peek()) unread.value = Math.max(unread.peek(), msg.unread);
+          if (!isOpen.peek()) unread.value = Math.max(unread.peek(), msg.unread);
         });
         return;
     }

@@ -158,6 +158,14 @@ export class WsChatAdapter extends TransportBase implements Transport {
     }
   }
 
+  /** Logout: close, and forget the customer (token, conversation id) and the channel id. */
+  forget(): void {
+    this.disconnect();
+    this.session = null;
+    this.options.storage.remove('session');
+    this.options.storage.remove('channelId');
+  }
+
   // ---- connection ----
 
   private async open(): Promise<void> {
