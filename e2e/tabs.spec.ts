@@ -112,12 +112,10 @@ test.describe('tabs of one site', () => {
     await b.send('right after the handover');
     await expect.poll(() => accepted(backend, 'right after the handover')).toBe(1);
     const handoverMs = Date.now() - started;
-    test
-      .info()
-      .annotations.push({
-        type: 'close of the leading tab → message at the server (ms)',
-        description: `${handoverMs}`,
-      });
+    test.info().annotations.push({
+      type: 'close of the leading tab → message at the server (ms)',
+      description: `${handoverMs}`,
+    });
     await expect(b.log.getByText('You said: right after the handover')).toHaveCount(1);
     await expect(b.message('right after the handover')).toHaveCount(1);
     expect(accepted(backend, 'right after the handover')).toBe(1);

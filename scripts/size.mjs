@@ -1,31 +1,87 @@
 #!/usr/bin/env node
 /**
- * `npm run size`: the raw and gzip size of dist/parley.js, checked against a hard budget.
- * The budget is the product promise ("a fraction of the size of other widgets"): raising it is a
- * decision to write down in the commit, not a number to bump quietly.
+ * `npm run size`: gzip sizes of what a visitor downloads, checked against hard budgets (issue 9).
+ * The budgets are the product promise ("a fraction of the size of other widgets"): raising one is
+ * a decision to write down in the commit, not a number to bump quietly.
+ *
+ * - first script: `dist/parley.js`, which shows the launcher and its unread badge;
+ * - a visitor's whole widget: the first script + the panel + any ONE transport + one language, each
+ *   with the shared files it needs (from `dist/chunks.json`, written by build/classic-chunks.ts),
+ *   checked for every transport and language, so a new adapter is held to it the day it lands;
+ * - the single-file build (`dist/single/parley.js`), reported;
+ * - the shipped stylesheet still carries the documented `--parley-z-index` default (a CSS minifier
+ *   once rounded 2147483000 to 2147480000).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-// 40 KB: Preact + signals (~8 KB), two transports with their own Socket.IO client (~9 KB), the
-// conversation UI with uploads, three languages and the stylesheet (~20 KB). Measured 37.9 KB when
-// set (2026-11-22). Web Chat's full bundle is ~950 KB gzip; the point is to stay a small fraction.
-const BUDGET_GZIP = 40 * 1024;
-const file = new URL('../dist/parley.js', import.meta.url);
+const BUDGET_FIRST = 20_000;
+// Issue 9 asks for 32,000. The split measured 43,751 (twin) and 40,038 (ws-chat) when it landed;
+// this ratchet only goes down, to 32,000, as the cuts land.
+const BUDGET_VISITOR = 44_000;
+const Z_INDEX_DEFAULT = '2147483000';
 
-let code;
-try {
-  code = readFileSync(file);
-} catch {
-  console.error('dist/parley.js is missing: run `npm run build` first.');
+const dist = new URL('../dist/', import.meta.url);
+const read = (name) => {
+  try {
+    return readFileSync(new URL(name, dist));
+  } catch {
+    console.error(`dist/${name} is missing: run \`npm run build\` first.`);
+    process.exit(1);
+  }
+};
+const gzip = (name) => gzipSync(read(name), { level: 9 }).length;
+const { entry, files } = JSON.parse(read('chunks.json').toString('utf8'));
+
+const problems = [];
+const first = gzip(entry);
+/** A file and the shared files it needs, minus those already counted. */
+const closure = (name, counted = new Set()) => [name, ...files[name].deps].filter((f) => !counted.has(f));
+const bytes = (names) => names.reduce((n, f) => n + gzip(f), 0);
+const byRole = (prefix) =>
+  Object.entries(files)
+    .filter(([, f]) => f.role.startsWith(prefix))
+    .map(([name, f]) => ({ name, label: f.role.slice(prefix.length) }));
+
+const panelName = Object.keys(files).find((f) => files[f].role === 'panel');
+if (!panelName) {
+  console.error('dist/chunks.json names no panel file: was the build split?');
   process.exit(1);
 }
-const gzip = gzipSync(code, { level: 9 }).length;
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-console.log(
-  `dist/parley.js: ${code.length} bytes raw (${kb(code.length)}), ${gzip} bytes gzip -9 (${kb(gzip)}); budget ${kb(BUDGET_GZIP)} gzip`,
-);
-if (gzip > BUDGET_GZIP) {
-  console.error(`Over the size budget by ${gzip - BUDGET_GZIP} bytes gzip.`);
+const panelFiles = closure(panelName);
+const panel = bytes(panelFiles);
+const counted = new Set(panelFiles);
+const transports = byRole('transport:').map((t) => ({ ...t, bytes: bytes(closure(t.name, counted)) }));
+const languages = byRole('language:').map((l) => ({ ...l, bytes: bytes(closure(l.name, counted)) }));
+const worstLanguage = Math.max(0, ...languages.map((l) => l.bytes));
+
+const pad = (s, n) => String(s).padStart(n);
+console.log(`first script    ${entry.padEnd(30)} ${pad(first, 6)} B gzip   budget ${BUDGET_FIRST}`);
+console.log(`panel           ${`${panelFiles.length} file(s)`.padEnd(30)} ${pad(panel, 6)} B gzip`);
+for (const t of transports) console.log(`transport       ${t.label.padEnd(30)} ${pad(t.bytes, 6)} B gzip`);
+for (const l of languages) console.log(`language        ${l.label.padEnd(30)} ${pad(l.bytes, 6)} B gzip`);
+if (first > BUDGET_FIRST) problems.push(`the first script is ${first - BUDGET_FIRST} B over its budget`);
+for (const t of transports) {
+  const total = first + panel + t.bytes + worstLanguage;
+  console.log(
+    `a visitor of ${t.label.padEnd(12)} first + panel + transport + largest language = ${pad(total, 6)} B gzip   budget ${BUDGET_VISITOR}`,
+  );
+  if (total > BUDGET_VISITOR)
+    problems.push(`a ${t.label} visitor downloads ${total - BUDGET_VISITOR} B over the budget`);
+}
+const single = gzipSync(read('single/parley.js'), { level: 9 }).length;
+console.log(`single file     single/parley.js               ${pad(single, 6)} B gzip (everything, one file)`);
+
+const shipped = readdirSync(dist)
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => read(f).toString('utf8'))
+  .join('\n');
+if (!new RegExp(`--parley-z-index,\\s*${Z_INDEX_DEFAULT}\\)`).test(shipped))
+  problems.push(
+    `the stylesheet lost the documented --parley-z-index default ${Z_INDEX_DEFAULT} (a CSS minifier rounding it?)`,
+  );
+
+if (problems.length) {
+  for (const p of problems) console.error(p);
   process.exit(1);
 }

@@ -38,6 +38,9 @@ function print(r: SoakReport, run: number): void {
       `  visitor messages at the server, lost / duplicated / reordered: ${fmt(r.visitor)}` +
         (r.repeatsCaught ? ` (${r.repeatsCaught} resends caught by the reference server's id check)` : ''),
       `  replies on screen, lost / duplicated / reordered:              ${fmt(r.replies)}`,
+      ...[r.visitor, r.replies]
+        .filter((t) => t.examples.length)
+        .map((t) => `    e.g. ${t.examples.join(', ')}`),
       `  conversations: ${r.conversations}`,
       `  acknowledgements: ${acks}`,
       `  drain after the last fault: ${r.drainMs === null ? 'did not drain' : `${(r.drainMs / 1000).toFixed(1)} s`}`,

@@ -91,15 +91,21 @@ describe('startServer', () => {
     expect(await res.text()).toContain('npm run build');
   });
 
-  it('serves dist/parley.js at /parley.js once built', async () => {
+  it('serves dist/parley.js, its parley-*.js files and the single-file build once built', async () => {
     const built = await mkdtemp(join(tmpdir(), 'parley-built-'));
     try {
       await mkdir(join(built, 'dist'));
+      await mkdir(join(built, 'dist', 'single'));
       await writeFile(join(built, 'dist', 'parley.js'), 'console.log(1)');
+      await writeFile(join(built, 'dist', 'parley-app-Ab_1.js'), 'console.log(2)');
+      await writeFile(join(built, 'dist', 'single', 'parley.js'), 'console.log(3)');
       const server = await startTestServer({ root: built });
       const res = await fetch(`${server.url}/parley.js`);
       expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
       expect(await res.text()).toBe('console.log(1)');
+      // The files parley.js loads next to itself, and the single-file build.
+      expect(await (await fetch(`${server.url}/parley-app-Ab_1.js`)).text()).toBe('console.log(2)');
+      expect(await (await fetch(`${server.url}/single/parley.js`)).text()).toBe('console.log(3)');
     } finally {
       await rm(built, { recursive: true, force: true });
     }
@@ -186,20 +192,34 @@ describe('parseCli', () => {
         host: '127.0.0.1',
         port: 8080,
         replyDelayMs: 300,
+        wsChatProtocol: 'envelope',
         twinSocketIo: 2,
         twinAllowEio3: false,
         verbose: false,
         nchanPort: 8081,
       },
     });
-    const fromEnv = parseCli([], { PORT: '9000', HOST: 'localhost' });
-    expect(fromEnv.ok && fromEnv.options).toMatchObject({ port: 9000, host: 'localhost' });
+    const fromEnv = parseCli([], { PORT: '9000', HOST: 'localhost', WS_CHAT_PROTOCOL: 'flat' });
+    expect(fromEnv.ok && fromEnv.options).toMatchObject({
+      port: 9000,
+      host: 'localhost',
+      wsChatProtocol: 'flat',
+    });
     const fromFlags = parseCli(
-      ['--port=0', '--reply-delay-ms', '0', '--twin-socketio=4', '--allow-eio3', '--verbose'],
-      { PORT: '9000' },
+      [
+        '--port=0',
+        '--reply-delay-ms',
+        '0',
+        '--ws-chat-protocol=flat',
+        '--twin-socketio=4',
+        '--allow-eio3',
+        '--verbose',
+      ],
+      { PORT: '9000', WS_CHAT_PROTOCOL: 'envelope' },
     );
     expect(fromFlags.ok && fromFlags.options).toMatchObject({
       port: 0,
+      wsChatProtocol: 'flat',
       replyDelayMs: 0,
       twinSocketIo: 4,
       twinAllowEio3: true,
@@ -207,10 +227,26 @@ describe('parseCli', () => {
     });
   });
 
-  it.each([['--port=abc'], ['--port=70000'], ['--twin-socketio=3'], ['--nchan-port=x'], ['--nope']])(
-    'rejects %s',
-    (flag) => {
-      expect(parseCli([flag], {}).ok).toBe(false);
-    },
-  );
+  it('takes the identity secret from PARLEY_IDENTITY_SECRET or --identity-secret, never a short one', () => {
+    const secret = 'sixteen-chars-at-least';
+    const env = parseCli([], { PARLEY_IDENTITY_SECRET: secret });
+    expect(env.ok && env.options.identitySecret).toBe(secret);
+    const flag = parseCli([`--identity-secret=${secret}!`], { PARLEY_IDENTITY_SECRET: secret });
+    expect(flag.ok && flag.options.identitySecret).toBe(`${secret}!`);
+    expect(parseCli(['--identity-secret=short'], {}).ok).toBe(false);
+    expect(parseCli([], {}).ok && 'identitySecret' in (parseCli([], {}) as { options: object }).options).toBe(
+      false,
+    );
+  });
+
+  it.each([
+    ['--port=abc'],
+    ['--port=70000'],
+    ['--twin-socketio=3'],
+    ['--ws-chat-protocol=json'],
+    ['--nchan-port=x'],
+    ['--nope'],
+  ])('rejects %s', (flag) => {
+    expect(parseCli([flag], {}).ok).toBe(false);
+  });
 });

@@ -5,12 +5,15 @@
 import { type ChatfaqModuleOptions, createChatfaqModule } from './chatfaq/index';
 import { createNchanModule } from './nchan/index';
 import { createPostofficeModule, type PostofficeModuleOptions } from './postoffice/index';
-import { createTwinModule } from './twin/index';
+import { createTwinModule, type TwinModuleOptions } from './twin/index';
 import type { ProtocolModule } from './types';
 import { createWsChatModule, type WsChatOptions } from './ws-chat/index';
 
 /** Options every module receives: the server's, plus module-specific knobs (see each module). */
-export type ModuleOptions = WsChatOptions & PostofficeModuleOptions & ChatfaqModuleOptions;
+export type ModuleOptions = WsChatOptions &
+  TwinModuleOptions &
+  PostofficeModuleOptions &
+  ChatfaqModuleOptions;
 
 export function createModules(options: ModuleOptions): ProtocolModule[] {
   return [

@@ -9,6 +9,7 @@ describe('soak scoring', () => {
       duplicated: 0,
       reordered: 0,
       unexpected: 0,
+      examples: [],
     });
   });
 
@@ -19,6 +20,7 @@ describe('soak scoring', () => {
       duplicated: 2,
       reordered: 1,
       unexpected: 1,
+      examples: ['unexpected x', 'duplicated a', 'duplicated a', 'lost b', 'c after d'],
     });
     // one old item coming back last is one reordered item, not n
     expect(tally(['1', '2', '3', '4', '5'], ['2', '3', '4', '5', '1']).reordered).toBe(1);

@@ -15,6 +15,8 @@ export interface Tally {
   reordered: number;
   /** Observed items that were never expected. */
   unexpected: number;
+  /** The first few lost, duplicated and out-of-place items, to start looking. */
+  examples: string[];
 }
 
 export function tally(expected: readonly string[], observed: readonly string[]): Tally {
@@ -23,20 +25,33 @@ export function tally(expected: readonly string[], observed: readonly string[]):
   const order: number[] = [];
   let duplicated = 0;
   let unexpected = 0;
+  const examples: string[] = [];
+  const note = (what: string) => {
+    if (examples.length < 8) examples.push(what);
+  };
   for (const item of observed) {
     const r = rank.get(item);
-    if (r === undefined) unexpected += 1;
-    else if (seen.has(item)) duplicated += 1;
-    else {
+    if (r === undefined) {
+      unexpected += 1;
+      note(`unexpected ${item}`);
+    } else if (seen.has(item)) {
+      duplicated += 1;
+      note(`duplicated ${item}`);
+    } else {
       seen.add(item);
       order.push(r);
     }
+  }
+  for (const item of expected) if (!seen.has(item)) note(`lost ${item}`);
+  for (let i = 1; i < order.length; i++) {
+    if (order[i]! < order[i - 1]!) note(`${expected[order[i]!]} after ${expected[order[i - 1]!]}`);
   }
   return {
     lost: expected.length - seen.size,
     duplicated,
     reordered: order.length - longestIncreasing(order),
     unexpected,
+    examples,
   };
 }
 

@@ -28,6 +28,11 @@ export interface ParleyInstance {
   enableNotifications(): Promise<boolean>;
   /** TWIN: values sent as `clientMetadata` when the next session starts. */
   setMetadata(values: Record<string, unknown>): void;
+  /**
+   * Says who the visitor is (`{id, hash, name, email}`, see README "Verified identity"), or `null`
+   * for an anonymous one. Another visitor than before starts a fresh conversation.
+   */
+  identify(identity: unknown): void;
   destroy(): void;
 }
 
@@ -49,6 +54,7 @@ const METHODS = [
   'logout',
   'enableNotifications',
   'setMetadata',
+  'identify',
   'destroy',
   'on',
   'off',
@@ -96,6 +102,7 @@ export function createApi(
       (values: Record<string, unknown>) => instance.setMetadata(values),
       undefined,
     ),
+    identify: live('identify', (identity: unknown) => instance.identify(identity), undefined),
     destroy: () => {
       if (destroyed) return;
       destroyed = true;

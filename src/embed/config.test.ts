@@ -38,6 +38,30 @@ describe('parseConfig: good attributes', () => {
     if (result.ok) expect(result.config).toMatchObject(expected);
   });
 
+  it('reads the ws-chat generation and the visitor details, auto by default', () => {
+    const auto = parseConfig(base);
+    expect(auto.ok && auto.config.protocol).toBe('auto');
+    const r = parseConfig({
+      ...base,
+      protocol: 'envelope',
+      email: 'ann@example.com',
+      phone: '+44 20 7946 0000',
+      metadata: '{"plan":"pro","seats":3}',
+    });
+    expect(r.ok && r.config).toMatchObject({
+      protocol: 'envelope',
+      email: 'ann@example.com',
+      phone: '+44 20 7946 0000',
+      metadata: { plan: 'pro', seats: '3' },
+    });
+    const bad = parseConfig({ ...base, protocol: 'json', email: 'nope', phone: 'call me' });
+    expect(!bad.ok && bad.errors).toEqual([
+      'data-protocol="json" is not one of auto, envelope, flat. Example: data-protocol="envelope"',
+      'data-email="nope" is not an e-mail address. Example: data-email="ann@example.com"',
+      'data-phone="call me" is not a phone number. Example: data-phone="+44 20 7946 0000"',
+    ]);
+  });
+
   it('resolves a relative server against the page', () => {
     const result = parseConfig({ ...base, server: '/' }, 'https://shop.example.com/page');
     expect(result.ok && result.config.server).toBe('https://shop.example.com');
@@ -88,12 +112,70 @@ describe('parseConfig: good attributes', () => {
   });
 });
 
+describe('parseConfig: postoffice', () => {
+  const po = { transport: 'postoffice', server: 'wss://router.example.com/ws/', to: '/service/acme/bot' };
+
+  it('reads the router URL as written (ws or http), the mailboxes, the subject and the token URL', () => {
+    const result = parseConfig(
+      {
+        ...po,
+        clientId: 'user_123456',
+        subject: 'Support',
+        tokenUrl: '/api/chat-token',
+      },
+      'https://shop.example.com/page',
+    );
+    expect(result.ok && result.config).toMatchObject({
+      transport: 'postoffice',
+      server: 'wss://router.example.com/ws/',
+      to: '/service/acme/bot',
+      clientId: 'user_123456',
+      subject: 'Support',
+      tokenUrl: 'https://shop.example.com/api/chat-token',
+    });
+    const http = parseConfig({ ...po, server: 'https://router.example.com/' });
+    expect(http.ok && http.config.server).toBe('https://router.example.com/');
+  });
+
+  it('defaults the subject to chat and leaves the visitor mailbox to the adapter', () => {
+    const result = parseConfig(po);
+    expect(result.ok && result.config.subject).toBe('chat');
+    expect(result.ok && result.config.clientId).toBeUndefined();
+    expect(result.ok && result.config.tokenUrl).toBeUndefined();
+  });
+
+  it.each([
+    [{ to: undefined }, 'data-to is missing. Example: data-to="/service/acme/support_bot"'],
+    [{ to: 'two words' }, 'data-to="two words" is not a mailbox address'],
+    [{ clientId: 'a&b=c' }, 'data-client-id="a&b=c" is not a mailbox address'],
+    [
+      { server: 'ftp://router.example.com' },
+      'data-server="ftp://router.example.com" is not a ws(s) or http(s) URL',
+    ],
+    [{ tokenUrl: 'javascript:alert(1)' }, 'data-token-url="javascript:alert(1)" is not an http(s) URL'],
+  ])('one error line for %o', (extra, message) => {
+    const result = parseConfig({ ...po, ...extra });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('a ws: router on an https: page is mixed content: one error, with the wss form', () => {
+    const result = parseConfig({ ...po, server: 'ws://router.example.com/ws' }, 'https://shop.example/');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors).toEqual([expect.stringContaining('use wss://router.example.com')]);
+  });
+
+  it('keeps ws servers out of the other transports', () => {
+    expect(parseConfig({ ...base, server: 'wss://chat.example.com' }).ok).toBe(false);
+  });
+});
+
 describe('parseConfig: bad attributes', () => {
   it.each([
     [
       'unknown transport',
       { transport: 'carrier-pigeon' },
-      'data-transport="carrier-pigeon" is not one of ws-chat, twin, nchan. Example: data-transport="ws-chat"',
+      'data-transport="carrier-pigeon" is not one of ws-chat, twin, nchan, postoffice, chatfaq. Example: data-transport="ws-chat"',
     ],
     [
       'missing transport',
@@ -131,6 +213,22 @@ describe('parseConfig: bad attributes', () => {
       'data-chat-id is missing. Example: data-chat-id="3eb5cf6d-4d20-41c2-b886-f60374d11d19"',
     ],
     ['twin with bad eio', { transport: 'twin', chatId: 'demo', eio: '5' }, 'data-eio="5" must be 3'],
+    ['chatfaq without an FSM', { transport: 'chatfaq' }, 'data-fsm is missing. Example: data-fsm="my_fsm"'],
+    [
+      'chatfaq with a bad FSM name',
+      { transport: 'chatfaq', fsm: 'a/b' },
+      'data-fsm="a/b" is not an FSM name',
+    ],
+    [
+      'chatfaq with a bad sender id',
+      { transport: 'chatfaq', fsm: 'demo', senderId: 'a b' },
+      'data-sender-id="a b" may hold only letters, digits, _ and -',
+    ],
+    [
+      'chatfaq with bad metadata',
+      { transport: 'chatfaq', fsm: 'demo', metadata: '[1]' },
+      'data-metadata="[1]" is not a JSON object of strings',
+    ],
     [
       'nchan path without {id}',
       { transport: 'nchan', channelPath: '/chat' },
@@ -153,6 +251,34 @@ describe('parseConfig: bad attributes', () => {
     if (!result.ok) {
       expect(result.errors).toHaveLength(1);
       expect(result.errors[0]).toContain(message);
+    }
+  });
+
+  it('reads the chatfaq attributes', () => {
+    const result = parseConfig({
+      transport: 'chatfaq',
+      server: 'https://bot.example.com',
+      fsm: 'support_fsm',
+      senderId: 'user-42',
+      token: 'abc.def',
+      metadata: '{"plan":"pro"}',
+    });
+    expect(result.ok && result.config).toMatchObject({
+      transport: 'chatfaq',
+      fsm: 'support_fsm',
+      senderId: 'user-42',
+      token: 'abc.def',
+      metadata: { plan: 'pro' },
+    });
+  });
+
+  it('refuses an unusable token without printing it', () => {
+    const result = parseConfig({ ...base, transport: 'chatfaq', fsm: 'demo', token: 'secret with spaces' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0]).toContain('data-token is not a usable token');
+      expect(result.errors[0]).not.toContain('secret');
     }
   });
 

@@ -4,9 +4,11 @@
  * attribute, says what was wrong and shows a right value. Unknown attributes get a warning, since
  * they are usually typos of known ones.
  */
-import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
 
-export const TRANSPORTS = ['ws-chat', 'twin', 'nchan'] as const;
+import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
+import { USER_HASH } from './identity';
+
+export const TRANSPORTS = ['ws-chat', 'twin', 'nchan', 'postoffice', 'chatfaq'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
 export interface ParleyConfig {
@@ -23,10 +25,19 @@ export interface ParleyConfig {
   sound: boolean;
   maxUploadMb: number;
   accept?: string;
+  /** Verified identity (`data-user-id`, `data-user-hash`, or `Parley.identify`). */
+  userId?: string;
+  /** HMAC-SHA256 of `userId` with the site's secret, hex: the backend checks it. */
+  userHash?: string;
+  /** Only through `Parley.identify({email})`. */
+  userEmail?: string;
   // ws-chat
   channel: Channel;
   name?: string;
   channelId?: string;
+  protocol: 'auto' | 'envelope' | 'flat';
+  email?: string;
+  phone?: string;
   // twin
   chatId?: string;
   messagesServer?: string;
@@ -37,7 +48,15 @@ export interface ParleyConfig {
   operatorEvent?: string;
   // nchan
   channelPath: string;
+  // postoffice (clientId above is the visitor's mailbox)
+  to?: string;
+  subject?: string;
   tokenUrl?: string;
+  // chatfaq
+  fsm?: string;
+  senderId?: string;
+  /** Never printed: config errors about it name the attribute, not the value. */
+  token?: string;
 }
 
 export type ConfigResult =
@@ -64,15 +83,25 @@ const KNOWN = new Set([
   'channel',
   'name',
   'channelId',
+  'protocol',
+  'email',
+  'phone',
   'chatId',
   'messagesServer',
   'socketPath',
   'eio',
   'clientId',
+  'userId',
+  'userHash',
   'metadata',
   'operatorEvent',
   'channelPath',
+  'to',
+  'subject',
   'tokenUrl',
+  'fsm',
+  'senderId',
+  'token',
 ]);
 
 type Dataset = Readonly<Record<string, string | undefined>>;
@@ -101,7 +130,8 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     return fallback;
   }
 
-  function url(key: string, required: boolean, example: string): string | undefined {
+  /** `socket`: a socket endpoint (postoffice), ws(s) allowed and its path kept as written. */
+  function url(key: string, required: boolean, example: string, socket = false): string | undefined {
     const v = data[key];
     if (v === undefined || v === '') {
       if (required) bad(key, undefined, '', example);
@@ -113,8 +143,8 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     } catch {
       // reported below
     }
-    if (u?.protocol !== 'http:' && u?.protocol !== 'https:') {
-      bad(key, v, 'is not an http(s) URL', example);
+    if (!u || !(socket ? /^(wss?|https?):$/ : /^https?:$/).test(u.protocol)) {
+      bad(key, v, `is not ${socket ? 'a ws(s) or http(s)' : 'an http(s)'} URL`, example);
       return undefined;
     }
     // Both would only ever show "Reconnecting…": say why instead, once, and start nothing.
@@ -130,8 +160,9 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
         `${attr(key)}="${v}" has no scheme, so it resolves against this page (${u.href}); if ${v.split('/')[0]} is a host, write ${attr(key)}="https://${v}"`,
       );
     }
-    // No trailing slash: adapters append absolute API paths (`${server}/api/…`).
-    return u.href.replace(/\/+$/, '');
+    // No trailing slash: adapters append absolute API paths (`${server}/api/…`). A socket endpoint
+    // is used as it is, so its path stays as written (a router may serve `/ws/`, not `/ws`).
+    return socket ? u.href : u.href.replace(/\/+$/, '');
   }
 
   for (const key of Object.keys(data)) {
@@ -141,7 +172,10 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
 
   if (!data.transport) bad('transport', undefined, '', 'ws-chat');
   const transport = oneOf('transport', TRANSPORTS, 'ws-chat');
-  const server = url('server', true, 'https://chat.example.com');
+  const server =
+    transport === 'postoffice'
+      ? url('server', true, 'wss://router.example.com/ws', true)
+      : url('server', true, 'https://chat.example.com');
 
   const config: ParleyConfig = {
     transport,
@@ -154,6 +188,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     sound: bool('sound', false),
     maxUploadMb: 10,
     channel: oneOf('channel', CHANNELS, 'WEB', 'APP'),
+    protocol: oneOf('protocol', ['auto', 'envelope', 'flat'] as const, 'auto', 'envelope'),
     socketPath: '/operator/socket.io/',
     eio: 3,
     channelPath: '/chat/{id}',
@@ -163,7 +198,10 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     config.lang = 'auto';
   }
 
-  const text = (key: 'title' | 'name' | 'channelId' | 'accept' | 'clientId' | 'operatorEvent', max = 200) => {
+  const text = (
+    key: 'title' | 'name' | 'channelId' | 'accept' | 'clientId' | 'operatorEvent' | 'userId',
+    max = 200,
+  ) => {
     const v = data[key]?.trim();
     if (!v) return;
     if (v.length > max)
@@ -176,7 +214,30 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   text('accept');
   text('clientId');
   text('operatorEvent', 100);
+  text('userId');
+  const hash = data.userHash?.trim();
+  if (hash && !USER_HASH.test(hash))
+    bad('userHash', `${hash.slice(0, 12)}…`, 'is not a hex HMAC-SHA256 (64 characters)', '3f2a…(64 hex)');
+  else if (hash && !config.userId)
+    errors.push('data-user-hash needs data-user-id: the hash signs that id. Example: data-user-id="42"');
+  else if (hash) config.userHash = hash.toLowerCase();
+  if (config.userId && !hash)
+    warnings.push(
+      'data-user-id without data-user-hash: whoever knows this id could take over the conversation on a backend that does not verify ids. Sign it on your server (README, "Verified identity").',
+    );
+  if (config.userId && config.clientId)
+    bad('clientId', config.clientId, 'and data-user-id both name the visitor; keep data-user-id', '');
 
+  const email = data.email?.trim();
+  if (email) {
+    if (email.length <= 200 && /^[^\s@]+@[^\s@]+$/.test(email)) config.email = email;
+    else bad('email', email.slice(0, 40), 'is not an e-mail address', 'ann@example.com');
+  }
+  const phone = data.phone?.trim();
+  if (phone) {
+    if (/^\+?[\d\s().-]{3,30}$/.test(phone)) config.phone = phone;
+    else bad('phone', phone.slice(0, 40), 'is not a phone number', '+44 20 7946 0000');
+  }
   if (data.target) {
     if (!data.target.startsWith('#') || data.target.length < 2)
       bad('target', data.target, 'must be an element id', '#chat');
@@ -192,15 +253,20 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     else bad('maxUploadMb', data.maxUploadMb, 'is not a size in megabytes between 0 and 1024', '10');
   }
 
+  if (transport === 'ws-chat') readMetadata(data, config, bad);
   if (transport === 'twin') parseTwin(data, config, bad, url);
   if (transport === 'nchan') parseNchan(data, config, bad, url);
+  if (transport === 'postoffice') parsePostoffice(data, config, bad, url);
+  if (transport === 'chatfaq') parseChatfaq(data, config, bad, (m) => errors.push(m));
   return errors.length ? { ok: false, errors, warnings } : { ok: true, config, warnings };
 }
+
+type Bad = (key: string, value: string | undefined, what: string, example: string) => void;
 
 function parseTwin(
   data: Dataset,
   config: ParleyConfig,
-  bad: (key: string, value: string | undefined, what: string, example: string) => void,
+  bad: Bad,
   url: (key: string, required: boolean, example: string) => string | undefined,
 ): void {
   const chatId = data.chatId?.trim();
@@ -221,11 +287,40 @@ function parseTwin(
     if (data.eio === '3' || data.eio === '4') config.eio = Number(data.eio) as 3 | 4;
     else bad('eio', data.eio, 'must be 3 (Socket.IO 2.x servers) or 4 (Socket.IO 3/4)', '3');
   }
-  if (data.metadata) {
-    const parsed = parseMetadata(data.metadata);
-    if (parsed) config.metadata = parsed;
-    else bad('metadata', data.metadata.slice(0, 40), 'is not a JSON object of strings', '{"plan":"pro"}');
+  readMetadata(data, config, bad);
+}
+
+function readMetadata(data: Dataset, config: ParleyConfig, bad: Bad): void {
+  if (!data.metadata) return;
+  const parsed = parseMetadata(data.metadata);
+  if (parsed) config.metadata = parsed;
+  else bad('metadata', data.metadata.slice(0, 40), 'is not a JSON object of strings', '{"plan":"pro"}');
+}
+
+/** ChatFAQ path segments match `[\w-]+` upstream; anything else could not reach the consumer. */
+const SEGMENT = /^[\w-]{1,200}$/;
+
+function parseChatfaq(data: Dataset, config: ParleyConfig, bad: Bad, error: (line: string) => void): void {
+  const fsm = data.fsm?.trim();
+  if (!fsm) bad('fsm', undefined, '', 'my_fsm');
+  else if (!SEGMENT.test(fsm))
+    bad('fsm', fsm.slice(0, 40), 'is not an FSM name (letters, digits, _ and -)', 'my_fsm');
+  else config.fsm = fsm;
+  const sender = data.senderId?.trim();
+  if (sender) {
+    if (SEGMENT.test(sender)) config.senderId = sender;
+    else bad('senderId', sender.slice(0, 40), 'may hold only letters, digits, _ and -', 'user_42');
   }
+  const token = data.token?.trim();
+  if (token) {
+    // The value is a credential: the message names the attribute and the rule, never the value.
+    if (token.length <= 4096 && !/\s/.test(token)) config.token = token;
+    else
+      error(
+        `${attr('token')} is not a usable token (no spaces, at most 4096 characters). Copy it again from ChatFAQ.`,
+      );
+  }
+  readMetadata(data, config, bad);
 }
 
 /** This machine: browsers let an https: page reach it over plain http: (a developer's backend). */
@@ -246,8 +341,10 @@ function unusableBackend(u: URL, pageUrl: string | undefined): string | null {
   } catch {
     page = undefined;
   }
-  if (page?.protocol === 'https:' && u.protocol === 'http:' && !LOOPBACK.test(u.hostname)) {
-    return `="${u.origin}" is plain http: on an https: page, which the browser blocks (mixed content). Serve the backend over https: and use https://${u.host}`;
+  const plain = u.protocol === 'http:' || u.protocol === 'ws:'; // ws: for a postoffice router
+  if (page?.protocol === 'https:' && plain && !LOOPBACK.test(u.hostname)) {
+    const secure = u.protocol === 'ws:' ? 'wss' : 'https';
+    return `="${u.protocol}//${u.host}" is plain ${u.protocol} on an https: page, which the browser blocks (mixed content). Serve the backend over ${secure}: and use ${secure}://${u.host}`;
   }
   return null;
 }
@@ -264,9 +361,41 @@ function parseNchan(
     if (/^\/[\w\-./~{}]*$/.test(path) && path.split('{id}').length === 2) config.channelPath = path;
     else bad('channelPath', path, 'must be a path starting with / holding {id} once', '/chat/{id}');
   }
+  parseTokenUrl(data, config, url);
+}
+
+/** `data-token-url` (nchan, postoffice): the site's own endpoint that hands the widget a token. */
+function parseTokenUrl(
+  data: Dataset,
+  config: ParleyConfig,
+  url: (key: string, required: boolean, example: string) => string | undefined,
+): void {
   const tokenUrl = url('tokenUrl', false, '/api/chat-token');
   // url() drops trailing slashes (data-server is a base); an endpoint keeps its own (`/token/`).
   if (tokenUrl) config.tokenUrl = data.tokenUrl?.endsWith('/') ? `${tokenUrl}/` : tokenUrl;
+}
+
+/** Mailbox addresses: `user_123456`, `/service/acme/weather_1`; no spaces, no control characters. */
+const MAILBOX = /^[\w:/.@+-]{1,200}$/;
+
+function parsePostoffice(
+  data: Dataset,
+  config: ParleyConfig,
+  bad: (key: string, value: string | undefined, what: string, example: string) => void,
+  url: (key: string, required: boolean, example: string) => string | undefined,
+): void {
+  const to = data.to?.trim();
+  if (!to) bad('to', undefined, '', '/service/acme/support_bot');
+  else if (!MAILBOX.test(to)) bad('to', to, 'is not a mailbox address', '/service/acme/support_bot');
+  else config.to = to;
+  if (config.clientId && !MAILBOX.test(config.clientId)) {
+    bad('clientId', config.clientId, 'is not a mailbox address', 'user_123456');
+    delete config.clientId;
+  }
+  const subject = data.subject?.trim();
+  if (subject && subject.length > 200) bad('subject', `${subject.slice(0, 20)}…`, 'is too long', 'chat');
+  config.subject = subject || 'chat';
+  parseTokenUrl(data, config, url);
 }
 
 /** `clientMetadata` is documented as string values; numbers and booleans are turned into strings. */

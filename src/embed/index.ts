@@ -3,12 +3,13 @@
  * mounts the widget. With a wrong configuration it prints why and mounts nothing: no launcher
  * that cannot work.
  */
+
+import { Emitter } from '../core/emitter';
 import { log } from '../core/log';
-import { defaultVisitorName, pickLanguage } from '../i18n';
-import { createApi, installApi } from './api';
+import { createApi, installApi, type ParleyEvents, type ParleyInstance } from './api';
 import { parseConfig } from './config';
-import { mountWidget } from './mount';
-import { loadTransportFactory, storageFor, storageNamespace } from './transport';
+import { parseIdentity, sameIdentity, withIdentity } from './identity';
+import { type MountedWidget, mountWidget } from './shell';
 
 declare const __PARLEY_VERSION__: string;
 
@@ -19,7 +20,7 @@ function findScript(): HTMLScriptElement | null {
   return document.querySelector<HTMLScriptElement>('script[data-transport][src*="parley"]');
 }
 
-async function start(script: HTMLScriptElement): Promise<void> {
+function start(script: HTMLScriptElement): void {
   const result = parseConfig({ ...script.dataset }, document.baseURI);
   for (const w of result.warnings) log.warn(w);
   if (!result.ok) {
@@ -38,42 +39,52 @@ async function start(script: HTMLScriptElement): Promise<void> {
       return;
     }
   }
-  const lang = pickLanguage(config.lang, document.documentElement.lang, navigator.languages ?? []);
-  const storage = storageFor(config);
-  const metadata: Record<string, string> = { ...config.metadata };
-  let widget: ReturnType<typeof mountWidget>;
+  const events = new Emitter<ParleyEvents>();
+  let current = config;
+  let widget: MountedWidget;
   try {
-    const name = config.name ?? defaultVisitorName(lang);
-    // Tab sharing loads beside the adapter (its own chunk in the split build).
-    const [create, { shareAcrossTabs }] = await Promise.all([
-      loadTransportFactory(config, { name, storage, metadata }),
-      import('./tabs'),
-    ]);
-    const shared = shareAcrossTabs(storageNamespace(config), create, target !== null);
-    widget = mountWidget(config, target, {
-      lang,
-      transport: shared.transport,
-      storage,
-      metadata,
-      ...(shared.peers ? { tabs: shared.peers } : {}),
-      onDestroyed: shared.close,
-    });
+    widget = mountWidget(config, target, events);
   } catch (err) {
     log.error('could not start the widget:', err);
     return;
   }
+  /**
+   * Another visitor: the old widget goes first (nothing of theirs is written after the switch), then
+   * the new one takes its storage, which removes what the old one left (transport.ts).
+   */
+  const identify = (value: unknown) => {
+    const identity = parseIdentity(value);
+    if (identity === undefined || sameIdentity(current, identity)) return;
+    const open = widget.isOpen();
+    widget.destroy();
+    current = withIdentity(current, identity);
+    widget = mountWidget(current, target, events);
+    if (open) widget.open();
+  };
+  const instance: ParleyInstance = {
+    open: () => widget.open(),
+    close: () => widget.close(),
+    toggle: () => widget.toggle(),
+    send: (text) => widget.send(text),
+    clear: () => widget.clear(),
+    logout: () => widget.logout(),
+    enableNotifications: () => widget.enableNotifications(),
+    setMetadata: (values) => widget.setMetadata(values),
+    identify,
+    destroy: () => widget.destroy(),
+  };
   const api = createApi(
-    widget,
-    widget.events,
+    instance,
+    events,
     typeof __PARLEY_VERSION__ === 'string' ? __PARLEY_VERSION__ : 'dev',
   );
-  installApi(api, () => widget.events.emit('ready', undefined));
+  installApi(api, () => events.emit('ready', undefined));
 }
 
 const script = findScript();
 if (script) {
-  if (document.body) void start(script);
-  else document.addEventListener('DOMContentLoaded', () => void start(script), { once: true });
+  if (document.body) start(script);
+  else document.addEventListener('DOMContentLoaded', () => start(script), { once: true });
 } else {
   log.error(
     'could not find its <script> tag; load it with <script src=".../parley.js" data-transport="ws-chat" data-server="https://…">',

@@ -1,35 +1,31 @@
 /**
- * Builds the adapter named by `data-transport` through the registry (`transport-registry.ts`).
- * Storage is namespaced by transport and backend, so two configurations on one browser never share
- * a token or a conversation.
+ * Storage is namespaced by transport and backend (and what else the registry entry names), so two
+ * configurations on one browser never share a token or a conversation, and by the visitor, so two
+ * people on one device never share one either.
  */
-import { namespacedStore } from '../core/storage';
-import type { Transport } from '../transports/types';
+import { namespacedStore, removeSiblingNamespaces } from '../core/storage';
 import type { ParleyConfig } from './config';
-import { TRANSPORT_REGISTRY, type TransportContext } from './transport-registry';
+import { identitySegment } from './identity';
+import { TRANSPORT_REGISTRY } from './transport-registry';
 
-export function storageNamespace(config: ParleyConfig): string {
+/** Transport and backend: what two visitors of the same backend share. */
+export function backendNamespace(config: ParleyConfig): string {
   const server = config.server.replace(/\/+$/, '');
   const extra = TRANSPORT_REGISTRY[config.transport].namespace?.(config);
   return extra === undefined ? `${config.transport}|${server}` : `${config.transport}|${server}|${extra}`;
 }
 
-export const storageFor = (config: ParleyConfig) => namespacedStore(storageNamespace(config));
-
-/**
- * Loads the adapter's code (a separate file in the split build) and creates it. `metadata` is read
- * when a session starts, so the page may still add to it through `Parley.setMetadata()` (the
- * object is shared, not copied).
- */
-export async function loadTransport(config: ParleyConfig, context: TransportContext): Promise<Transport> {
-  return (await loadTransportFactory(config, context))();
+/** The backend's namespace and the visitor's identity (embed/identity.ts). */
+export function storageNamespace(config: ParleyConfig): string {
+  return `${backendNamespace(config)}|${identitySegment(config)}`;
 }
 
-/** The same, as a factory: tab sharing builds a fresh adapter each time a tab takes the lead. */
-export async function loadTransportFactory(
-  config: ParleyConfig,
-  context: TransportContext,
-): Promise<() => Transport> {
-  const { createTransport } = await TRANSPORT_REGISTRY[config.transport].load();
-  return () => createTransport(config, context);
+/**
+ * This visitor's storage. Taking it removes what another visitor of the same backend left on this
+ * device: a new identity starts a fresh conversation, and the old one can never be shown.
+ */
+export function storageFor(config: ParleyConfig) {
+  const namespace = storageNamespace(config);
+  removeSiblingNamespaces(backendNamespace(config), namespace);
+  return namespacedStore(namespace);
 }

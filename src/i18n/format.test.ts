@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatDay } from './format';
 import { createTranslator } from './index';
+import { ru as ruCatalogue } from './ru';
 
 const en = createTranslator('en');
-const ru = createTranslator('ru');
+const ru = createTranslator('ru', ruCatalogue);
 
 describe('formatDay', () => {
   const now = new Date(2024, 5, 15, 10).getTime();

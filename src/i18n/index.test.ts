@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { en, type Key } from './en';
-import { createTranslator, defaultVisitorName, pickLanguage } from './index';
+import { createTranslator, loadCatalogue, pickLanguage } from './index';
 import { ru } from './ru';
 import { zh } from './zh';
 
@@ -32,22 +32,22 @@ describe('createTranslator', () => {
   });
 
   it('chooses plural forms with the language rules', () => {
-    const ru = createTranslator('ru-RU');
-    expect(ru('unread', { count: 1 })).toBe('1 непрочитанное сообщение');
-    expect(ru('unread', { count: 3 })).toBe('3 непрочитанных сообщения');
-    expect(ru('unread', { count: 5 })).toBe('5 непрочитанных сообщений');
+    const ruT = createTranslator('ru-RU', ru);
+    expect(ruT('unread', { count: 1 })).toBe('1 непрочитанное сообщение');
+    expect(ruT('unread', { count: 3 })).toBe('3 непрочитанных сообщения');
+    expect(ruT('unread', { count: 5 })).toBe('5 непрочитанных сообщений');
     expect(createTranslator('en')('unread', { count: 1 })).toBe('1 unread message');
-    expect(createTranslator('zh')('unread', { count: 2 })).toBe('2 条未读消息');
+    expect(createTranslator('zh', zh)('unread', { count: 2 })).toBe('2 条未读消息');
   });
 
   it('falls back to English for unknown languages', () => {
     expect(createTranslator('xx')('openChat')).toBe('Open chat');
   });
 
-  it('gives the default visitor name per language', () => {
-    expect(defaultVisitorName('en')).toBe('Visitor');
-    expect(defaultVisitorName('zh')).toBe('访客');
-    expect(defaultVisitorName('ru')).toBe('Посетитель');
+  it('loads each catalogue on demand, English without loading', async () => {
+    expect(await loadCatalogue('en')).toBe(en);
+    expect(createTranslator('zh', await loadCatalogue('zh'))('visitor')).toBe('访客');
+    expect(createTranslator('ru', await loadCatalogue('ru'))('visitor')).toBe('Посетитель');
   });
 });
 

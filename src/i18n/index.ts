@@ -1,17 +1,14 @@
 /**
  * A tiny lookup instead of an i18n framework: three catalogues, `{name}` interpolation and plural
  * forms through `Intl.PluralRules`. Missing keys fall back to English so a partial translation
- * never shows a raw key.
+ * never shows a raw key. English is built in; the other catalogues load on demand (each is a file
+ * of its own in the split build, fetched only by visitors who read that language).
  */
 import { type Entry, en, type Key, type Translation } from './en';
-import { ru } from './ru';
-import { zh } from './zh';
 
 export type { Key } from './en';
 export type Lang = 'en' | 'zh' | 'ru';
 export type Translate = (key: Key, vars?: Record<string, string | number>) => string;
-
-const CATALOGUES: Record<Lang, Translation> = { en, zh, ru };
 
 /** Maps a BCP 47 tag ("zh-Hans-CN", "ru-RU", "EN") to a language we ship, or null. */
 function match(tag: string): Lang | null {
@@ -46,10 +43,19 @@ function interpolate(text: string, vars: Record<string, string | number> | undef
   );
 }
 
-/** Returns `t(key, vars)` for a language; unknown languages get English. */
-export function createTranslator(lang: string): Translate {
+/** The catalogue of a language we ship; English needs no loading. */
+export async function loadCatalogue(lang: Lang): Promise<Translation> {
+  if (lang === 'zh') return (await import('./zh')).zh;
+  if (lang === 'ru') return (await import('./ru')).ru;
+  return en;
+}
+
+/**
+ * Returns `t(key, vars)` over `catalogue` (from `loadCatalogue`), with `lang`'s plural rules;
+ * keys the catalogue lacks, and unknown languages, get English.
+ */
+export function createTranslator(lang: string, catalogue: Translation = en): Translate {
   const code = match(lang) ?? 'en';
-  const catalogue = CATALOGUES[code];
   const plurals = new Intl.PluralRules(code);
   return (key, vars) => {
     const entry: Entry = catalogue[key] ?? en[key];
@@ -58,9 +64,4 @@ export function createTranslator(lang: string): Translate {
     const form = entry[plurals.select(count)] ?? entry.other;
     return interpolate(form, vars);
   };
-}
-
-/** The name a visitor gets when the page does not tell us one. */
-export function defaultVisitorName(lang: string): string {
-  return createTranslator(lang)('visitor');
 }

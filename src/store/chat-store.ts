@@ -14,6 +14,7 @@ import type {
   StatusChange,
   TransportError,
   TypingChange,
+  UploadRequest,
 } from '../core/types';
 import type { Capabilities, Transport } from '../transports/types';
 import { incomingKey, markRead, receive, update } from './conversation';
@@ -79,6 +80,11 @@ export function createChatStore(options: ChatStoreOptions) {
   let wantsConnection = false;
   /** This tab holds the connection (always, when tabs cannot coordinate). */
   const leader = signal(options.tabs ? options.tabs.election.leader : true);
+  /**
+   * The files the backend asked for, when its uploads are `onRequest` (ChatFAQ's `file_upload`):
+   * the attach button shows while this is set; the visitor's next message answers it.
+   */
+  const uploadOffer = signal<UploadRequest | null>(null);
   /** Answers still streaming: their text grows here, not in `messages` (see streams.ts). */
   const streams = createStreams();
   const disposers: Array<() => void> = [];
@@ -139,6 +145,7 @@ export function createChatStore(options: ChatStoreOptions) {
     if (!next) return; // duplicate delivery
     // Before the list changes, so the render that shows the new item finds its growing text.
     if (msg.partial && msg.author.kind !== 'visitor') streams.start(incomingKey(msg.id), msg.text);
+    if (msg.uploadRequest && msg.author.kind !== 'visitor') uploadOffer.value = msg.uploadRequest;
     const before = messages.value.length;
     batch(() => {
       messages.value = next;
@@ -267,6 +274,7 @@ export function createChatStore(options: ChatStoreOptions) {
         )
       : messages.value;
     messages.value = [...before, msg];
+    uploadOffer.value = null; // the visitor answered the request (with a file or without)
     outbox.pump();
     return msg;
   }
@@ -297,7 +305,7 @@ export function createChatStore(options: ChatStoreOptions) {
   }
 
   function retry(key: string): void {
-    messages.value = update(messages.value, key, { state: 'sending' });
+    messages.value = update(messages.value, key, { state: 'sending', failure: undefined });
     outbox.pump();
   }
 
@@ -319,6 +327,7 @@ export function createChatStore(options: ChatStoreOptions) {
     batch(() => {
       ended.value = false;
       operator.value = null;
+      uploadOffer.value = null;
     });
   }
 
@@ -342,6 +351,7 @@ export function createChatStore(options: ChatStoreOptions) {
       operator.value = null;
       ended.value = false;
       error.value = null;
+      uploadOffer.value = null;
     });
     // The old link goes; a new one (a new visitor) only if the chat is open, else when it opens.
     transport.disconnect();
@@ -427,6 +437,7 @@ export function createChatStore(options: ChatStoreOptions) {
     retry,
     /** The growing text of an answer still streaming (undefined once final): a bubble reads it. */
     streamText: streams.text,
+    uploadOffer,
     regenerate,
     regenerable,
     setOpen,

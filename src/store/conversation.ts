@@ -2,7 +2,9 @@
  * Pure operations on the message list. Every function returns a new array (signals compare by
  * identity) and never reorders what is already on screen: new items go to the end, unless the
  * server's own time says the message is older than the messages from the server that end the list
- * (a redelivery or a gap fill arriving late): then it goes before them, by that time.
+ * (a redelivery or a gap fill arriving late): then it goes before them, by that time. A message a
+ * history call brought late (`backfill`) also goes before the visitor's messages still waiting to
+ * be sent: the server sent it before it could have seen those.
  */
 import type { IncomingMessage, SendState } from '../core/types';
 import type { ChatMessage } from './types';
@@ -13,7 +15,8 @@ export const incomingKey = (id: string) => `in:${id}`;
 /**
  * Adds a message from the backend, or merges it into what we already show:
  * - the echo of a visitor's message (matched by client id) confirms it instead of showing twice;
- * - a message id already shown is ignored (duplicate delivery after a reconnect).
+ * - a message id already shown is ignored (duplicate delivery after a reconnect), except that it
+ *   gives a name to a sender shown without one.
  * Returns the same array when nothing changed.
  */
 export function receive(list: readonly ChatMessage[], msg: IncomingMessage): ChatMessage[] | null {
@@ -27,8 +30,17 @@ export function receive(list: readonly ChatMessage[], msg: IncomingMessage): Cha
       return next;
     }
   }
-  if (list.some((m) => m.id === msg.id && (m.direction === 'in' || m.author.kind === msg.author.kind)))
-    return null;
+  const same = list.findIndex(
+    (m) => m.id === msg.id && (m.direction === 'in' || m.author.kind === msg.author.kind),
+  );
+  if (same !== -1) {
+    // A duplicate delivery; a history call may name the sender the live event could not.
+    const shown = list[same]!;
+    if (!msg.author.name || shown.author.name || shown.direction !== 'in') return null;
+    const next = [...list];
+    next[same] = { ...shown, author: { ...shown.author, name: msg.author.name } };
+    return next;
+  }
   const visitor = msg.author.kind === 'visitor';
   const item: ChatMessage = {
     key: visitor && msg.clientId ? msg.clientId : incomingKey(msg.id),
@@ -45,17 +57,19 @@ export function receive(list: readonly ChatMessage[], msg: IncomingMessage): Cha
   }
   if (msg.answers?.length) item.answers = msg.answers;
   if (msg.attachments?.length) item.attachments = msg.attachments;
-  const at = placeOf(list, item);
+  const at = placeOf(list, item, msg.backfill === true);
   return [...list.slice(0, at), item, ...list.slice(at)];
 }
 
 /**
  * Where a new message goes: after the last item that is not a later message from the server. Only
  * server times are compared (messages in, never notices or the visitor's own, whose times are the
- * browser's clock), so a skewed clock cannot move anything; usually this is the end.
+ * browser's clock), so a skewed clock cannot move anything; usually this is the end. A `backfill`
+ * message first steps back over the visitor's unsent messages at the end (no clock involved).
  */
-function placeOf(list: readonly ChatMessage[], item: ChatMessage): number {
+function placeOf(list: readonly ChatMessage[], item: ChatMessage, backfill: boolean): number {
   let at = list.length;
+  if (backfill) while (at > 0 && unsent(list[at - 1]!)) at--;
   if (item.direction !== 'in') return at;
   while (at > 0) {
     const prev = list[at - 1]!;
@@ -64,6 +78,8 @@ function placeOf(list: readonly ChatMessage[], item: ChatMessage): number {
   }
   return at;
 }
+
+const unsent = (m: ChatMessage) => m.direction === 'out' && (m.state === 'sending' || m.state === 'failed');
 
 /** Applies `patch` to the message with this key. */
 export function update(

@@ -4,15 +4,13 @@
  * anything (another version of Parley, a browser extension, a hand edit).
  */
 import { type KeyValueStore, readJson } from '../core/storage';
+import { DRAFT_KEY, MESSAGES_KEY } from './stored-keys';
 import { decodeStoredMessage } from './stored-message';
 import type { ChatMessage } from './types';
 
-/** The newest page (alone, the whole conversation as versions before paging stored it). */
-const MESSAGES_KEY = 'messages';
 /** How many full pages precede the newest one, stored as `messages.0` (oldest) … `messages.{n-1}`. */
 const OLDER_KEY = 'messages.older';
 const pageKey = (i: number) => `messages.${i}`;
-const DRAFT_KEY = 'draft';
 
 /**
  * The whole conversation is stored, in pages, so a reload shows it all (older messages are reached by

@@ -2,13 +2,20 @@
  * The floating button that opens and closes the panel. Its name stays "Open chat" and
  * `aria-expanded` carries the state (the disclosure pattern); the unread count is its description.
  */
+import type { ReadonlySignal } from '@preact/signals';
 import type { Ref } from 'preact';
 import { useId } from 'preact/hooks';
 import type { Translate } from '../i18n';
-import type { ChatStore } from '../store/chat-store';
-import { ChatIcon, CloseIcon } from './icons';
+import { ChatIcon, CloseIcon } from './icon';
 
-export function Launcher(props: { store: ChatStore; t: Translate; buttonRef: Ref<HTMLButtonElement> }) {
+/** The part of the store the launcher reads; the embed code provides it until the store has loaded. */
+export interface LauncherState {
+  readonly isOpen: ReadonlySignal<boolean>;
+  readonly unread: ReadonlySignal<number>;
+  setOpen(open: boolean): void;
+}
+
+export function Launcher(props: { store: LauncherState; t: Translate; buttonRef: Ref<HTMLButtonElement> }) {
   const { store, t } = props;
   const open = store.isOpen.value;
   const unread = store.unread.value;

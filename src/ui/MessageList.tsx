@@ -75,6 +75,11 @@ export function MessageList(props: { store: ChatStore; t: Translate; now?: () =>
             )}
             {item.message.notice ? (
               <NoticeItem notice={item.message.notice} t={t} />
+            ) : item.message.author.kind === 'system' ? (
+              // A backend's own system message ("the conversation is recorded") reads as a notice.
+              <div class="notice notice--system">
+                <span>{item.message.text}</span>
+              </div>
             ) : (
               <MessageItem
                 item={item}

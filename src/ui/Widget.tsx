@@ -1,22 +1,32 @@
 /**
- * The widget's root component. It renders into the shadow root the embed code created; everything
- * it shows comes from the store's signals, so it holds almost no state of its own.
+ * The widget's root component: the launcher and, while open, the panel. It renders into the shadow
+ * root the embed code created. The panel arrives as a render function because in the split build
+ * it is a separate file: the first script shows the launcher (and its unread badge) on its own and
+ * the panel's code follows (`panel` is null until then).
  */
+import type { ComponentChild } from 'preact';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { Translate } from '../i18n';
-import type { ChatStore } from '../store/chat-store';
-import { ErrorBoundary } from './ErrorBoundary';
-import { Launcher } from './Launcher';
+import { Launcher, type LauncherState } from './Launcher';
 import type { WidgetOptions } from './options';
-import { Panel } from './Panel';
 
-export interface WidgetProps {
-  store: ChatStore;
-  t: Translate;
-  options: WidgetOptions;
+/** What the panel needs from the frame around it. */
+export interface PanelSlotProps {
+  /** Closes a floating panel; undefined inline (nothing to close). */
+  onClose: (() => void) | undefined;
+  /** The panel went away while it held the focus: hand it back to the launcher. */
+  onFocusLost: () => void;
 }
 
-export function Widget({ store, t, options }: WidgetProps) {
+export interface WidgetProps {
+  /** Open state and unread count: the store's, or the embed code's until the store has loaded. */
+  store: LauncherState;
+  t: Translate;
+  options: WidgetOptions;
+  panel: ((props: PanelSlotProps) => ComponentChild) | null;
+}
+
+export function Widget({ store, t, options, panel }: WidgetProps) {
   const root = useRef<HTMLDivElement>(null);
   const launcher = useRef<HTMLButtonElement>(null);
   const open = options.inline || store.isOpen.value;
@@ -34,7 +44,7 @@ export function Widget({ store, t, options }: WidgetProps) {
     else el.style.removeProperty('--parley-accent');
   }, [options.accent]);
 
-  const close = options.inline ? undefined : () => store.setOpen(false);
+  const onClose = options.inline ? undefined : () => store.setOpen(false);
 
   return (
     <div
@@ -45,17 +55,7 @@ export function Widget({ store, t, options }: WidgetProps) {
       data-mode={options.inline ? 'inline' : 'floating'}
       data-open={open ? 'true' : 'false'}
     >
-      {open && (
-        <ErrorBoundary t={t} onStartOver={() => store.clear()}>
-          <Panel
-            store={store}
-            t={t}
-            title={options.title}
-            onClose={close}
-            onFocusLost={() => launcher.current?.focus()}
-          />
-        </ErrorBoundary>
-      )}
+      {open && panel?.({ onClose, onFocusLost: () => launcher.current?.focus() })}
       {!options.inline && <Launcher store={store} t={t} buttonRef={launcher} />}
     </div>
   );

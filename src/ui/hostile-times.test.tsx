@@ -8,6 +8,7 @@ import { memoryStore } from '../core/storage';
 import { createTranslator } from '../i18n';
 import { createChatStore } from '../store/chat-store';
 import { EmulatorAdapter } from '../transports/emulator/adapter';
+import { ChatPanel } from './ChatPanel';
 import { Widget } from './Widget';
 
 afterEach(cleanup);
@@ -16,11 +17,13 @@ function open(storage = memoryStore()) {
   const transport = new EmulatorAdapter();
   const store = createChatStore({ transport, storage });
   store.connect();
+  const t = createTranslator('en');
   render(
     <Widget
       store={store}
-      t={createTranslator('en')}
+      t={t}
       options={{ title: 'Support', position: 'right', inline: false, theme: 'light' }}
+      panel={(slot) => <ChatPanel store={store} t={t} title="Support" {...slot} />}
     />,
   );
   fireEvent.click(screen.getByRole('button', { name: 'Open chat' }));

@@ -2,39 +2,9 @@
  * Inline SVG icons built as elements (no markup strings). All are decorative: the button or text
  * next to them carries the accessible name, so each is hidden from assistive technology.
  */
-import type { ComponentChildren } from 'preact';
+import { Icon } from './icon';
 
-function Icon(props: { children: ComponentChildren; class?: string }) {
-  return (
-    <svg
-      class={props.class ? `icon ${props.class}` : 'icon'}
-      viewBox="0 0 24 24"
-      width="20"
-      height="20"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      {props.children}
-    </svg>
-  );
-}
-
-export const ChatIcon = () => (
-  <Icon class="icon--chat">
-    <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12Z" />
-  </Icon>
-);
-
-export const CloseIcon = () => (
-  <Icon>
-    <path d="M18 6 6 18M6 6l12 12" />
-  </Icon>
-);
+export { ChatIcon, CloseIcon } from './icon';
 
 export const SendIcon = () => (
   <Icon>

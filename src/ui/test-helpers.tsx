@@ -5,8 +5,11 @@
 import { render } from '@testing-library/preact';
 import { type KeyValueStore, memoryStore } from '../core/storage';
 import { createTranslator } from '../i18n';
+import { ru } from '../i18n/ru';
+import { zh } from '../i18n/zh';
 import { createChatStore } from '../store/chat-store';
 import type { Transport } from '../transports/types';
+import { ChatPanel } from './ChatPanel';
 import type { WidgetOptions } from './options';
 import { Widget } from './Widget';
 
@@ -20,7 +23,8 @@ export interface MountOptions {
 
 export function mountWidget<T extends Transport>(transport: T, o: MountOptions = {}) {
   const store = createChatStore({ transport, storage: o.storage ?? memoryStore() });
-  const t = createTranslator(o.lang ?? 'en');
+  const lang = o.lang ?? 'en';
+  const t = createTranslator(lang, lang.startsWith('zh') ? zh : lang.startsWith('ru') ? ru : undefined);
   const options: WidgetOptions = {
     title: 'Support',
     position: 'right',
@@ -29,6 +33,13 @@ export function mountWidget<T extends Transport>(transport: T, o: MountOptions =
     ...o.options,
   };
   if (o.connect !== false) store.connect();
-  const view = render(<Widget store={store} t={t} options={options} />);
+  const view = render(
+    <Widget
+      store={store}
+      t={t}
+      options={options}
+      panel={(slot) => <ChatPanel store={store} t={t} title={options.title} {...slot} />}
+    />,
+  );
   return { transport, store, t, ...view };
 }

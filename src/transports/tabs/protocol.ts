@@ -18,6 +18,7 @@ import type {
   SendReceipt,
   StatusChange,
   TypingChange,
+  UploadRequest,
 } from '../../core/types';
 import { safeMediaUrl } from '../../core/url';
 import type { TransportEvents, UploadResult } from '../types';
@@ -136,8 +137,10 @@ export function decodeStatus(raw: unknown): StatusChange | null {
   const out: StatusChange = { status: raw.status as ConnectionStatus };
   const reason = str(raw.reason, 64);
   const retry = num(raw.retryInMs);
+  const detail = str(raw.detail, 1000);
   if (reason !== undefined) out.reason = reason;
   if (retry !== undefined) out.retryInMs = retry;
+  if (detail !== undefined) out.detail = detail;
   return out;
 }
 
@@ -198,8 +201,18 @@ export function decodeIncoming(raw: unknown): IncomingMessage | null {
   if (answers) out.answers = answers;
   if (attachments) out.attachments = attachments;
   if (clientId !== undefined) out.clientId = clientId;
+  const request = decodeUploadRequest(raw.uploadRequest);
+  if (request) out.uploadRequest = request;
   if (raw.partial === true) out.partial = true;
+  if (raw.backfill === true) out.backfill = true;
   return out;
+}
+
+function decodeUploadRequest(raw: unknown): UploadRequest | null {
+  if (!isObj(raw) || !Array.isArray(raw.accept)) return null;
+  const accept = raw.accept.flatMap((a) => str(a, 200) ?? []).slice(0, 100);
+  const maxBytes = num(raw.maxBytes);
+  return maxBytes === undefined ? { accept } : { accept, maxBytes };
 }
 
 function decodeTypingChange(raw: unknown): TypingChange | null {
@@ -261,7 +274,9 @@ function decodeOutgoing(raw: unknown): OutgoingMessage | null {
   if (!clientId || text === undefined) return null;
   const out: OutgoingMessage = { clientId, text };
   const replyToId = str(raw.replyToId, ID_MAX);
+  const answerId = str(raw.answerId, ID_MAX);
   if (replyToId !== undefined) out.replyToId = replyToId;
+  if (answerId !== undefined) out.answerId = answerId;
   if (Array.isArray(raw.attachmentIds)) {
     out.attachmentIds = raw.attachmentIds.filter((x): x is string => typeof x === 'string').slice(0, 100);
   }

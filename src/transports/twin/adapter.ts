@@ -103,6 +103,9 @@ class TwinTransport extends TransportBase implements Transport {
   send(message: OutgoingMessage): Promise<SendReceipt> {
     const known = this.sends.get(message.clientId);
     if (known) return known;
+    // Confirmed before a reload (the store may not have saved "sent" in time): never post it again.
+    const done = this.store.sent(message.clientId);
+    if (done) return Promise.resolve({ ...done, confirmed: true });
     if (this.closedByCaller) return Promise.reject(fail('disconnected', 'not connected'));
     const sending = this.post(message);
     remember(this.sends, message.clientId, sending);
@@ -125,6 +128,9 @@ class TwinTransport extends TransportBase implements Transport {
     }
     try {
       const { id, at } = await this.api.sendMessage(session.id, message);
+      // Recorded before anyone hears of it: TWIN posts carry no id, so the server would store a
+      // second post as a second message.
+      this.store.recordSent(message.clientId, { id, at });
       remember(this.echoes, id, message.clientId);
       return { id, at, confirmed: true };
     } catch (err) {
@@ -178,12 +184,13 @@ class TwinTransport extends TransportBase implements Transport {
   }
 
   private async startSession(): Promise<StoredSession> {
-    const { chatId, name, clientExternalId, clientMetadata } = this.opts;
+    const { chatId, name, clientExternalId, clientMetadata, userHash } = this.opts;
     const started = await this.api.startSession(
       chatId,
       name ?? 'Parley visitor',
       clientExternalId,
       clientMetadata,
+      userHash,
     );
     const session: StoredSession = { id: started.id, startedAt: this.now(), ttl: started.ttlSeconds };
     this.store.forget();

@@ -1,6 +1,7 @@
 /**
  * What the TWIN adapter keeps across reloads, in the caller's (already namespaced) storage: the
- * session to resume within its ttl. The message ids seen in the session are kept in memory only:
+ * session to resume within its ttl, and the visitor's messages the server confirmed (so a reload
+ * never posts one again). The message ids seen in the session are kept in memory only:
  * they stop a redelivery from being emitted twice by this page; across reloads the store, which
  * knows every id it shows, drops it (a persisted window of ids was outrun by busy conversations).
  */
@@ -8,6 +9,13 @@ import { isObj, nonEmptyStr, num } from '../../core/guards';
 import { type KeyValueStore, readJson, writeJson } from '../../core/storage';
 
 const SESSION_KEY = 'twin.session';
+/** Client id → server id and time of the visitor's messages the server confirmed, newest last. */
+const SENT_KEY = 'twin.sent';
+/**
+ * The outbox sends one message at a time, so only the last few can be confirmed here and still
+ * "sending" in a store that had no time to save: a small record is enough.
+ */
+const MAX_SENT = 200;
 /** Where earlier versions kept acknowledged ids; removed when found. */
 const LEGACY_ACKED_KEY = 'twin.acked';
 
@@ -25,6 +33,7 @@ export function expiresAt(session: StoredSession): number {
 
 export class SessionStore {
   private acked = new Set<string>();
+  private sentCache: Map<string, { id: string; at: number }> | null = null;
   private ackedFor = '';
 
   constructor(private readonly storage: KeyValueStore) {
@@ -48,6 +57,46 @@ export class SessionStore {
     this.storage.remove(SESSION_KEY);
     this.ackedFor = '';
     this.acked.clear();
+  }
+
+  /**
+   * The server's id and time of a message it confirmed: here, before a reload, or in another tab
+   * that held the connection before this one (so what is not known here is looked up again).
+   */
+  sent(clientId: string): { id: string; at: number } | undefined {
+    const known = this.loadSent().get(clientId);
+    if (known) return known;
+    this.sentCache = null;
+    return this.loadSent().get(clientId);
+  }
+
+  /** Records a confirmed send, at once (localStorage writes are synchronous), beside other tabs'. */
+  recordSent(clientId: string, receipt: { id: string; at: number }): void {
+    this.sentCache = null;
+    const sent = this.loadSent();
+    sent.set(clientId, receipt);
+    while (sent.size > MAX_SENT) sent.delete(sent.keys().next().value ?? '');
+    writeJson(
+      this.storage,
+      SENT_KEY,
+      [...sent].map(([clientId, r]) => [clientId, r.id, r.at]),
+    );
+  }
+
+  private loadSent(): Map<string, { id: string; at: number }> {
+    if (this.sentCache) return this.sentCache;
+    const raw = readJson(this.storage, SENT_KEY);
+    const sent = new Map<string, { id: string; at: number }>();
+    for (const entry of Array.isArray(raw) ? raw.slice(-MAX_SENT) : []) {
+      if (!Array.isArray(entry)) continue;
+      const [clientId, id, at] = entry as unknown[];
+      const c = nonEmptyStr(clientId, 256);
+      const i = nonEmptyStr(id, 256);
+      const t = num(at);
+      if (c && i && t !== undefined) sent.set(c, { id: i, at: t });
+    }
+    this.sentCache = sent;
+    return sent;
   }
 
   /** True when this page took and acknowledged `messageId` of `sessionId` already (a redelivery). */

@@ -1,0 +1,202 @@
+/**
+ * Turns Rolldown's CommonJS chunks into classic scripts that a page can load with nothing but a
+ * `<script>` tag, under a strict CSP, from any origin (no CORS, unlike module scripts):
+ *
+ * - the entry file (`parley.js`) holds the entry chunk, every chunk it imports statically, and a
+ *   loader of about 600 bytes. Each chunk becomes a factory `function(require, exports)`;
+ * - every other chunk becomes a script that only registers its factory:
+ *   `(self.__parley ||= {})["parley-app-<hash>.js"] = function (require, exports) {…}`. Names carry
+ *   a content hash, so two versions of Parley on one page never mix their files;
+ * - the loader knows each lazy chunk's dependencies (written into it at build time), so one
+ *   `import()` fetches a chunk and everything it needs in parallel. It inserts `<script async>`
+ *   elements with the entry tag's nonce (and `crossorigin`) next to `parley.js`'s own URL, and
+ *   rejects with the file's URL when one cannot be fetched or did not register.
+ *
+ * Rolldown renders `import('./x')` in CJS output as `Promise.resolve().then(() => require('./x'))`:
+ * the loader's `require` returns the exports of a chunk it has, or a promise of them, which the
+ * `then` chain unwraps. So the bundler's output is wrapped, never rewritten.
+ *
+ * `dist/chunks.json` records what each file is for (`npm run size` sums a visitor's files with it).
+ *
+ * Every factory runs once per widget script: two `<script>` tags of the same build each run their
+ * own copy (several widgets on a page share no state), and the registered factories are shared.
+ */
+import type { OutputAsset, OutputChunk } from 'rolldown';
+import { minify } from 'terser';
+import type { Plugin } from 'vite';
+
+/** The loader, written out as readable code; the build minifies it into the entry. */
+function parleyLoader(factories: Record<string, Factory>, deps: Record<string, string[]>, entry: string) {
+  const me =
+    (document.currentScript as HTMLScriptElement | null) ??
+    document.querySelector<HTMLScriptElement>('script[data-transport][src*="parley"]');
+  const global = self as unknown as { __parley?: Record<string, Factory> };
+  const registered = global.__parley ?? {};
+  global.__parley = registered;
+  const modules: Record<string, { exports: object }> = {};
+  const pending: Record<string, Promise<void>> = {};
+
+  const load = (name: string, url: string) =>
+    new Promise<void>((resolve, reject) => {
+      const script = document.createElement('script');
+      const done = (ok: boolean) => {
+        script.remove();
+        const factory = ok && registered[name];
+        if (factory) {
+          factories[name] = factory;
+          resolve();
+        } else {
+          delete pending[name];
+          reject(new Error(`${url} ${ok ? 'did not register' : 'could not be loaded'}`));
+        }
+      };
+      script.src = url;
+      script.async = true;
+      if (me?.nonce) script.nonce = me.nonce;
+      if (me?.crossOrigin != null) script.crossOrigin = me.crossOrigin;
+      script.onload = () => done(true);
+      script.onerror = () => done(false);
+      (document.head ?? document.documentElement).appendChild(script);
+    });
+
+  const fetchChunk = (name: string): Promise<void> | undefined => {
+    if (factories[name]) return undefined;
+    pending[name] ??= load(name, new URL(name, me?.src ?? document.baseURI).href);
+    return pending[name];
+  };
+
+  const require = (path: string): object | Promise<object> => {
+    const name = path.replace('./', '');
+    const known = modules[name];
+    if (known) return known.exports;
+    const factory = factories[name];
+    if (factory && (deps[name] ?? []).every((d) => factories[d])) {
+      const module = { exports: {} };
+      modules[name] = module;
+      factory(require, module.exports);
+      return module.exports;
+    }
+    return Promise.all([name, ...(deps[name] ?? [])].map(fetchChunk)).then(() => require(name));
+  };
+  require(entry);
+}
+
+type Factory = (require: (path: string) => object | Promise<object>, exports: object) => void;
+
+/** What a lazy file is for, from the module it was split at (see vite.config.ts). */
+function roleOf(chunk: OutputChunk): string {
+  const id = (chunk.facadeModuleId ?? '').replace(/\\/g, '/');
+  const transport = id.match(/\/src\/embed\/transports\/([\w-]+)\.ts$/);
+  if (transport) return `transport:${transport[1]}`;
+  const lang = id.match(/\/src\/i18n\/([\w-]+)\.ts$/);
+  if (lang) return `language:${lang[1]}`;
+  if (id.endsWith('/src/embed/app.tsx')) return 'panel';
+  return chunk.facadeModuleId ? `lazy:${chunk.name}` : 'shared';
+}
+
+function manifest(
+  entry: string,
+  chunks: OutputChunk[],
+  inEntry: Set<string>,
+  deps: Record<string, string[]>,
+) {
+  const files: Record<string, { role: string; deps: string[] }> = {};
+  for (const c of chunks) {
+    if (!inEntry.has(c.fileName)) files[c.fileName] = { role: roleOf(c), deps: deps[c.fileName] ?? [] };
+  }
+  return { entry, files };
+}
+
+const MAP_COMMENT = /\n?\/\/# sourceMappingURL=\S+\s*$/;
+
+export function classicChunks(): Plugin {
+  return {
+    name: 'parley:classic-chunks',
+    apply: 'build',
+    enforce: 'post',
+    async generateBundle(output, bundle) {
+      if (output.format !== 'cjs') return;
+      const chunks = Object.values(bundle).filter((f): f is OutputChunk => f.type === 'chunk');
+      const entry = chunks.find((c) => c.isEntry);
+      if (!entry) this.error('classic-chunks: no entry chunk');
+      const byName = new Map(chunks.map((c) => [c.fileName, c]));
+      const closure = (name: string, seen = new Set<string>()): Set<string> => {
+        for (const dep of byName.get(name)?.imports ?? []) {
+          if (!seen.has(dep)) {
+            seen.add(dep);
+            closure(dep, seen);
+          }
+        }
+        return seen;
+      };
+      const initial = [...closure(entry.fileName)].reverse();
+      const inEntry = new Set([...initial, entry.fileName]);
+      const deps: Record<string, string[]> = {};
+      for (const c of chunks) {
+        if (inEntry.has(c.fileName)) continue;
+        const lazy = [...closure(c.fileName)].filter((d) => !inEntry.has(d));
+        if (lazy.length) deps[c.fileName] = lazy;
+      }
+      const dynamicImports = chunks.reduce((n, c) => n + c.dynamicImports.length, 0);
+      const rendered = chunks.reduce(
+        (n, c) => n + (c.code.match(/Promise\.resolve\(\)\.then\(/g)?.length ?? 0),
+        0,
+      );
+      if (rendered < dynamicImports)
+        this.error(
+          `classic-chunks: expected ${dynamicImports} dynamic imports rendered as require() promises`,
+        );
+
+      const mapOf = (c: OutputChunk) => {
+        const asset = bundle[`${c.fileName}.map`] as OutputAsset | undefined;
+        return asset ? { asset, map: JSON.parse(String(asset.source)) } : undefined;
+      };
+      const body = (c: OutputChunk) => c.code.replace(MAP_COMMENT, '');
+      const mapComment = (c: OutputChunk) =>
+        bundle[`${c.fileName}.map`] ? `\n//# sourceMappingURL=${c.fileName}.map` : '';
+
+      // Lazy chunks: one line of wrapper before the code, so their maps shift by one line.
+      for (const c of chunks) {
+        if (inEntry.has(c.fileName)) continue;
+        c.code = `(self.__parley??={})[${JSON.stringify(c.fileName)}]=function(require,exports){"use strict";\n${body(c)}\n};${mapComment(c)}`;
+        const m = mapOf(c);
+        if (m) m.asset.source = JSON.stringify({ ...m.map, mappings: `;${m.map.mappings}` });
+      }
+
+      // The entry: the loader, then each factory on lines of its own; an index map with one section each.
+      // `F` and `D` are the factories and dependencies written below: free names, so never mangled.
+      const loader = await minify(`(${parleyLoader.toString()})(F,D,${JSON.stringify(entry.fileName)})`, {
+        ecma: 2020,
+        compress: { passes: 2 },
+      });
+      let code = `(()=>{"use strict";const F={`;
+      let line = 0;
+      const sections: Array<{ offset: { line: number; column: number }; map: unknown }> = [];
+      for (const name of [...initial, entry.fileName]) {
+        const c = byName.get(name) as OutputChunk;
+        code += `${JSON.stringify(name)}:function(require,exports){\n`;
+        line += 1;
+        const m = mapOf(c);
+        if (m) sections.push({ offset: { line, column: 0 }, map: m.map });
+        const text = body(c);
+        code += `${text}\n},`;
+        line += text.split('\n').length;
+        if (name !== entry.fileName) {
+          delete bundle[name];
+          delete bundle[`${name}.map`];
+        }
+      }
+      if (!/\(F,D\);?$/.test(loader.code ?? ''))
+        this.error('classic-chunks: the minified loader lost its call');
+      code += `},D=${JSON.stringify(deps)};${loader.code}})();${mapComment(entry)}`;
+      entry.code = code;
+      this.emitFile({
+        type: 'asset',
+        fileName: 'chunks.json',
+        source: `${JSON.stringify(manifest(entry.fileName, chunks, inEntry, deps), null, 2)}\n`,
+      });
+      const entryMap = mapOf(entry);
+      if (entryMap) entryMap.asset.source = JSON.stringify({ version: 3, file: entry.fileName, sections });
+    },
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The split build: `parley.js` shows the launcher and loads the rest (panel, the one transport the
+ * page names, a non-English catalogue) as classic scripts from its own directory. These tests hold
+ * what that must survive: a nonce-only CSP, a host page on another origin that never finishes
+ * loading, a file that cannot be fetched; and the single-file build for those who want one file.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from '@playwright/test';
+import { expect, test, Widget } from './fixtures';
+
+/** The widget's own files this page requested, by kind. */
+function recordParleyFiles(page: Page): string[] {
+  const files: string[] = [];
+  page.on('request', (r) => {
+    const name = new URL(r.url()).pathname.split('/').pop() ?? '';
+    if (/^parley.*\.js$/.test(name)) files.push(name.replace(/-[\w-]{8}\.js$/, '.js'));
+  });
+  return files;
+}
+
+async function converse(widget: Widget, text: string): Promise<void> {
+  await widget.open();
+  await widget.send(text);
+  await expect(widget.log.getByText(`You said: ${text}`)).toBeVisible();
+}
+
+test('a ws-chat page loads the panel and the ws-chat transport, and no other transport or language', async ({
+  page,
+  backend,
+}) => {
+  const files = recordParleyFiles(page);
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  await converse(new Widget(page), 'split');
+  expect(files[0]).toBe('parley.js');
+  expect(files).toContain('parley-app.js');
+  expect(files).toContain('parley-ws-chat.js');
+  expect(files.filter((f) => /twin|zh|ru/.test(f))).toEqual([]);
+});
+
+test('a Chinese page loads the Chinese catalogue', async ({ page, backend }) => {
+  const files = recordParleyFiles(page);
+  await page.goto(`${backend.url}/e2e/pages/zh.html`);
+  await expect(page.getByRole('button', { name: '打开聊天' })).toBeVisible();
+  expect(files).toContain('parley-zh.js');
+  expect(files).not.toContain('parley-ru.js');
+});
+
+/**
+ * Serves one host page from its own origin (127.0.0.1, another port than the backend) while `fn`
+ * runs. With `end: false` the response never finishes, as a page stuck on a slow resource.
+ */
+async function withHostPage(
+  page: { html: string; headers?: Record<string, string>; end?: boolean },
+  fn: (url: string) => Promise<void>,
+): Promise<void> {
+  const host: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...page.headers });
+    if (page.end === false) res.write(page.html);
+    else res.end(page.html);
+  });
+  try {
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    await fn(`http://127.0.0.1:${(host.address() as AddressInfo).port}/`);
+  } finally {
+    host.closeAllConnections();
+    await new Promise((resolve) => host.close(resolve));
+  }
+}
+
+test('under a nonce-only CSP, the files parley.js loads carry its nonce', async ({ page, backend }) => {
+  const csp = [
+    "default-src 'none'",
+    "script-src 'nonce-e2e-n0nce'",
+    'connect-src http://127.0.0.1:* ws://127.0.0.1:*',
+    'img-src http://127.0.0.1:*',
+  ].join('; ');
+  const html = `<!doctype html><html lang="en"><head><title>nonce</title></head><body>
+    <script nonce="e2e-n0nce" src="${backend.url}/parley.js" async data-transport="ws-chat" data-server="${backend.url}"></script>
+  </body></html>`;
+  const violations: string[] = [];
+  page.on('console', (m) => m.text().includes('Content Security Policy') && violations.push(m.text()));
+  await withHostPage({ html, headers: { 'Content-Security-Policy': csp } }, async (url) => {
+    await page.goto(url);
+    await converse(new Widget(page), 'nonce');
+    expect(violations).toEqual([]);
+    // The policy is enforced: a script without the nonce is refused.
+    const refused = await page.evaluate(
+      (src) =>
+        new Promise<boolean>((resolve) => {
+          const s = document.createElement('script');
+          s.src = src;
+          s.onload = () => resolve(false);
+          s.onerror = () => resolve(true);
+          document.body.append(s);
+        }),
+      `${backend.url}/e2e/pages/api-queue.js`,
+    );
+    expect(refused).toBe(true);
+  });
+});
+
+test('a host page on another origin that never finishes loading still gets a working widget', async ({
+  page,
+  backend,
+}) => {
+  const html = `<!doctype html><html lang="en"><head><title>still loading</title></head><body>
+    <p>This page never finishes loading.</p>
+    <script src="${backend.url}/parley.js" async data-transport="ws-chat" data-server="${backend.url}"></script>
+    <p>`;
+  // No DOMContentLoaded, no load event, ever.
+  await withHostPage({ html, end: false }, async (url) => {
+    await page.goto(url, { waitUntil: 'commit' });
+    await converse(new Widget(page), 'still loading');
+    expect(await page.evaluate(() => document.readyState)).toBe('loading');
+  });
+});
+
+test('a file that cannot be fetched gives one clear [parley] error, and opening the chat tries again', async ({
+  page,
+  backend,
+}) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && m.text().startsWith('[parley]') && errors.push(m.text()));
+  await page.route(/\/parley-app-[\w-]+\.js$/, (route) => route.abort());
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  const widget = new Widget(page);
+  await expect(widget.launcher).toBeVisible();
+  await expect.poll(() => errors.length).toBe(1);
+  expect(errors[0]).toMatch(/could not load the chat .*parley-app-[\w-]+\.js could not be loaded/);
+  expect(errors[0]).toContain('next to parley.js');
+  await page.unroute(/\/parley-app-[\w-]+\.js$/);
+  await converse(widget, 'after a failed load');
+});
+
+test('the single-file build loads nothing else and converses', async ({ page, backend }) => {
+  const files = recordParleyFiles(page);
+  await page.goto(`${backend.url}/e2e/pages/single.html`);
+  await converse(new Widget(page), 'one file');
+  expect(files).toEqual(['parley.js']);
+});

@@ -1,0 +1,113 @@
+/**
+ * The part of the widget that follows the launcher (a file of its own in the split build): the
+ * store over the loaded adapter, the panel and its stylesheet, the page-attention features, and the
+ * store events the host page hears. `shell.tsx` loads it at idle, or at once when it is needed.
+ */
+import type { Emitter } from '../core/emitter';
+import type { KeyValueStore } from '../core/storage';
+import type { Translate } from '../i18n';
+import { createChatStore } from '../store/chat-store';
+import type { TabPeers } from '../store/tab-sync';
+import type { ChatMessage } from '../store/types';
+import { parseAccept } from '../store/uploads';
+import css from '../theme/sheet-panel.css?inline';
+import type { Transport } from '../transports/types';
+import { ChatPanel } from '../ui/ChatPanel';
+import type { PanelSlotProps } from '../ui/Widget';
+import type { ParleyEvents } from './api';
+import { createAttention } from './attention';
+import type { ParleyConfig } from './config';
+import { hintWhenUnreachable } from './reachability';
+import { followVisualViewport } from './viewport';
+
+export interface AppParts {
+  config: ParleyConfig;
+  transport: Transport;
+  storage: KeyValueStore;
+  t: Translate;
+  title: string;
+  host: HTMLElement;
+  shadow: ShadowRoot;
+  events: Emitter<ParleyEvents>;
+  /** The visitor (or the page) opened the launcher before this code arrived. */
+  open: boolean;
+  /** The other tabs of the site (embed/tabs.ts), when they can coordinate. */
+  tabs?: TabPeers;
+  /** After dispose (tab sharing hands the connection to another tab). */
+  onDisposed?: () => void;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** What the host page sees of a message: plain data, no internals. */
+const publicMessage = (m: ChatMessage) => ({
+  id: m.id,
+  clientId: m.clientId,
+  text: m.text,
+  at: m.at,
+  direction: m.direction,
+  author: m.author,
+  state: m.state,
+});
+
+export function createApp(parts: AppParts) {
+  const { config, transport, storage, t, title, host, shadow, events } = parts;
+  const backendAccept = transport.capabilities.uploads ? (transport.capabilities.uploads.accept ?? []) : [];
+  const store = createChatStore({
+    transport,
+    storage,
+    uploadLimits: {
+      maxBytes: config.maxUploadMb * 1024 * 1024,
+      accept: config.accept ? parseAccept(config.accept) : backendAccept,
+    },
+    ...(parts.tabs ? { tabs: parts.tabs } : {}),
+  });
+
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
+
+  // Connect lazily: a page view that never opens the chat creates no customer on the backend.
+  // A visitor with a conversation under way is connected at once, so replies arrive while closed.
+  // After a logout the store forgets it was connected: a new visitor is created only when needed.
+  const ensureConnected = () => {
+    if (!store.wantsConnection()) store.connect();
+  };
+  if (store.messages.value.length > 0 || config.open || config.target) ensureConnected();
+
+  const unsubscribe = [
+    store.events.on('message', (m) => events.emit('message', publicMessage(m))),
+    store.events.on('sent', (m) => events.emit('sent', publicMessage(m))),
+    store.events.on('status', (s) => events.emit('status', s)),
+    store.events.on('error', (e) => events.emit('error', e)),
+    store.events.on('open', () => {
+      ensureConnected();
+      events.emit('open', undefined);
+    }),
+    store.events.on('close', () => events.emit('close', undefined)),
+    hintWhenUnreachable((fn) => store.events.on('status', fn), config.server),
+  ];
+  if (parts.open) store.setOpen(true);
+  const attention = createAttention(store, { titleBadge: config.titleBadge, sound: config.sound, title });
+  const stopViewport = followVisualViewport(host);
+
+  return {
+    store,
+    panel: (slot: PanelSlotProps) => <ChatPanel store={store} t={t} title={title} {...slot} />,
+    send: (text: string) => {
+      ensureConnected();
+      store.send(text);
+    },
+    logout: () => store.logout(),
+    enableNotifications: () => attention.enableNotifications(),
+    /** Leaves the shadow root to the shell, which unmounts the tree and removes the host. */
+    dispose(): void {
+      for (const u of unsubscribe) u();
+      attention.dispose();
+      stopViewport();
+      store.dispose();
+      parts.onDisposed?.();
+      shadow.adoptedStyleSheets = shadow.adoptedStyleSheets.filter((s) => s !== sheet);
+    },
+  };
+}
