@@ -363,3 +363,42 @@ describe('data-server without a scheme', () => {
     }
   });
 });
+
+describe('the welcome state attributes (issue 15)', () => {
+  it('reads the greeting, avatar, subtitle and suggestions', () => {
+    const result = parseConfig(
+      {
+        ...base,
+        welcome: ' Hi! Ask us anything. ',
+        avatar: '/team.png',
+        subtitle: 'Usually replies in minutes',
+        suggestions: '["Where is my order?", "Talk to a person"]',
+      },
+      'https://shop.example.com/page',
+    );
+    expect(result.ok && result.config).toMatchObject({
+      welcome: 'Hi! Ask us anything.',
+      avatar: 'https://shop.example.com/team.png',
+      subtitle: 'Usually replies in minutes',
+      suggestions: ['Where is my order?', 'Talk to a person'],
+    });
+  });
+
+  it.each([
+    ['suggestions', 'Where is my order?', 'is not a JSON list'],
+    ['suggestions', '[]', 'is not a JSON list'],
+    ['suggestions', '["ok", 3]', 'is not a JSON list'],
+    ['suggestions', JSON.stringify(Array(11).fill('x')), 'is not a JSON list'],
+    ['avatar', 'javascript:alert(1)', 'is not an http(s) URL'],
+    ['subtitle', 'x'.repeat(101), 'is longer than 100 characters'],
+    ['welcome', 'x'.repeat(1001), 'is longer than 1000 characters'],
+  ])('data-%s="%s" is one error line naming the attribute and the fix', (key, value, message) => {
+    const result = parseConfig({ ...base, [key]: value });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toContain(`data-${key}=`);
+    expect(result.errors[0]).toContain(message);
+    expect(result.errors[0]).toMatch(/Example: data-/);
+  });
+});

@@ -25,6 +25,11 @@ export interface ParleyConfig {
   sound: boolean;
   maxUploadMb: number;
   accept?: string;
+  // welcome state: shown before the conversation starts, never sent to the backend
+  welcome?: string;
+  avatar?: string;
+  subtitle?: string;
+  suggestions?: string[];
   /** Verified identity (`data-user-id`, `data-user-hash`, or `Parley.identify`). */
   userId?: string;
   /** HMAC-SHA256 of `userId` with the site's secret, hex: the backend checks it. */
@@ -80,6 +85,10 @@ const KNOWN = new Set([
   'sound',
   'maxUploadMb',
   'accept',
+  'welcome',
+  'avatar',
+  'subtitle',
+  'suggestions',
   'channel',
   'name',
   'channelId',
@@ -199,7 +208,16 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   }
 
   const text = (
-    key: 'title' | 'name' | 'channelId' | 'accept' | 'clientId' | 'operatorEvent' | 'userId',
+    key:
+      | 'title'
+      | 'name'
+      | 'channelId'
+      | 'accept'
+      | 'clientId'
+      | 'operatorEvent'
+      | 'userId'
+      | 'welcome'
+      | 'subtitle',
     max = 200,
   ) => {
     const v = data[key]?.trim();
@@ -214,6 +232,21 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   text('accept');
   text('clientId');
   text('operatorEvent', 100);
+  text('welcome', 1000);
+  text('subtitle', 100);
+  const avatar = url('avatar', false, 'https://example.com/team.png');
+  if (avatar) config.avatar = avatar;
+  if (data.suggestions?.trim()) {
+    const list = parseSuggestions(data.suggestions);
+    if (list) config.suggestions = list;
+    else
+      bad(
+        'suggestions',
+        data.suggestions.slice(0, 40),
+        'is not a JSON list of up to 10 texts (200 characters each)',
+        '["Where is my order?","Talk to a person"]',
+      );
+  }
   text('userId');
   const hash = data.userHash?.trim();
   if (hash && !USER_HASH.test(hash))
@@ -373,6 +406,19 @@ function parseTokenUrl(
   const tokenUrl = url('tokenUrl', false, '/api/chat-token');
   // url() drops trailing slashes (data-server is a base); an endpoint keeps its own (`/token/`).
   if (tokenUrl) config.tokenUrl = data.tokenUrl?.endsWith('/') ? `${tokenUrl}/` : tokenUrl;
+}
+
+/** `data-suggestions`: a JSON list of 1 to 10 non-empty strings of at most 200 characters, or null. */
+export function parseSuggestions(raw: string): string[] | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value) || value.length === 0 || value.length > 10) return null;
+  const out = value.map((v) => (typeof v === 'string' ? v.trim() : ''));
+  return out.every((v) => v.length > 0 && v.length <= 200) ? out : null;
 }
 
 /** Mailbox addresses: `user_123456`, `/service/acme/weather_1`; no spaces, no control characters. */

@@ -20,6 +20,8 @@ export function Composer(props: { store: ChatStore; t: Translate; inputRef: Ref<
   const { uploads } = store;
   const composing = useRef(false);
   const busy = uploads.busy.value;
+  // Nothing to send yet: the button looks and says inactive (it stays focusable).
+  const empty = !store.draft.value.trim() && uploads.ready.value.length === 0;
   // A backend that takes files only when it asks for one (ChatFAQ): the paper clip shows then.
   const onRequest = store.capabilities.uploads !== false && store.capabilities.uploads.onRequest === true;
   const offer = store.uploadOffer.value;
@@ -88,7 +90,7 @@ export function Composer(props: { store: ChatStore; t: Translate; inputRef: Ref<
           type="submit"
           class="icon-btn composer__send"
           aria-label={t('send')}
-          aria-disabled={busy ? 'true' : undefined}
+          aria-disabled={busy || empty ? 'true' : undefined}
         >
           <SendIcon />
         </button>

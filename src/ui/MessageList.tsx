@@ -4,6 +4,7 @@
  * never interrupted (a "jump to latest" button appears instead); the visitor's own new message
  * always scrolls into view.
  */
+import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isTime } from '../core/guards';
 import type { Translate } from '../i18n';
@@ -17,7 +18,13 @@ import { NoticeItem } from './NoticeItem';
 /** Within this many pixels of the end counts as "at the bottom" (sub-pixel rounding, a margin). */
 const BOTTOM_SLACK = 48;
 
-export function MessageList(props: { store: ChatStore; t: Translate; now?: () => number }) {
+export function MessageList(props: {
+  store: ChatStore;
+  t: Translate;
+  now?: () => number;
+  /** Shown before the first message (the welcome state). */
+  lead?: ComponentChildren;
+}) {
   const { store, t } = props;
   const ref = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -66,6 +73,7 @@ export function MessageList(props: { store: ChatStore; t: Translate; now?: () =>
           if (atBottom.current) toBottom();
         }}
       >
+        {props.lead}
         {items.map((item) => (
           <div key={item.message.key} class="log__item">
             {item.day && isTime(item.message.at) && (

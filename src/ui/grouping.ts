@@ -24,7 +24,23 @@ function sender(m: ChatMessage): string | null {
   return `${m.direction}|${a.kind}|${a.id ?? a.name ?? ''}`;
 }
 
-export function toLogItems(messages: readonly ChatMessage[]): LogItem[] {
+/**
+ * The bot the backend names in the conversation. Some backends (TWIN's session answer) send the
+ * greeting without a name or picture and name the same bot later: one bot, one identity.
+ */
+function namedBot(messages: readonly ChatMessage[]): ChatMessage['author'] | undefined {
+  return messages.find((m) => !m.notice && m.author.kind === 'bot' && m.author.name?.trim())?.author;
+}
+
+export function toLogItems(input: readonly ChatMessage[]): LogItem[] {
+  const bot = namedBot(input);
+  const messages = bot
+    ? input.map((m) =>
+        !m.notice && m.author.kind === 'bot' && !m.author.name?.trim() && !m.author.id
+          ? { ...m, author: bot }
+          : m,
+      )
+    : input;
   const items: LogItem[] = messages.map((message, i) => {
     const prev = messages[i - 1];
     const day = !prev || differentDay(prev.at, message.at);

@@ -129,7 +129,9 @@ export class TabSharedTransport extends TransportBase implements Transport {
   disconnect(): void {
     if (this.real) {
       this.wanted = false;
-      this.real.disconnect();
+      // The connection is shared: it goes only when no other tab wants it either.
+      if (this.wanters.size === 0) this.real.disconnect();
+      else this.setStatus({ status: 'disconnected' });
       return;
     }
     if (!this.wanted) return;

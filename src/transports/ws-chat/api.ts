@@ -18,13 +18,16 @@ export interface Answer {
 }
 
 export class WsChatApi {
-  constructor(
-    private readonly server: string,
-    private readonly fetchFn: typeof fetch | undefined,
-  ) {}
+  readonly #server: string;
+  readonly #fetchFn: typeof fetch | undefined;
 
-  private get fetch(): typeof fetch {
-    return this.fetchFn ?? globalThis.fetch.bind(globalThis);
+  constructor(server: string, fetchFn: typeof fetch | undefined) {
+    this.#server = server;
+    this.#fetchFn = fetchFn;
+  }
+
+  get #fetch(): typeof fetch {
+    return this.#fetchFn ?? globalThis.fetch.bind(globalThis);
   }
 
   /**
@@ -34,7 +37,7 @@ export class WsChatApi {
   async token(request: TokenRequest): Promise<CustomerToken> {
     let res: Response;
     try {
-      res = await this.fetch(tokenUrl(this.server), {
+      res = await this.#fetch(tokenUrl(this.#server), {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: encodeTokenRequest(request),
@@ -53,7 +56,7 @@ export class WsChatApi {
   /** GET with the token as a Bearer header; rejects only when the server could not be reached. */
   async get(url: string, token: string, signal?: AbortSignal): Promise<Answer> {
     try {
-      const res = await this.fetch(url, {
+      const res = await this.#fetch(url, {
         headers: { Authorization: `Bearer ${token}` },
         ...(signal ? { signal } : {}),
       });

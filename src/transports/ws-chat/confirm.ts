@@ -17,63 +17,67 @@ import { PING_FRAME } from './protocol-envelope';
 type InFlight = { kind: 'ping' } | { kind: 'send'; resolve: () => void; reject: (e: TransportError) => void };
 
 export class PingConfirmations {
-  private queue: InFlight[] = [];
-  private watchdog: ReturnType<typeof setTimeout> | undefined;
-  private keepAlive: ReturnType<typeof setInterval> | undefined;
+  #queue: InFlight[] = [];
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
+  #keepAlive: ReturnType<typeof setInterval> | undefined;
 
-  constructor(
-    private readonly write: (text: string) => boolean,
-    private readonly watchdogMs: number,
-    private readonly onDead: () => void,
-  ) {}
+  readonly #write: (text: string) => boolean;
+  readonly #watchdogMs: number;
+  readonly #onDead: () => void;
+
+  constructor(write: (text: string) => boolean, watchdogMs: number, onDead: () => void) {
+    this.#write = write;
+    this.#watchdogMs = watchdogMs;
+    this.#onDead = onDead;
+  }
 
   /** Writes the frame and a ping; resolves when the ping is answered with no `error` before it. */
   send(frame: string): Promise<void> | null {
-    if (!this.write(frame)) return null;
+    if (!this.#write(frame)) return null;
     return new Promise((resolve, reject) => {
-      this.queue.push({ kind: 'send', resolve, reject });
+      this.#queue.push({ kind: 'send', resolve, reject });
       this.ping();
     });
   }
 
   ping(): void {
-    if (!this.write(PING_FRAME)) return;
-    this.queue.push({ kind: 'ping' });
-    this.watchdog ??= setTimeout(() => this.onDead(), this.watchdogMs);
+    if (!this.#write(PING_FRAME)) return;
+    this.#queue.push({ kind: 'ping' });
+    this.#watchdog ??= setTimeout(() => this.#onDead(), this.#watchdogMs);
   }
 
   /** A `ping` answer: everything written before that ping was handled. */
   answered(): void {
-    const i = this.queue.findIndex((f) => f.kind === 'ping');
+    const i = this.#queue.findIndex((f) => f.kind === 'ping');
     if (i === -1) return;
-    for (const f of this.queue.splice(0, i + 1)) if (f.kind === 'send') f.resolve();
-    clearTimeout(this.watchdog);
-    this.watchdog = undefined;
-    if (this.queue.some((f) => f.kind === 'ping'))
-      this.watchdog = setTimeout(() => this.onDead(), this.watchdogMs);
+    for (const f of this.#queue.splice(0, i + 1)) if (f.kind === 'send') f.resolve();
+    clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
+    if (this.#queue.some((f) => f.kind === 'ping'))
+      this.#watchdog = setTimeout(() => this.#onDead(), this.#watchdogMs);
   }
 
   /** An `error` event: it answers the oldest message not yet confirmed. False when none is waiting. */
   refused(error: TransportError): boolean {
-    const i = this.queue.findIndex((f) => f.kind === 'send');
-    const f = this.queue[i];
+    const i = this.#queue.findIndex((f) => f.kind === 'send');
+    const f = this.#queue[i];
     if (f?.kind !== 'send') return false;
-    this.queue.splice(i, 1);
+    this.#queue.splice(i, 1);
     f.reject(error);
     return true;
   }
 
   startKeepAlive(intervalMs: number): void {
-    clearInterval(this.keepAlive);
-    this.keepAlive = setInterval(() => this.ping(), intervalMs);
+    clearInterval(this.#keepAlive);
+    this.#keepAlive = setInterval(() => this.ping(), intervalMs);
   }
 
   /** The link is gone: every waiting message fails with `error`, every timer stops. */
   stop(error: TransportError): void {
-    clearInterval(this.keepAlive);
-    clearTimeout(this.watchdog);
-    this.keepAlive = this.watchdog = undefined;
-    for (const f of this.queue.splice(0)) if (f.kind === 'send') f.reject(error);
+    clearInterval(this.#keepAlive);
+    clearTimeout(this.#watchdog);
+    this.#keepAlive = this.#watchdog = undefined;
+    for (const f of this.#queue.splice(0)) if (f.kind === 'send') f.reject(error);
   }
 }
 
@@ -84,14 +88,22 @@ interface Pending {
 }
 
 export class EchoConfirmations {
-  private readonly pending = new Map<string, Pending>();
+  readonly #pending = new Map<string, Pending>();
+
+  readonly #watchdogMs: number;
+  /** true / false once learnt; undefined before. */
+  readonly #echoes: { get(): boolean | undefined; set(v: boolean): void };
+  readonly #onDead: () => void;
 
   constructor(
-    private readonly watchdogMs: number,
-    /** true / false once learnt; undefined before. */
-    private readonly echoes: { get(): boolean | undefined; set(v: boolean): void },
-    private readonly onDead: () => void,
-  ) {}
+    watchdogMs: number,
+    echoes: { get(): boolean | undefined; set(v: boolean): void },
+    onDead: () => void,
+  ) {
+    this.#watchdogMs = watchdogMs;
+    this.#echoes = echoes;
+    this.#onDead = onDead;
+  }
 
   /**
    * After a frame went out. A server known not to echo: written is the best confirmation it gives,
@@ -101,43 +113,43 @@ export class EchoConfirmations {
    * retryable, so a frame written on a dying socket is sent again rather than lost.
    */
   wait(clientId: string): Promise<SendReceipt> {
-    if (this.echoes.get() === false) return Promise.resolve({ confirmed: false });
+    if (this.#echoes.get() === false) return Promise.resolve({ confirmed: false });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(clientId);
-        if (this.echoes.get() === undefined) {
-          this.echoes.set(false);
+        this.#pending.delete(clientId);
+        if (this.#echoes.get() === undefined) {
+          this.#echoes.set(false);
           resolve({ confirmed: false });
           return;
         }
         // This server always echoed: silence means the link is dead even if the socket says open.
         reject(wsError('disconnected', 'Link silent'));
-        this.onDead();
-      }, this.watchdogMs);
-      this.pending.set(clientId, { resolve, reject, timer });
+        this.#onDead();
+      }, this.#watchdogMs);
+      this.#pending.set(clientId, { resolve, reject, timer });
     });
   }
 
   /** Client ids of the messages still waiting for their echo. */
   waiting(): string[] {
-    return [...this.pending.keys()];
+    return [...this.#pending.keys()];
   }
 
   /** The echo of a message: confirms it, and proves the server echoes. */
   echoed(clientId: string, receipt: SendReceipt): void {
-    this.echoes.set(true);
-    const p = this.pending.get(clientId);
+    this.#echoes.set(true);
+    const p = this.#pending.get(clientId);
     if (!p) return;
     clearTimeout(p.timer);
-    this.pending.delete(clientId);
+    this.#pending.delete(clientId);
     p.resolve(receipt);
   }
 
   stop(error: TransportError): void {
-    for (const p of this.pending.values()) {
+    for (const p of this.#pending.values()) {
       clearTimeout(p.timer);
       p.reject(error);
     }
-    this.pending.clear();
+    this.#pending.clear();
   }
 }

@@ -10,24 +10,24 @@ export interface LinkHandlers {
 }
 
 export class Link {
-  private ws: WebSocket | null;
-  private opened = false;
+  #ws: WebSocket | null;
+  #opened = false;
 
   constructor(url: string, Ctor: typeof WebSocket, handlers: LinkHandlers) {
     const ws = new Ctor(url);
-    this.ws = ws;
+    this.#ws = ws;
     ws.onopen = () => {
-      if (this.ws !== ws) return;
-      this.opened = true;
+      if (this.#ws !== ws) return;
+      this.#opened = true;
       handlers.open();
     };
     ws.onmessage = (ev: MessageEvent) => {
-      if (this.ws === ws) handlers.frame(ev.data);
+      if (this.#ws === ws) handlers.frame(ev.data);
     };
     ws.onclose = (ev: CloseEvent) => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      handlers.close(ev.code, this.opened);
+      if (this.#ws !== ws) return;
+      this.#ws = null;
+      handlers.close(ev.code, this.#opened);
     };
     ws.onerror = () => {
       // `close` always follows; it decides what to do.
@@ -35,20 +35,20 @@ export class Link {
   }
 
   get isOpen(): boolean {
-    return this.ws?.readyState === 1;
+    return this.#ws?.readyState === 1;
   }
 
   /** Writes one frame; false when the socket is not open (the frame did not go out). */
   write(text: string): boolean {
-    if (this.ws?.readyState !== 1) return false;
-    this.ws.send(text);
+    if (this.#ws?.readyState !== 1) return false;
+    this.#ws.send(text);
     return true;
   }
 
   /** Closes without calling any handler again. */
   close(code = 1000, reason = 'bye'): void {
-    const ws = this.ws;
-    this.ws = null;
+    const ws = this.#ws;
+    this.#ws = null;
     if (!ws) return;
     ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
     try {

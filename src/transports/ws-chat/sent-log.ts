@@ -26,11 +26,14 @@ export interface SentEntry {
 }
 
 export class SentLog {
-  private entries: SentEntry[];
+  #entries: SentEntry[];
 
-  constructor(private readonly storage: KeyValueStore) {
+  readonly #storage: KeyValueStore;
+
+  constructor(storage: KeyValueStore) {
+    this.#storage = storage;
     const raw = readJson(storage, KEY);
-    this.entries = (Array.isArray(raw) ? raw : []).flatMap((e): SentEntry[] => {
+    this.#entries = (Array.isArray(raw) ? raw : []).flatMap((e): SentEntry[] => {
       if (!isObj(e)) return [];
       const clientId = nonEmptyStr(e.clientId, 200);
       const text = str(e.text);
@@ -46,30 +49,30 @@ export class SentLog {
 
   /** Records a write (replacing an earlier write of the same message) and persists it at once. */
   written(clientId: string, text: string, files: number, as: Generation): void {
-    this.entries = this.entries.filter((e) => e.clientId !== clientId);
-    this.entries.push({ clientId, text, files, as });
-    if (this.entries.length > MAX_ENTRIES) {
-      const oldest = this.entries.findIndex((e) => e.id !== undefined);
-      this.entries.splice(oldest === -1 ? 0 : oldest, 1);
+    this.#entries = this.#entries.filter((e) => e.clientId !== clientId);
+    this.#entries.push({ clientId, text, files, as });
+    if (this.#entries.length > MAX_ENTRIES) {
+      const oldest = this.#entries.findIndex((e) => e.id !== undefined);
+      this.#entries.splice(oldest === -1 ? 0 : oldest, 1);
     }
-    this.save();
+    this.#save();
   }
 
   /** The server has this message (it confirmed it, or the history showed it): never send it again. */
   arrived(clientId: string): SentEntry | undefined {
-    return this.entries.find((e) => e.clientId === clientId && (e.confirmed || e.id !== undefined));
+    return this.#entries.find((e) => e.clientId === clientId && (e.confirmed || e.id !== undefined));
   }
 
   confirm(clientId: string): void {
-    const entry = this.entries.find((e) => e.clientId === clientId);
+    const entry = this.#entries.find((e) => e.clientId === clientId);
     if (!entry) return;
     entry.confirmed = true;
-    this.save();
+    this.#save();
   }
 
   /** Entries written in `as` that no history item matched yet, oldest first. */
   unmatched(as: Generation): SentEntry[] {
-    return this.entries.filter((e) => e.as === as && e.id === undefined);
+    return this.#entries.filter((e) => e.as === as && e.id === undefined);
   }
 
   /**
@@ -78,26 +81,26 @@ export class SentLog {
    * adapter did not write (another tab or device).
    */
   match(id: string, text: string, files: number): string | undefined {
-    const known = this.entries.find((e) => e.id === id);
+    const known = this.#entries.find((e) => e.id === id);
     if (known) return known.clientId;
-    const entry = this.entries.find((e) => e.id === undefined && e.text === text && e.files === files);
+    const entry = this.#entries.find((e) => e.id === undefined && e.text === text && e.files === files);
     if (!entry) return undefined;
     entry.id = id;
-    this.save();
+    this.#save();
     return entry.clientId;
   }
 
   forget(clientId: string): void {
-    this.entries = this.entries.filter((e) => e.clientId !== clientId);
-    this.save();
+    this.#entries = this.#entries.filter((e) => e.clientId !== clientId);
+    this.#save();
   }
 
   clear(): void {
-    this.entries = [];
-    this.storage.remove(KEY);
+    this.#entries = [];
+    this.#storage.remove(KEY);
   }
 
-  private save(): void {
-    writeJson(this.storage, KEY, this.entries);
+  #save(): void {
+    writeJson(this.#storage, KEY, this.#entries);
   }
 }

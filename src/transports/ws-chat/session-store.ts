@@ -28,10 +28,14 @@ const KEYS = {
 } as const;
 
 export class SessionStore {
-  constructor(private readonly storage: KeyValueStore) {}
+  readonly #storage: KeyValueStore;
+
+  constructor(storage: KeyValueStore) {
+    this.#storage = storage;
+  }
 
   load(): Session | null {
-    const s = readJson(this.storage, KEYS.session);
+    const s = readJson(this.#storage, KEYS.session);
     if (!isObj(s)) return null;
     const customerId = nonEmptyStr(s.customerId, 200);
     const token = nonEmptyStr(s.token, 1000);
@@ -47,52 +51,52 @@ export class SessionStore {
   }
 
   save(session: Session): void {
-    writeJson(this.storage, KEYS.session, session);
+    writeJson(this.#storage, KEYS.session, session);
   }
 
   /** Logout: the visitor's token, conversation and id go; what was learnt about the backend stays. */
   forgetVisitor(): void {
-    for (const key of [KEYS.session, KEYS.channelId, KEYS.cursor]) this.storage.remove(key);
+    for (const key of [KEYS.session, KEYS.channelId, KEYS.cursor]) this.#storage.remove(key);
   }
 
   /** The generation found for this backend, if one was. */
   get generation(): Generation | undefined {
-    const g = this.storage.get(KEYS.generation);
+    const g = this.#storage.get(KEYS.generation);
     return g === 'flat' || g === 'envelope' ? g : undefined;
   }
 
   set generation(value: Generation) {
-    this.storage.set(KEYS.generation, value);
+    this.#storage.set(KEYS.generation, value);
   }
 
   /** The visitor's stable id: configured, or generated once and kept. */
   visitorId(configured: string | undefined): string {
     if (configured) return configured;
-    let id = nonEmptyStr(this.storage.get(KEYS.channelId), 300);
+    let id = nonEmptyStr(this.#storage.get(KEYS.channelId), 300);
     if (!id) {
       id = `web_${randomId()}`;
-      this.storage.set(KEYS.channelId, id);
+      this.#storage.set(KEYS.channelId, id);
     }
     return id;
   }
 
   /** Whether a flat server echoes `clientMessageId`: learnt once, `undefined` until then. */
   get echoes(): boolean | undefined {
-    const v = this.storage.get(KEYS.echoes);
+    const v = this.#storage.get(KEYS.echoes);
     return v === 'yes' ? true : v === 'no' ? false : undefined;
   }
 
   set echoes(value: boolean) {
-    this.storage.set(KEYS.echoes, value ? 'yes' : 'no');
+    this.#storage.set(KEYS.echoes, value ? 'yes' : 'no');
   }
 
   /** False once a flat server answered 404 to the history call. */
   get hasHistory(): boolean {
-    return this.storage.get(KEYS.history) !== 'no';
+    return this.#storage.get(KEYS.history) !== 'no';
   }
 
   noHistory(): void {
-    this.storage.set(KEYS.history, 'no');
+    this.#storage.set(KEYS.history, 'no');
   }
 
   /**
@@ -100,11 +104,11 @@ export class SessionStore {
    * pages back only to there.
    */
   cursor(conversation: string): number | undefined {
-    const c = readJson(this.storage, KEYS.cursor);
+    const c = readJson(this.#storage, KEYS.cursor);
     return isObj(c) && c.of === conversation ? num(c.at) : undefined;
   }
 
   setCursor(conversation: string, at: number): void {
-    writeJson(this.storage, KEYS.cursor, { of: conversation, at });
+    writeJson(this.#storage, KEYS.cursor, { of: conversation, at });
   }
 }

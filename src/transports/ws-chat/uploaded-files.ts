@@ -11,9 +11,12 @@ const KEY = 'files';
 const MAX_FILES = 50;
 
 export class UploadedFiles {
-  private readonly files = new Map<string, WireAttachment>();
+  readonly #files = new Map<string, WireAttachment>();
 
-  constructor(private readonly storage: KeyValueStore) {
+  readonly #storage: KeyValueStore;
+
+  constructor(storage: KeyValueStore) {
+    this.#storage = storage;
     const raw = readJson(storage, KEY);
     for (const [id, f] of Object.entries(isObj(raw) ? raw : {})) {
       if (!isObj(f)) continue;
@@ -21,23 +24,23 @@ export class UploadedFiles {
       const name = nonEmptyStr(f.name, 300);
       const sizeKb = num(f.sizeKb);
       if (url && name && sizeKb !== undefined && (f.type === 'IMAGE' || f.type === 'FILE')) {
-        this.files.set(id, { type: f.type, url, name, sizeKb });
+        this.#files.set(id, { type: f.type, url, name, sizeKb });
       }
     }
   }
 
   get(id: string): WireAttachment | undefined {
-    return this.files.get(id);
+    return this.#files.get(id);
   }
 
   clear(): void {
-    this.files.clear();
-    this.storage.remove(KEY);
+    this.#files.clear();
+    this.#storage.remove(KEY);
   }
 
   remember(id: string, file: WireAttachment): void {
-    this.files.set(id, file);
-    if (this.files.size > MAX_FILES) this.files.delete(this.files.keys().next().value ?? '');
-    writeJson(this.storage, KEY, Object.fromEntries(this.files));
+    this.#files.set(id, file);
+    if (this.#files.size > MAX_FILES) this.#files.delete(this.#files.keys().next().value ?? '');
+    writeJson(this.#storage, KEY, Object.fromEntries(this.#files));
   }
 }
