@@ -7,7 +7,6 @@ import type { Emitter } from '../core/emitter';
 import type { KeyValueStore } from '../core/storage';
 import type { Translate } from '../i18n';
 import { createChatStore } from '../store/chat-store';
-import type { TabPeers } from '../store/tab-sync';
 import type { ChatMessage } from '../store/types';
 import { parseAccept } from '../store/uploads';
 import css from '../theme/sheet-panel.css?inline';
@@ -18,11 +17,15 @@ import type { ParleyEvents } from './api';
 import { createAttention } from './attention';
 import type { ParleyConfig } from './config';
 import { hintWhenUnreachable } from './reachability';
+import { shareAcrossTabs } from './tabs';
 import { followVisualViewport } from './viewport';
 
 export interface AppParts {
   config: ParleyConfig;
-  transport: Transport;
+  /** Builds the adapter (tab sharing builds one each time this tab takes the lead). */
+  createTransport: () => Transport;
+  /** The storage namespace: tabs with the same one share a connection (embed/tabs.ts). */
+  namespace: string;
   storage: KeyValueStore;
   t: Translate;
   title: string;
@@ -31,10 +34,6 @@ export interface AppParts {
   events: Emitter<ParleyEvents>;
   /** The visitor (or the page) opened the launcher before this code arrived. */
   open: boolean;
-  /** The other tabs of the site (embed/tabs.ts), when they can coordinate. */
-  tabs?: TabPeers;
-  /** After dispose (tab sharing hands the connection to another tab). */
-  onDisposed?: () => void;
 }
 
 export type App = ReturnType<typeof createApp>;
@@ -51,7 +50,10 @@ const publicMessage = (m: ChatMessage) => ({
 });
 
 export function createApp(parts: AppParts) {
-  const { config, transport, storage, t, title, host, shadow, events } = parts;
+  const { config, storage, t, title, host, shadow, events } = parts;
+  // One connection for all the tabs of the site showing this visitor.
+  const shared = shareAcrossTabs(parts.namespace, parts.createTransport, Boolean(config.target));
+  const { transport } = shared;
   const backendAccept = transport.capabilities.uploads ? (transport.capabilities.uploads.accept ?? []) : [];
   const store = createChatStore({
     transport,
@@ -60,7 +62,7 @@ export function createApp(parts: AppParts) {
       maxBytes: config.maxUploadMb * 1024 * 1024,
       accept: config.accept ? parseAccept(config.accept) : backendAccept,
     },
-    ...(parts.tabs ? { tabs: parts.tabs } : {}),
+    ...(shared.peers ? { tabs: shared.peers } : {}),
   });
 
   const sheet = new CSSStyleSheet();
@@ -115,7 +117,7 @@ export function createApp(parts: AppParts) {
       attention.dispose();
       stopViewport();
       store.dispose();
-      parts.onDisposed?.();
+      shared.close();
       shadow.adoptedStyleSheets = shadow.adoptedStyleSheets.filter((s) => s !== sheet);
     },
   };

@@ -85,25 +85,17 @@ export function mountWidget(
     );
 
   async function load(): Promise<App> {
-    const [{ createApp }, { createTransport }, catalogue, { shareAcrossTabs }] = await Promise.all([
+    const [{ createApp }, { createTransport }, catalogue] = await Promise.all([
       import('./app'),
       TRANSPORT_REGISTRY[config.transport].load(),
       loadCatalogue(lang),
-      import('./tabs'),
     ]);
     t = createTranslator(lang, catalogue);
     const context = { name: config.name ?? t('visitor'), storage, metadata };
-    // One connection for all the tabs of the site showing this visitor (embed/tabs.ts).
-    const shared = shareAcrossTabs(
-      storageNamespace(config),
-      () => createTransport(config, context),
-      target !== null,
-    );
     return createApp({
       config,
-      transport: shared.transport,
-      ...(shared.peers ? { tabs: shared.peers } : {}),
-      onDisposed: shared.close,
+      createTransport: () => createTransport(config, context),
+      namespace: storageNamespace(config),
       storage,
       t,
       title: config.title ?? t('defaultTitle'),
