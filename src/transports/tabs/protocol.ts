@@ -7,7 +7,7 @@
  * crosses here: protocol.test.ts fails when one is added to core/types.ts and not relayed.
  */
 import { TransportError, type TransportErrorCode, toTransportError } from '../../core/errors';
-import { isObj, num, str } from '../../core/guards';
+import { isObj, isTime, num, str } from '../../core/guards';
 import type { IncomingMessage, OutgoingMessage, SendReceipt, StatusChange } from '../../core/types';
 import { safeMediaUrl } from '../../core/url';
 import type { TransportEvents, UploadResult } from '../types';
@@ -95,6 +95,15 @@ const list =
   (check: Check): Check =>
   (v) =>
     Array.isArray(v) ? v.slice(0, 100).flatMap((x) => check(x) ?? []) : undefined;
+/** A list whose every item must pass (a partly readable list would mean something else). */
+const every =
+  (check: Check): Check =>
+  (v) => {
+    const items = Array.isArray(v) ? v.slice(0, 100).map(check) : undefined;
+    return items?.every((x) => x !== undefined) ? items : undefined;
+  };
+/** A time a Date can hold: one it cannot would break rendering. */
+const time: Check = (v) => (isTime(v) ? v : undefined);
 
 /** An object with every `required` field passing its check; `optional` fields kept when they pass. */
 const shape =
@@ -142,7 +151,7 @@ const status = shape(
   { reason: text(64), retryInMs: num, detail: text() },
 );
 const incoming = shape(
-  { id, text: long, at: num, author },
+  { id, text: long, at: time, author },
   {
     kind: oneOf('regular', 'help', 'terminal'),
     answers: list(shape({ text: text() }, { id })),
@@ -150,7 +159,7 @@ const incoming = shape(
       shape({ name: text(), url }, { id, contentType: text(200), size: num, width: num, height: num }),
     ),
     clientId: id,
-    uploadRequest: shape({ accept: list(text(200)) }, { maxBytes: num }),
+    uploadRequest: shape({ accept: every(text(200)) }, { maxBytes: num }),
     partial: yes,
     backfill: yes,
   },
@@ -160,7 +169,7 @@ const outgoing = shape(
   { replyToId: id, answerId: id, attachmentIds: list(id) },
 );
 const wireError = shape({ code, message: text(), retryable: bool }, { status: num });
-const receipt = shape({ confirmed: bool }, { id, at: num });
+const receipt = shape({ confirmed: bool }, { id, at: time });
 const uploadResult = shape({ id, name: text() }, { url, contentType: text(200), size: num });
 
 const EVENTS: Record<keyof TransportEvents, Check> = {
