@@ -162,9 +162,8 @@ describe('ws-chat adapter, envelope generation', () => {
 
   it('uploads a file with the Bearer token and sends it with the message; names the agent from history', async () => {
     const { s, a, messages, storage } = await connected();
-    const progress: number[] = [];
     const file = Object.assign(new Blob([new Uint8Array(3000)], { type: 'image/png' }), { name: 'shot.png' });
-    const uploaded = await a.upload(file, { onProgress: (loaded) => progress.push(loaded) });
+    const uploaded = await a.upload(file);
     expect(uploaded).toMatchObject({ name: 'shot.png', contentType: 'image/png', size: 3000 });
     await a.send({ clientId: 'f', text: '', attachmentIds: [uploaded.id] });
     await until(() => messages.some((m) => m.text === 'I received your message.'));
