@@ -91,54 +91,10 @@ export function schedule(plan: SoakPlan): Map<number, Fault[]> {
 const BROWSER_NETWORK_LINE =
   /Failed to load resource|ERR_CONNECTION_REFUSED|WebSocket connection to .* failed/;
 
-/**
- * The numbered tokens the visitor can reach in the widget's log, in order. Runs in the page. The
- * log may render only a window of rows near the viewport (rows carry `data-row`): it is scrolled to
- * the top, a page of rows at a time, until no row appears above the first one, then back down.
- * Waiting two animation frames after each scroll is an order of events, not a delay: the scroll
- * event, the window's growth and its render all happen before the second frame's callbacks.
- */
-async function readScreen(): Promise<string[]> {
-  const host = document.querySelector('[data-parley]');
-  const log = host?.shadowRoot?.querySelector<HTMLElement>('[role="log"]');
-  if (!log) return [];
-  const tokensOf = (el: Node) => {
-    const out: string[] = [];
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (const m of (node.textContent ?? '').matchAll(/\b([vr]\d{4,})\b/g)) out.push(m[1]!);
-    }
-    return out;
-  };
-  const rows = () =>
-    [...log.children]
-      .filter((el): el is HTMLElement => el instanceof HTMLElement && !!el.dataset.row)
-      .map((el) => ({ key: el.dataset.row!, tokens: tokensOf(el) }));
-  let order = rows();
-  if (order.length === 0) return tokensOf(log); // a log that renders every message as it is
-  const frames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-  for (;;) {
-    log.scrollTop = 0;
-    await frames();
-    const now = rows();
-    const i = now.findIndex((r) => r.key === order[0]!.key);
-    if (i <= 0) break; // nothing above the first row: the start of the conversation
-    order = [...now.slice(0, i), ...order];
-  }
-  log.scrollTop = log.scrollHeight;
-  return order.flatMap((r) => r.tokens);
-}
-
-/** The numbered tokens of the conversation the widget stored (what its store holds). Runs in the page. */
-function readStored(): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < localStorage.length; i++) {
-    const key = localStorage.key(i) ?? '';
-    if (!/^parley:.*:messages(\.\d+)?$/.test(key)) continue;
-    for (const m of (localStorage.getItem(key) ?? '').matchAll(/"text":"([vr]\d{4,})"/g)) out.push(m[1]!);
-  }
-  return out;
-}
+/** Readers the soak page defines (e2e/pages/soak.js): the screen, scrolled through, and storage. */
+type Readers = { soakReadScreen(): Promise<string[]>; soakReadStored(): string[] };
+const readScreen = (page: Page) => page.evaluate(() => (window as unknown as Readers).soakReadScreen());
+const readStored = (page: Page) => page.evaluate(() => (window as unknown as Readers).soakReadStored());
 
 /** Polls a condition until it holds (true) or the deadline passes (false). */
 async function until(deadline: number, check: () => boolean | Promise<boolean>): Promise<boolean> {
@@ -283,7 +239,7 @@ export async function runSoak(
     const expectedVisitor = Array.from({ length: plan.messages }, (_, i) => label('v', i + 1));
     const drained = await until(drainFrom + plan.drainTimeoutMs, async () => {
       if (!hasAllUpTo(plan.messages) || pendingSays > 0) return false;
-      const shown = new Set(await first.evaluate(readStored));
+      const shown = new Set(await readStored(first));
       return replies.every((r) => shown.has(r));
     });
     const drainMs = drained ? Date.now() - drainFrom : null;
@@ -304,7 +260,7 @@ export async function runSoak(
       acks = read();
     }
 
-    const observed = await first.evaluate(readScreen);
+    const observed = await readScreen(first);
     const report: SoakReport = {
       transport: transport.label,
       visitor: tally(
