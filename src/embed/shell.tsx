@@ -102,6 +102,7 @@ export function mountWidget(
       shadow,
       events,
       open: isOpen.value,
+      inline: target !== null,
     });
   }
 
