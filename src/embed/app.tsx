@@ -45,12 +45,28 @@ const publicMessage = (m: ChatMessage) => ({
   state: m.state,
 });
 
+/**
+ * The next animation frame, or 100 ms in a tab that is hidden (where frames do not come): incoming
+ * messages are applied once per frame, so a burst costs one render and one save.
+ */
+function nextFrame(fn: () => void): void {
+  const timer = setTimeout(() => {
+    cancelAnimationFrame(frame);
+    fn();
+  }, 100);
+  const frame = requestAnimationFrame(() => {
+    clearTimeout(timer);
+    fn();
+  });
+}
+
 export function createApp(parts: AppParts) {
   const { config, transport, storage, t, title, host, shadow, events } = parts;
   const backendAccept = transport.capabilities.uploads ? (transport.capabilities.uploads.accept ?? []) : [];
   const store = createChatStore({
     transport,
     storage,
+    schedule: nextFrame,
     uploadLimits: {
       maxBytes: config.maxUploadMb * 1024 * 1024,
       accept: config.accept ? parseAccept(config.accept) : backendAccept,

@@ -24,17 +24,25 @@ function sender(m: ChatMessage): string | null {
   return `${m.direction}|${a.kind}|${a.id ?? a.name ?? ''}`;
 }
 
-export function toLogItems(messages: readonly ChatMessage[]): LogItem[] {
-  const items: LogItem[] = messages.map((message, i) => {
-    const prev = messages[i - 1];
-    const day = !prev || differentDay(prev.at, message.at);
-    const me = sender(message);
-    const same = !!prev && !day && me !== null && sender(prev) === me && message.at - prev.at < GROUP_GAP_MS;
-    return { message, first: !same, last: true, day };
-  });
-  items.forEach((item, i) => {
-    const next = items[i + 1];
-    if (next && !next.first) item.last = false;
-  });
-  return items;
+/** Whether `m` continues the run of `prev` (same sender, same day, close in time). */
+function continues(prev: ChatMessage | undefined, m: ChatMessage): boolean {
+  if (!prev || differentDay(prev.at, m.at)) return false;
+  const me = sender(m);
+  return me !== null && sender(prev) === me && m.at - prev.at < GROUP_GAP_MS;
+}
+
+/**
+ * The log item for `messages[i]`, from its neighbours alone: O(1), so the log computes grouping
+ * only for the rows it renders, however long the conversation.
+ */
+export function logItem(messages: readonly ChatMessage[], i: number): LogItem {
+  const message = messages[i]!;
+  const prev = messages[i - 1];
+  const next = messages[i + 1];
+  return {
+    message,
+    first: !continues(prev, message),
+    last: !next || !continues(message, next),
+    day: !prev || differentDay(prev.at, message.at),
+  };
 }
