@@ -7,6 +7,7 @@ import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import { startServer } from '../server/index';
 import type { TwinModule } from '../server/twin/index';
 import type { RunningServer } from '../server/types';
+import type { WsChatModule } from '../server/ws-chat/index';
 
 type ServerOptions = NonNullable<Parameters<typeof startServer>[0]>;
 
@@ -53,6 +54,17 @@ export const test = base.extend<{ backend: Backend; serverOptions: ServerOptions
 });
 
 export { expect };
+
+/** What the backend's ws-chat module stored, by sender type (either generation), oldest first. */
+export function wsChatTexts(backend: Backend, senderType: 'USER' | 'AI' | 'AGENT' = 'USER'): string[] {
+  const state = (backend.server.modules.get('ws-chat') as WsChatModule).state;
+  return state
+    .allConversations()
+    .flatMap((c) => c.messages.filter((m) => m.senderType === senderType).map((m) => m.text));
+}
+
+/** The backend's ws-chat module (its stored customers, tokens and conversations). */
+export const wsChatOf = (backend: Backend) => backend.server.modules.get('ws-chat') as WsChatModule;
 
 /** The backend's TWIN module, for what it recorded (sessions, acknowledgements). */
 export const twinOf = (backend: Backend) => backend.server.modules.get('twin') as TwinModule;

@@ -1,113 +1,126 @@
 /**
- * The ws-chat journey in a real browser: the built script on the demo page, the real reference
- * server, reloads and a server restart.
+ * The ws-chat journeys in a real browser: the built script on the demo page against the real
+ * reference server playing each generation of that product (the current event envelopes, and the
+ * seed's flat frames), with reloads, drops and a server restart. The widget finds the generation by
+ * itself (`data-protocol` is left at `auto`).
  */
-import { expect, test, Widget } from './fixtures';
+import { expect, test, Widget, wsChatTexts } from './fixtures';
 
-test.describe('ws-chat demo', () => {
-  test('open, send, and get the bot answer', async ({ page, backend, consoleLines }) => {
-    // setup
-    await page.goto(`${backend.url}/demo.html`);
-    const widget = new Widget(page);
-    // when
-    await widget.open();
-    await widget.send('hello there');
-    // then
-    await expect(widget.message('hello there')).toHaveCount(1);
-    await expect(widget.log.getByText(/Parley demo bot/)).toBeVisible();
-    await expect(widget.log.getByText('You said: hello there')).toBeVisible();
-    await expect(widget.composer).toHaveValue('');
-    // The demo page runs under a strict CSP: nothing may have been refused.
-    expect(consoleLines.filter((l) => /Refused to|Content Security Policy/i.test(l))).toEqual([]);
-    // No token, and no URL holding one, ever reaches the console.
-    expect(consoleLines.filter((l) => /cust_|token=/.test(l))).toEqual([]);
-  });
+for (const generation of ['envelope', 'flat'] as const) {
+  test.describe(`ws-chat demo, ${generation} generation`, () => {
+    test.use({ serverOptions: { replyDelayMs: 50, wsChatProtocol: generation } });
 
-  test('a reload shows the same conversation', async ({ page, backend }) => {
-    await page.goto(`${backend.url}/demo.html`);
-    const widget = new Widget(page);
-    await widget.open();
-    await widget.send('remember me');
-    await expect(widget.log.getByText('You said: remember me')).toBeVisible();
-    const session = await page.evaluate(() =>
-      Object.entries(localStorage).find(([k]) => k.startsWith('parley:ws-chat|') && k.endsWith(':session')),
-    );
-    expect(session).toBeTruthy();
+    test('open, send, and get the bot answer', async ({ page, backend, consoleLines }) => {
+      // setup
+      await page.goto(`${backend.url}/demo.html`);
+      const widget = new Widget(page);
+      // when
+      await widget.open();
+      await widget.send('hello there');
+      // then
+      await expect(widget.message('hello there')).toHaveCount(1);
+      await expect(widget.log.getByText(/Parley demo bot/)).toBeVisible();
+      await expect(widget.log.getByText('You said: hello there')).toBeVisible();
+      await expect(widget.composer).toHaveValue('');
+      await expect(widget.log.getByText('Sent')).toHaveCount(1);
+      expect(wsChatTexts(backend)).toEqual(['hello there']);
+      const generationKey = await page.evaluate(() =>
+        Object.entries(localStorage).find(([k]) => k.endsWith(':generation')),
+      );
+      expect(generationKey?.[1]).toBe(generation);
+      // The demo page runs under a strict CSP: nothing may have been refused.
+      expect(consoleLines.filter((l) => /Refused to|Content Security Policy/i.test(l))).toEqual([]);
+      // No token, and no URL holding one, ever reaches the console.
+      expect(consoleLines.filter((l) => /cust_|token=/.test(l))).toEqual([]);
+    });
 
-    await page.reload();
-    await widget.open();
-    await expect(widget.message('remember me')).toHaveCount(1);
-    await expect(widget.log.getByText('You said: remember me')).toHaveCount(1);
-    await widget.send('and again');
-    await expect(widget.log.getByText('You said: and again')).toBeVisible();
-    const after = await page.evaluate((key) => localStorage.getItem(key), session![0]);
-    // Same customer and conversation after the reload.
-    expect(JSON.parse(after!).customerId).toBe(JSON.parse(session![1]).customerId);
-    expect(JSON.parse(after!).conversationId).toBe(JSON.parse(session![1]).conversationId);
-  });
+    test('a reload shows the same conversation, each message once', async ({ page, backend }) => {
+      await page.goto(`${backend.url}/demo.html`);
+      const widget = new Widget(page);
+      await widget.open();
+      await widget.send('remember me');
+      await expect(widget.log.getByText('You said: remember me')).toBeVisible();
+      const session = await page.evaluate(() =>
+        Object.entries(localStorage).find(([k]) => k.startsWith('parley:ws-chat|') && k.endsWith(':session')),
+      );
+      expect(session).toBeTruthy();
 
-  test('messages typed while the server is down are delivered once after it restarts', async ({
-    page,
-    backend,
-  }) => {
-    await page.goto(`${backend.url}/demo.html`);
-    const widget = new Widget(page);
-    await widget.open();
-    await widget.send('before');
-    await expect(widget.log.getByText('You said: before')).toBeVisible();
+      await page.reload();
+      await widget.open();
+      await expect(page.getByText('Online')).toBeVisible(); // connected: the history was merged
+      await expect(widget.message('remember me')).toHaveCount(1);
+      await expect(widget.log.getByText('You said: remember me')).toHaveCount(1);
+      await widget.send('and again');
+      await expect(widget.log.getByText('You said: and again')).toBeVisible();
+      await expect(widget.message('remember me')).toHaveCount(1);
+      const after = await page.evaluate((key) => localStorage.getItem(key), session![0]);
+      // Same customer and conversation after the reload.
+      expect(JSON.parse(after!)).toMatchObject({
+        customerId: JSON.parse(session![1]).customerId,
+        ...(generation === 'envelope'
+          ? { sessionId: JSON.parse(session![1]).sessionId }
+          : { conversationId: JSON.parse(session![1]).conversationId }),
+      });
+      expect(wsChatTexts(backend)).toEqual(['remember me', 'and again']);
+    });
 
-    // when: the server goes away and the visitor keeps typing
-    await backend.stop();
-    await expect(page.getByText(/Reconnecting/)).toBeVisible();
-    await widget.send('first while down');
-    await widget.send('second while down');
-    await expect(widget.message('first while down')).toHaveCount(1);
-    await expect(widget.message('second while down')).toHaveCount(1);
-    await backend.restart();
-
-    // then: both arrive, once each, in order
-    await expect(widget.log.getByText('You said: first while down')).toHaveCount(1);
-    await expect(widget.log.getByText('You said: second while down')).toHaveCount(1);
-    await expect(widget.message('first while down')).toHaveCount(1);
-    await expect(widget.message('second while down')).toHaveCount(1);
-    const key = await page.evaluate(
-      () => Object.keys(localStorage).find((k) => k.startsWith('parley:ws-chat|') && k.endsWith(':session'))!,
-    );
-    const session = JSON.parse((await page.evaluate((k) => localStorage.getItem(k), key))!);
-    const res = await fetch(
-      `${backend.url}/api/v1/public/conversations/${session.conversationId}/messages?token=${session.token}`,
-    );
-    const history = (await res.json()) as { data: Array<{ senderId: string; content: string }> };
-    expect(history.data.filter((f) => f.senderId === session.customerId).map((f) => f.content)).toEqual([
-      'first while down',
-      'second while down',
-    ]);
-  });
-
-  test.describe(() => {
-    // The bot answers 300 ms after a message; the widget's first reconnect comes 500–1000 ms after a
-    // drop. So a drop right after the echo makes the bot answer while no socket is open.
-    test.use({ serverOptions: { replyDelayMs: 300 } });
-
-    test('a reply sent while the connection was down still arrives after the reconnect', async ({
+    test('messages typed while the server is down are delivered once after it restarts', async ({
       page,
       backend,
     }) => {
       await page.goto(`${backend.url}/demo.html`);
       const widget = new Widget(page);
       await widget.open();
-      await widget.send('hello');
-      await expect(widget.log.getByText('You said: hello')).toBeVisible();
-      // when: the link drops right after the server confirmed the message, before the bot answers
-      await widget.send('late answer please');
-      await expect(widget.log.getByText('Sent')).toHaveCount(2);
-      backend.server.dropConnections();
-      // then: the answer arrives once, after the reconnect
+      await widget.send('before');
+      await expect(widget.log.getByText('You said: before')).toBeVisible();
+
+      // when: the server goes away (losing its memory) and the visitor keeps typing
+      await backend.stop();
       await expect(page.getByText(/Reconnecting/)).toBeVisible();
-      await expect(widget.log.getByText('You said: late answer please')).toHaveCount(1);
+      await widget.send('first while down');
+      await widget.send('second while down');
+      await expect(widget.message('first while down')).toHaveCount(1);
+      await expect(widget.message('second while down')).toHaveCount(1);
+      await backend.restart();
+
+      // then: both arrive, once each, in order
+      await expect(widget.log.getByText('You said: first while down')).toHaveCount(1);
+      await expect(widget.log.getByText('You said: second while down')).toHaveCount(1);
+      await expect(widget.message('first while down')).toHaveCount(1);
+      await expect(widget.message('second while down')).toHaveCount(1);
+      expect(wsChatTexts(backend)).toEqual(['first while down', 'second while down']);
+    });
+
+    test.describe(() => {
+      // The bot answers 300 ms after a message; the widget's first reconnect comes 500–1000 ms after a
+      // drop. So a drop right after the server took the message makes the bot answer while no socket is open.
+      test.use({ serverOptions: { replyDelayMs: 300, wsChatProtocol: generation } });
+
+      test('a reply sent while the connection was down arrives once, in its place', async ({
+        page,
+        backend,
+      }) => {
+        await page.goto(`${backend.url}/demo.html`);
+        const widget = new Widget(page);
+        await widget.open();
+        await widget.send('hello');
+        await expect(widget.log.getByText('You said: hello')).toBeVisible();
+        // when: the link drops right after the server took the message, before the bot answers
+        await widget.send('late answer please');
+        await expect.poll(() => wsChatTexts(backend)).toContain('late answer please');
+        backend.server.dropConnections();
+        // then: the answer arrives once, after the reconnect, right after the message it answers
+        await expect(page.getByText(/Reconnecting/)).toBeVisible();
+        await expect(widget.log.getByText('You said: late answer please')).toHaveCount(1);
+        const texts = await widget.log.locator('.bubble').allInnerTexts();
+        expect(texts.slice(-2)).toEqual(['late answer please', 'You said: late answer please']);
+        expect(wsChatTexts(backend)).toEqual(['hello', 'late answer please']);
+      });
     });
   });
+}
 
+test.describe('ws-chat demo', () => {
   test('keyboard: Enter sends, Shift+Enter adds a line, Escape closes and focus returns', async ({
     page,
     backend,

@@ -13,7 +13,8 @@ import { startServer } from '../server/index';
 import { memoryStore } from '../src/core/storage';
 import { createChatStore } from '../src/store/chat-store';
 import { EmulatorAdapter } from '../src/transports/emulator/adapter';
-import { decodeFrame } from '../src/transports/ws-chat/protocol';
+import { parseFrame } from '../src/transports/ws-chat/protocol';
+import { decodeFlatFrame } from '../src/transports/ws-chat/protocol-flat';
 
 function time(label: string, runs: number, fn: () => void): void {
   fn(); // warm up
@@ -31,7 +32,10 @@ const frame = JSON.stringify({
   timestamp: new Date().toISOString(),
   id: 'm-1',
 });
-time('ws-chat decodeFrame', 100_000, () => decodeFrame(frame, 'customer'));
+time('ws-chat decodeFrame', 100_000, () => {
+  const parsed = parseFrame(frame);
+  if (parsed) decodeFlatFrame(parsed, 'customer');
+});
 
 {
   const transport = new EmulatorAdapter();

@@ -3,21 +3,27 @@
  * Flags win over the environment, which wins over the defaults.
  */
 import { parseArgs } from 'node:util';
-import type { ServerOptions } from './types';
+import type { ModuleOptions } from './modules';
 
 export const USAGE = `Usage: npm start -- [options]
 
   --port <n>            port to listen on (env PORT, default 8080; 0 = any free port)
   --host <addr>         address to bind (env HOST, default 127.0.0.1)
   --reply-delay-ms <n>  delay before each bot reply (env REPLY_DELAY_MS, default 300)
+  --ws-chat-protocol <envelope|flat>
+                        generation of the ws-chat module: the product's current event envelopes
+                        (default) or the seed's flat frames (env WS_CHAT_PROTOCOL)
   --twin-socketio <2|4> Socket.IO generation of the TWIN module (default 2, i.e. EIO 3)
   --allow-eio3          with --twin-socketio=4, accept EIO 3 clients too
   --nchan-port <n>      port of the nginx + nchan demo, started when nginx is installed
                         (env NCHAN_PORT, default 8081; 0 = any free port)
+  --identity-secret <s> accept visitors' user ids only when signed with this secret
+                        (HMAC-SHA256, see README); better given as env PARLEY_IDENTITY_SECRET,
+                        which other users of the machine cannot read in the process list
   --verbose             one line per request and connection (paths only, never tokens)
   --help                this text`;
 
-export type CliResult = { ok: true; options: ServerOptions; help: boolean } | { ok: false; error: string };
+export type CliResult = { ok: true; options: ModuleOptions; help: boolean } | { ok: false; error: string };
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliResult {
   let values: ReturnType<typeof parse>['values'];
@@ -42,15 +48,27 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
   const generation = values['twin-socketio'] ?? '2';
   if (generation !== '2' && generation !== '4') return { ok: false, error: '--twin-socketio must be 2 or 4' };
 
-  const options: ServerOptions = {
+  const wsChat = values['ws-chat-protocol'] ?? env.WS_CHAT_PROTOCOL ?? 'envelope';
+  if (wsChat !== 'envelope' && wsChat !== 'flat') {
+    return { ok: false, error: '--ws-chat-protocol must be envelope or flat' };
+  }
+
+  const options: ModuleOptions = {
     host: values.host ?? env.HOST ?? '127.0.0.1',
     port,
     replyDelayMs: delay,
+    wsChatProtocol: wsChat,
     twinSocketIo: generation === '4' ? 4 : 2,
     twinAllowEio3: values['allow-eio3'] ?? false,
     verbose: values.verbose ?? false,
     nchanPort,
   };
+  const secret = values['identity-secret'] ?? env.PARLEY_IDENTITY_SECRET;
+  if (secret !== undefined) {
+    // A short secret can be guessed offline from one signed id: ask for a real one.
+    if (secret.length < 16) return { ok: false, error: '--identity-secret must be at least 16 characters' };
+    options.identitySecret = secret;
+  }
   return { ok: true, options, help: false };
 }
 
@@ -63,9 +81,11 @@ function parse(argv: readonly string[]) {
       port: { type: 'string' },
       host: { type: 'string' },
       'reply-delay-ms': { type: 'string' },
+      'ws-chat-protocol': { type: 'string' },
       'twin-socketio': { type: 'string' },
       'allow-eio3': { type: 'boolean' },
       'nchan-port': { type: 'string' },
+      'identity-secret': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

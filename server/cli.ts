@@ -26,12 +26,18 @@ const server = await startServer(parsed.options).catch((error: unknown) => {
   process.exit(1);
 });
 
-console.log(`Parley demo: ${server.url}/demo.html`);
+console.log(`Parley demo: ${server.url}/demo.html (ws-chat, ${parsed.options.wsChatProtocol} generation)`);
 if (server.modules.has('twin')) console.log(`Parley TWIN demo: ${server.url}/demo-twin.html`);
+if (server.modules.has('chatfaq')) console.log(`Parley ChatFAQ demo: ${server.url}/demo-chatfaq.html`);
 const nginx = await startNchanDemo(server, parsed.options.nchanPort ?? 8081);
 if (server.modules.has('postoffice'))
   console.log(`Parley postoffice demo: ${server.url}/demo-postoffice.html`);
 console.log(`Modules: ${[...server.modules.keys()].join(', ')}. Ctrl-C stops.`);
+console.log(
+  parsed.options.identitySecret
+    ? 'Visitor ids are verified: a user id is taken only with its HMAC-SHA256 (README, "Verified identity").'
+    : 'Visitor ids are not verified (no identity secret): fine for a demo, not for real users.',
+);
 if (
   parsed.options.host !== '127.0.0.1' &&
   parsed.options.host !== 'localhost' &&

@@ -109,3 +109,75 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   return match?.[1];
 }
+
+export type FormResult = { ok: true; form: FormData } | { ok: false; status: 400 | 413; error: string };
+
+/**
+ * Read a `multipart/form-data` body of at most `limitBytes` (Node 20's fetch machinery parses it:
+ * no dependency needed). An oversized body is answered without reading the rest.
+ */
+export async function readMultipart(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limitBytes: number,
+): Promise<FormResult> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('multipart/form-data')) {
+    return { ok: false, status: 400, error: 'multipart/form-data expected' };
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limitBytes) {
+      res.setHeader('Connection', 'close');
+      return { ok: false, status: 413, error: 'file too large' };
+    }
+    chunks.push(chunk);
+  }
+  try {
+    return {
+      ok: true,
+      form: await new Response(Buffer.concat(chunks), { headers: { 'content-type': type } }).formData(),
+    };
+  } catch {
+    return { ok: false, status: 400, error: 'unreadable multipart body' };
+  }
+}
+
+/** Raster images every browser shows; anything else is served as a download. */
+const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+/**
+ * Serve stored bytes under the demo's safety rules: only raster images (or what the caller vouches
+ * for with `inline`) display inline; everything else, uploaded SVG and HTML included, downloads as
+ * `application/octet-stream` with `nosniff` and a sandbox CSP, so an upload never runs on our origin.
+ */
+export function sendStoredFile(
+  res: ServerResponse,
+  file: { name: string; contentType: string; bytes: Buffer },
+  inline = INLINE_TYPES.has(file.contentType),
+): void {
+  applyCors(res);
+  res.writeHead(200, {
+    'Content-Type': inline ? file.contentType : 'application/octet-stream',
+    'Content-Length': file.bytes.length,
+    'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+    'Cache-Control': 'no-store',
+  });
+  res.end(file.bytes);
+}
+
+/**
+ * The origin a request was made to (`http://{Host}`), when the Host header is a plain
+ * host[:port]; otherwise `fallback`. Used to build absolute URLs of files the server hands out.
+ */
+export function requestOrigin(req: IncomingMessage, fallback: string): string {
+  const host = req.headers.host;
+  return host && /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)
+    ? `http://${host}`
+    : fallback;
+}

@@ -192,20 +192,34 @@ describe('parseCli', () => {
         host: '127.0.0.1',
         port: 8080,
         replyDelayMs: 300,
+        wsChatProtocol: 'envelope',
         twinSocketIo: 2,
         twinAllowEio3: false,
         verbose: false,
         nchanPort: 8081,
       },
     });
-    const fromEnv = parseCli([], { PORT: '9000', HOST: 'localhost' });
-    expect(fromEnv.ok && fromEnv.options).toMatchObject({ port: 9000, host: 'localhost' });
+    const fromEnv = parseCli([], { PORT: '9000', HOST: 'localhost', WS_CHAT_PROTOCOL: 'flat' });
+    expect(fromEnv.ok && fromEnv.options).toMatchObject({
+      port: 9000,
+      host: 'localhost',
+      wsChatProtocol: 'flat',
+    });
     const fromFlags = parseCli(
-      ['--port=0', '--reply-delay-ms', '0', '--twin-socketio=4', '--allow-eio3', '--verbose'],
-      { PORT: '9000' },
+      [
+        '--port=0',
+        '--reply-delay-ms',
+        '0',
+        '--ws-chat-protocol=flat',
+        '--twin-socketio=4',
+        '--allow-eio3',
+        '--verbose',
+      ],
+      { PORT: '9000', WS_CHAT_PROTOCOL: 'envelope' },
     );
     expect(fromFlags.ok && fromFlags.options).toMatchObject({
       port: 0,
+      wsChatProtocol: 'flat',
       replyDelayMs: 0,
       twinSocketIo: 4,
       twinAllowEio3: true,
@@ -213,10 +227,26 @@ describe('parseCli', () => {
     });
   });
 
-  it.each([['--port=abc'], ['--port=70000'], ['--twin-socketio=3'], ['--nchan-port=x'], ['--nope']])(
-    'rejects %s',
-    (flag) => {
-      expect(parseCli([flag], {}).ok).toBe(false);
-    },
-  );
+  it('takes the identity secret from PARLEY_IDENTITY_SECRET or --identity-secret, never a short one', () => {
+    const secret = 'sixteen-chars-at-least';
+    const env = parseCli([], { PARLEY_IDENTITY_SECRET: secret });
+    expect(env.ok && env.options.identitySecret).toBe(secret);
+    const flag = parseCli([`--identity-secret=${secret}!`], { PARLEY_IDENTITY_SECRET: secret });
+    expect(flag.ok && flag.options.identitySecret).toBe(`${secret}!`);
+    expect(parseCli(['--identity-secret=short'], {}).ok).toBe(false);
+    expect(parseCli([], {}).ok && 'identitySecret' in (parseCli([], {}) as { options: object }).options).toBe(
+      false,
+    );
+  });
+
+  it.each([
+    ['--port=abc'],
+    ['--port=70000'],
+    ['--twin-socketio=3'],
+    ['--ws-chat-protocol=json'],
+    ['--nchan-port=x'],
+    ['--nope'],
+  ])('rejects %s', (flag) => {
+    expect(parseCli([flag], {}).ok).toBe(false);
+  });
 });

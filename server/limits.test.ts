@@ -129,7 +129,7 @@ describe('TWIN sessions', () => {
 
 describe('ws-chat customers and tokens', () => {
   it('are bounded by count: the least recently active customer is forgotten with its tokens', async () => {
-    const server = await startTestServer({ limits: { customers: 2, tokens: 3 } });
+    const server = await startTestServer({ wsChatProtocol: 'flat', limits: { customers: 2, tokens: 3 } });
     const a = await getToken(server, { name: 'A', channel: 'WEB', channelId: 'web_a' });
     const b = await getToken(server, { name: 'B', channel: 'WEB', channelId: 'web_b' });
     const a2 = await getToken(server, { name: 'A', channel: 'WEB', channelId: 'web_a' }); // A active again
@@ -146,7 +146,7 @@ describe('ws-chat customers and tokens', () => {
   });
 
   it('history is bounded by bytes across conversations', async () => {
-    const server = await startTestServer({ limits: { historyBytes: 3000 } });
+    const server = await startTestServer({ wsChatProtocol: 'flat', limits: { historyBytes: 3000 } });
     const send = async (channelId: string) => {
       const t = await getToken(server, { name: 'N', channel: 'WEB', channelId });
       const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/chat?token=${t.token}`);

@@ -60,7 +60,7 @@ async function fresh(
 describe('test hooks of the reference server', () => {
   it('ws-chat: a restart with the same state keeps tokens and history; say() reaches live sockets', async () => {
     const state: ServerState = {};
-    const first = await start({ state, bot: false });
+    const first = await start({ state, bot: false, wsChatProtocol: 'flat' });
     const token = await getToken(first);
     const heard: Array<[string, boolean]> = [];
     getWsChatModule(first).testing.onVisitorMessage((_c, text, repeat) => heard.push([text, repeat]));
@@ -75,7 +75,7 @@ describe('test hooks of the reference server', () => {
     ]);
     await first.close({ graceful: true });
 
-    const second = await start({ state, bot: false, port: first.port });
+    const second = await start({ state, bot: false, port: first.port, wsChatProtocol: 'flat' });
     const b = await TestClient.connect(second, token.token); // the old token still opens
     const id = getWsChatModule(second).testing.say(String(echo.conversationId), 'r1');
     const reply = await b.nextMatching((f) => f.content === 'r1');

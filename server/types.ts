@@ -71,6 +71,11 @@ export interface ServerOptions {
   state?: ServerState;
   /** Tighter (or looser) caps than server/limits.ts's LIMITS, e.g. for tests of the bounds. */
   limits?: Partial<Limits>;
+  /**
+   * With it, a visitor's user id (ws-chat `userId`, TWIN `clientExternalId`) is accepted only with
+   * `userHash` = HMAC-SHA256(secret, id) in hex (server/identity.ts). Without it, ids are taken as given.
+   */
+  identitySecret?: string;
 }
 
 export interface RunningServer {

@@ -3,7 +3,6 @@
 const script = document.createElement('script');
 script.src = '/parley.js';
 script.dataset.server = location.origin;
-script.dataset.open = 'true';
 for (const [name, value] of new URLSearchParams(location.search)) {
   script.setAttribute(`data-${name}`, value);
 }

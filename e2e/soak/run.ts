@@ -38,11 +38,11 @@ export const FULL_PLAN: SoakPlan = {
 };
 
 export const SHORT_PLAN: SoakPlan = {
-  messages: 60,
-  drops: 4,
+  messages: 40,
+  drops: 3,
   restarts: 1,
   reloads: 1,
-  secondTab: 5,
+  secondTab: 4,
   whileDown: 2,
   drainTimeoutMs: 60_000,
 };
@@ -166,6 +166,7 @@ export async function runSoak(
         const p = (window as { Parley?: unknown }).Parley;
         return typeof p === 'object' && p !== null && !Array.isArray(p);
       });
+      await page.evaluate(() => (window as unknown as { Parley: { open(): void } }).Parley.open());
       await page.getByRole('textbox', { name: 'Message' }).waitFor();
     };
     const apiSend = (page: Page, text: string) =>
@@ -214,7 +215,9 @@ export async function runSoak(
       const sentAt = Date.now();
       if (second && n <= secondUntil) await apiSend(second, text);
       else if (n % 2 === 1) {
-        await composer.fill(text);
+        // Typed as a visitor types, without waiting for the composer to look settled (it is
+        // usable while the log below it animates).
+        await composer.fill(text, { force: true });
         await composer.press('Enter');
       } else await apiSend(first, text);
       if (Date.now() - sentAt > 2000)

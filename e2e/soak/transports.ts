@@ -28,7 +28,14 @@ function twinAcks(module: ProtocolModule, session: string) {
 }
 
 export const SOAK_TRANSPORTS: readonly SoakTransport[] = [
+  // The product's current generation (the reference server's default), then the seed's flat frames.
   { label: 'ws-chat', module: 'ws-chat', attributes: { transport: 'ws-chat' } },
+  {
+    label: 'ws-chat-flat',
+    module: 'ws-chat',
+    attributes: { transport: 'ws-chat' },
+    server: { wsChatProtocol: 'flat' },
+  },
   {
     label: 'twin',
     module: 'twin',

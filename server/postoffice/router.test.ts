@@ -1,5 +1,5 @@
 /**
- * The reference router against the real one's rules (PROTOCOLS.md §3), with plain `ws` clients as
+ * The reference router against the real one's rules (docs/protocols.md), with plain `ws` clients as
  * mailboxes: 400/409/503, eviction, entries left behind after a close, relaying unchanged, silent
  * drops, a ping before every delivery, heartbeats coming back, and the demo bot.
  */

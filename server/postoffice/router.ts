@@ -1,5 +1,5 @@
 /**
- * A GO-POSTOFFICE router that behaves as the real one does (PROTOCOLS.md §3, observed on the router
+ * A GO-POSTOFFICE router that behaves as the real one does (docs/protocols.md; observed on the router
  * built from its public source), traps included, so the widget is tested against them:
  * - one connection per `clientID`; `startTime` (else the current second) must be strictly larger
  *   than the one recorded for that clientID while an entry exists, or the handshake gets 409;

@@ -203,6 +203,7 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
         store,
         origin,
         newId: randomUUID,
+        identitySecret: options.identitySecret,
         greeting: (s) => [
           {
             body: TWIN_GREETING,

@@ -7,7 +7,16 @@
  * Errors answer `{ message }`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerPreflight, applyCors, isRecord, readJsonBody, sendJson } from '../http';
+import {
+  answerPreflight,
+  applyCors,
+  isRecord,
+  readJsonBody,
+  readMultipart,
+  sendJson,
+  sendStoredFile,
+} from '../http';
+import { verifyUser } from '../identity';
 import type { Session, StoredFile, TwinStore } from './store';
 
 const SESSION_RE = /^\/api\/chats\/v1\/chats\/([^/]+)\/sessions\/?$/;
@@ -17,8 +26,6 @@ const DOWNLOAD_RE = /^\/api\/chats\/v1\/files\/([^/]+)\/download\/?$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_JSON = 64 * 1024;
 const MAX_UPLOAD = 10 * 1024 * 1024;
-/** Served inline; anything else downloads as octet-stream, so an uploaded page never runs here. */
-const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 export interface RouteContext {
   store: TwinStore;
@@ -27,6 +34,8 @@ export interface RouteContext {
   greeting(session: Session): unknown[];
   onVisitorMessage(session: Session, id: string, text: string, files: StoredFile[]): void;
   newId(): string;
+  /** See ServerOptions.identitySecret. */
+  identitySecret?: string | undefined;
 }
 
 function fail(res: ServerResponse, status: number, message: string): true {
@@ -78,11 +87,16 @@ async function startSession(req: IncomingMessage, res: ServerResponse, ctx: Rout
   if (chatId !== 'demo' && !UUID_RE.test(chatId)) return fail(res, 404, 'chat not found');
   const body = await readJsonBody(req, res, MAX_JSON);
   if (!body.ok) return fail(res, 400, body.error);
-  const { name, clientExternalId, clientMetadata } = isRecord(body.value) ? body.value : {};
+  const { name, clientExternalId, clientMetadata, userHash } = isRecord(body.value) ? body.value : {};
   if (typeof name !== 'string' || name.trim() === '' || name.length > 200)
     return fail(res, 400, 'name is required');
   if (clientExternalId !== undefined && typeof clientExternalId !== 'string') {
     return fail(res, 400, 'clientExternalId must be a string');
+  }
+  // The external id is who the visitor is: with an identity secret, only a signed one is taken.
+  if (clientExternalId !== undefined) {
+    const check = verifyUser(ctx.identitySecret, clientExternalId, userHash);
+    if (!check.ok) return fail(res, 401, check.error);
   }
   const metadata: Record<string, string> = {};
   if (clientMetadata !== undefined) {
@@ -142,25 +156,9 @@ async function upload(req: IncomingMessage, res: ServerResponse, url: URL, ctx: 
     res.setHeader('Connection', 'close');
     return fail(res, 429, 'too many uploads in this session');
   }
-  const type = req.headers['content-type'] ?? '';
-  if (!type.startsWith('multipart/form-data')) return fail(res, 400, 'multipart/form-data expected');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_UPLOAD) {
-      res.setHeader('Connection', 'close');
-      return fail(res, 413, 'file too large');
-    }
-    chunks.push(chunk);
-  }
-  let form: FormData;
-  try {
-    // Node 20's fetch machinery parses multipart: no dependency needed.
-    form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': type } }).formData();
-  } catch {
-    return fail(res, 400, 'unreadable multipart body');
-  }
+  const body = await readMultipart(req, res, MAX_UPLOAD);
+  if (!body.ok) return fail(res, body.status, body.error);
+  const { form } = body;
   const stored: StoredFile[] = [];
   for (const entry of form.getAll('file[]')) {
     if (typeof entry === 'string') continue;
@@ -192,18 +190,6 @@ function serveFile(res: ServerResponse, ctx: RouteContext, id: string): true {
   const file = ctx.store.file(id);
   if (!file) return fail(res, 404, 'file not found');
   // Our own SVGs (greeting, avatars) are safe to show; uploads only as raster images.
-  const inline =
-    INLINE_TYPES.has(file.contentType) || (!file.isPrivate && file.contentType === 'image/svg+xml');
-  applyCors(res);
-  res.writeHead(200, {
-    'Content-Type': inline ? file.contentType : 'application/octet-stream',
-    'Content-Length': file.bytes.length,
-    'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-    'Cross-Origin-Resource-Policy': 'cross-origin',
-    'Cache-Control': 'no-store',
-  });
-  res.end(file.bytes);
+  sendStoredFile(res, file, !file.isPrivate && file.contentType === 'image/svg+xml' ? true : undefined);
   return true;
 }

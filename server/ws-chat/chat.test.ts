@@ -15,11 +15,11 @@ import type { RunningServer } from '../types';
 const isBot = (frame: Frame) => frame.senderId === 'bot';
 const botSaid = (text: string) => (frame: Frame) => isBot(frame) && frame.content === text;
 
-describe('ws-chat messages', () => {
+describe('ws-chat messages (flat generation)', () => {
   let server: RunningServer;
   let token: Token;
   beforeEach(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ wsChatProtocol: 'flat' });
     token = await getToken(server, { name: 'Ann', channel: 'WEB', channelId: 'web_chat' });
   });
   afterEach(stopTestServers);

@@ -1,8 +1,10 @@
 /**
- * Wire shapes of the ws-chat protocol (seed 001) and their validation. Everything that comes off
- * the network is `unknown` until one of these parsers says otherwise.
+ * Wire shapes of the flat ws-chat generation (seed 001) and their validation. Everything that comes
+ * off the network is `unknown` until one of these parsers says otherwise. The current generation's
+ * event envelopes are in envelope.ts.
  */
 import { isRecord } from '../http';
+import type { StoredMessage } from './store';
 
 export const CHANNELS = [
   'WEB',
@@ -49,9 +51,23 @@ export interface TokenRequest {
   channelId: string;
 }
 
+/** A stored message as the flat generation shows it (socket frames and the history call). */
+export function toFlatFrame(message: StoredMessage, channel: Channel, conversationId: string): ServerFrame {
+  return {
+    channel,
+    conversationId,
+    senderId: message.senderId,
+    content: message.text,
+    timestamp: message.createdAt,
+    ...(message.senderName === undefined ? {} : { senderName: message.senderName }),
+    ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
+    id: message.id,
+  };
+}
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-function isChannel(value: unknown): value is Channel {
+export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
 }
 

@@ -1,26 +1,38 @@
 /**
- * The ws-chat protocol module (seed 001): customer tokens over REST, chat over `/ws/chat`, the
- * demo bot answering. Wiring only; the parts live in frames.ts, store.ts, sockets.ts, routes.ts.
+ * The ws-chat protocol module: customer tokens over REST, chat over `/ws/chat`, the demo bot
+ * answering. It plays either generation of that product (PROTOCOLS.md §1): `envelope`, what its
+ * current server speaks (the default, and what the demo uses), or `flat`, the seed's frames.
+ * Wiring only; the parts live in frames.ts / envelope.ts (wire), flat-chat.ts / envelope-chat.ts
+ * (behaviour), store.ts, sockets.ts, routes.ts.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { WebSocket } from 'ws';
-import { BOT_ID, BOT_NAME, botReplies, createBot } from '../bot';
+import { createBot } from '../bot';
 import type { ProtocolModule, RunningServer, ServerOptions, TestHooks, VisitorListener } from '../types';
-import { parseClientFrame, type ServerFrame } from './frames';
-import { handleRoutes } from './routes';
+import { envelopeBotSays, onEnvelopeText } from './envelope-chat';
+import { flatBotSays, onFlatText } from './flat-chat';
+import { type Generation, handleRoutes } from './routes';
 import { SocketHub } from './sockets';
-import { ChatStore, type Conversation, type Customer } from './store';
+import { ChatStore } from './store';
 
 export const WS_CHAT = 'ws-chat';
+export type { Generation } from './routes';
 
 export interface WsChatOptions extends ServerOptions {
   /** Server ping period; a socket that did not pong since the previous ping is terminated. Default 25000. */
   pingIntervalMs?: number;
+  /** Which generation of the product to play. Default `envelope` (its current server). */
+  wsChatProtocol?: Generation;
+  /**
+   * Flat generation: dedupe resends by `metadata.clientMessageId` (default true). False plays a
+   * backend built from the seed, which does not know that field and stores every frame it gets.
+   */
+  wsChatClientIds?: boolean;
 }
 
 export interface WsChatModule extends ProtocolModule {
   readonly name: typeof WS_CHAT;
+  readonly generation: Generation;
+  readonly state: ChatStore;
   /**
    * Invalidate every token issued so far and close their sockets with 4001 "unauthorized", as a
    * server that expires tokens would (tests of token refresh). Customers and history survive.
@@ -35,76 +47,39 @@ export const CLOSE_UNAUTHORIZED = 4001;
 
 export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
   const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
+  const generation = options.wsChatProtocol ?? 'envelope';
   // A restart "keeping state" hands the previous module's store over (ServerState).
   const kept = options.state?.[WS_CHAT];
   const store = kept instanceof ChatStore ? kept : new ChatStore(options.limits);
   if (options.state) options.state[WS_CHAT] = store;
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
   const visitorListeners = new Set<VisitorListener>();
-  const hub = new SocketHub({
+  const hub: SocketHub = new SocketHub({
     pingIntervalMs: options.pingIntervalMs ?? 25_000,
     authenticate: (token) => store.customerForToken(token),
-    onText,
+    onText: (customer, ws, text, origin) => {
+      const ctx = {
+        store,
+        hub,
+        bot,
+        log,
+        botOn: options.bot !== false,
+        heard: (conversationId: string, content: string, repeat: boolean) => {
+          for (const fn of visitorListeners) fn(conversationId, content, repeat);
+        },
+      };
+      if (generation === 'envelope') onEnvelopeText(ctx, customer, ws, text, origin);
+      else onFlatText({ ...ctx, clientIds: options.wsChatClientIds ?? true }, customer, ws, text);
+    },
     log,
   });
 
-  function onText(customer: Customer, ws: WebSocket, text: string): void {
-    const parsed = parseClientFrame(text);
-    if (!parsed.ok) {
-      // The seed has no error frame: log, ignore, keep the socket open.
-      log(`ws-chat: ignored a frame: ${parsed.error}`);
-      return;
-    }
-    const { content, metadata, clientMessageId } = parsed.value;
-    // The token decides who speaks and where: the frame's senderId/conversationId are not trusted.
-    const conversation = store.conversationOf(customer);
-
-    const known = clientMessageId === undefined ? undefined : conversation.accepted.get(clientMessageId);
-    if (known) {
-      // A resend after a lost echo: confirm again with the same frame, but store and answer once.
-      hub.sendTo(ws, known);
-      for (const fn of visitorListeners) fn(conversation.id, content, true);
-      return;
-    }
-
-    const first = conversation.visitorMessages === 0;
-    const echo: ServerFrame = {
-      channel: customer.channel,
-      conversationId: conversation.id,
-      senderId: customer.id,
-      content,
-      timestamp: new Date().toISOString(),
-      ...(metadata === undefined ? {} : { metadata }),
-      id: randomUUID(),
-    };
-    store.appendVisitor(conversation, echo, clientMessageId);
-    hub.broadcast(customer.id, echo);
-    for (const fn of visitorListeners) fn(conversation.id, content, false);
-    if (options.bot === false) return;
-    bot.respond(conversation.id, botReplies({ text: content, first }), (reply) =>
-      botSays(customer, conversation, reply),
-    );
-  }
-
-  /** Store a bot frame and send it to the customer's live sockets; returns its id. */
-  function botSays(customer: Customer, conversation: Conversation, content: string): string {
-    const frame: ServerFrame = {
-      channel: customer.channel,
-      conversationId: conversation.id,
-      senderId: BOT_ID,
-      senderName: BOT_NAME,
-      content,
-      timestamp: new Date().toISOString(),
-      id: randomUUID(),
-    };
-    store.append(conversation, frame);
-    hub.broadcast(customer.id, frame);
-    return frame.id;
-  }
-
   return {
     name: WS_CHAT,
-    handle: (req: IncomingMessage, res: ServerResponse, url: URL) => handleRoutes(req, res, url, store),
+    generation,
+    state: store,
+    handle: (req: IncomingMessage, res: ServerResponse, url: URL) =>
+      handleRoutes(req, res, url, { store, generation }),
     attach: (server: Server) => hub.attach(server),
     dropConnections: () => hub.terminateAll(),
     openSockets: () => hub.count(),
@@ -126,7 +101,8 @@ export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
         const conversation = store.conversation(conversationId);
         const customer = conversation && store.customer(conversation.customerId);
         if (!conversation || !customer) throw new Error('no such conversation');
-        return botSays(customer, conversation, text);
+        const says = generation === 'envelope' ? envelopeBotSays : flatBotSays;
+        return says({ store, hub }, customer, conversation, text);
       },
     },
   };

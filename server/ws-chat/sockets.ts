@@ -1,11 +1,12 @@
 /**
  * The `/ws/chat` endpoint: token check at the handshake, one set of sockets per customer, and a
- * server-side ping so dead links are noticed (the seed defines no app-level heartbeat).
+ * server-side ping so dead links are noticed (the flat generation defines no app-level heartbeat;
+ * the envelope generation's `ping` event is answered by the module, not here).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import type { ServerFrame } from './frames';
+import { requestOrigin } from '../http';
 import type { Customer } from './store';
 
 export const WS_PATH = '/ws/chat';
@@ -16,8 +17,8 @@ export interface SocketHubOptions {
   pingIntervalMs: number;
   /** The customer a token belongs to, or undefined to refuse the handshake with 401. */
   authenticate(token: string | null): Customer | undefined;
-  /** A text frame from a visitor's socket. */
-  onText(customer: Customer, socket: WebSocket, text: string): void;
+  /** A text frame from a visitor's socket; `origin` is the one the socket connected to. */
+  onText(customer: Customer, socket: WebSocket, text: string, origin: string): void;
   log(line: string): void;
 }
 
@@ -44,7 +45,8 @@ export class SocketHub {
         this.options.log(`ws-chat: refused ${WS_PATH} (unknown token)`); // never the token itself
         return refuse(socket, '401 Unauthorized');
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.adopt(ws, customer));
+      const origin = requestOrigin(req, 'http://127.0.0.1');
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.adopt(ws, customer, origin));
     });
     this.pingTimer = setInterval(() => this.pingAll(), this.options.pingIntervalMs);
     this.pingTimer.unref();
@@ -55,7 +57,7 @@ export class SocketHub {
     return this.wss.clients.size;
   }
 
-  private adopt(ws: WebSocket, customer: Customer): void {
+  private adopt(ws: WebSocket, customer: Customer, origin: string): void {
     let sockets = this.byCustomer.get(customer.id);
     if (!sockets) {
       sockets = new Set();
@@ -68,7 +70,7 @@ export class SocketHub {
     ws.on('pong', () => this.alive.add(ws));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) return this.options.log('ws-chat: ignored a binary frame');
-      this.options.onText(customer, ws, rawToString(data));
+      this.options.onText(customer, ws, rawToString(data), origin);
     });
     ws.on('error', (error) => this.options.log(`ws-chat: socket error: ${error.message}`));
     ws.on('close', () => {
@@ -91,15 +93,18 @@ export class SocketHub {
     }
   }
 
-  /** Send to every open socket of a customer (all their tabs see the same conversation). */
-  broadcast(customerId: string, frame: ServerFrame): void {
+  /**
+   * Send to every open socket of a customer (all their tabs see the same conversation), except
+   * `skip`: the envelope generation does not echo a message to the socket that sent it.
+   */
+  broadcast(customerId: string, frame: unknown, skip?: WebSocket): void {
     const text = JSON.stringify(frame);
     for (const ws of this.byCustomer.get(customerId) ?? []) {
-      if (ws.readyState === WebSocket.OPEN) ws.send(text);
+      if (ws !== skip && ws.readyState === WebSocket.OPEN) ws.send(text);
     }
   }
 
-  sendTo(ws: WebSocket, frame: ServerFrame): void {
+  sendTo(ws: WebSocket, frame: unknown): void {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
   }
 

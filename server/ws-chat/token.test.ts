@@ -13,10 +13,10 @@ import type { RunningServer } from '../types';
 const TOKEN_PATH = '/api/v1/public/customer-token';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-describe('ws-chat customer token', () => {
+describe('ws-chat customer token (flat generation)', () => {
   let server: RunningServer;
   beforeEach(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ wsChatProtocol: 'flat' });
   });
   afterEach(stopTestServers);
 

@@ -76,6 +76,30 @@ export function namespacedStore(
   };
 }
 
+/**
+ * Removes every key of the namespaces `{family}|…` except those of `keep` (itself `{family}|…`):
+ * what another visitor of the same backend left on this device (see embed/identity.ts).
+ */
+export function removeSiblingNamespaces(
+  family: string,
+  keep: string,
+  backing: Storage | null = localStorageOrNull(),
+): void {
+  if (!backing) return;
+  const siblings = `parley:${family}|`;
+  const mine = `parley:${keep}:`;
+  try {
+    const doomed: string[] = [];
+    for (let i = 0; i < backing.length; i++) {
+      const key = backing.key(i);
+      if (key?.startsWith(siblings) && !key.startsWith(mine)) doomed.push(key);
+    }
+    for (const key of doomed) backing.removeItem(key);
+  } catch {
+    // Storage refused: nothing of it can be shown either.
+  }
+}
+
 /** Reads JSON written by `writeJson`; anything unreadable counts as absent. */
 export function readJson(store: KeyValueStore, key: string): unknown {
   const raw = store.get(key);

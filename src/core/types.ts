@@ -67,11 +67,24 @@ export interface IncomingMessage {
   attachments?: Attachment[];
   /** Set when this is the echo of a message the visitor sent (matched by client id). */
   clientId?: string;
+  /** The backend asks the visitor for a file (ChatFAQ `file_upload`): what it takes. */
+  uploadRequest?: UploadRequest;
   /**
    * A streamed answer still growing: `text` is a snapshot, later `messageUpdated` events with the
    * same id replace it, and the one without `partial` is final.
    */
   partial?: boolean;
+  /**
+   * Delivered late by a history call after a gap: older than anything the visitor queued since, so
+   * the store places it before the visitor's messages still waiting to be sent.
+   */
+  backfill?: boolean;
+}
+
+/** Files a backend asked for: accepted types as in `<input accept>` (`.pdf`, `image/*`), largest size. */
+export interface UploadRequest {
+  accept: string[];
+  maxBytes?: number;
 }
 
 /** What the store hands an adapter to send. `clientId` is assigned by the store and never changes. */

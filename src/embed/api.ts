@@ -25,6 +25,11 @@ export interface ParleyInstance {
   enableNotifications(): Promise<boolean>;
   /** TWIN: values sent as `clientMetadata` when the next session starts. */
   setMetadata(values: Record<string, unknown>): void;
+  /**
+   * Says who the visitor is (`{id, hash, name, email}`, see README "Verified identity"), or `null`
+   * for an anonymous one. Another visitor than before starts a fresh conversation.
+   */
+  identify(identity: unknown): void;
   destroy(): void;
 }
 
@@ -45,6 +50,7 @@ const METHODS = [
   'clear',
   'enableNotifications',
   'setMetadata',
+  'identify',
   'destroy',
   'on',
   'off',
@@ -91,6 +97,7 @@ export function createApi(
       (values: Record<string, unknown>) => instance.setMetadata(values),
       undefined,
     ),
+    identify: live('identify', (identity: unknown) => instance.identify(identity), undefined),
     destroy: () => {
       if (destroyed) return;
       destroyed = true;

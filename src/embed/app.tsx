@@ -100,12 +100,21 @@ export function createApp(parts: AppParts) {
     hintWhenUnreachable((fn) => store.events.on('status', fn), config.server),
   ];
   if (parts.open) store.setOpen(true);
+  // Only what the page set: the welcome state is shown, never sent or stored.
+  const welcome = {
+    ...(config.welcome ? { welcome: config.welcome } : {}),
+    ...(config.avatar ? { avatar: config.avatar } : {}),
+    ...(config.subtitle ? { subtitle: config.subtitle } : {}),
+    ...(config.suggestions ? { suggestions: config.suggestions } : {}),
+  };
   const attention = createAttention(store, { titleBadge: config.titleBadge, sound: config.sound, title });
   const stopViewport = followVisualViewport(host);
 
   return {
     store,
-    panel: (slot: PanelSlotProps) => <ChatPanel store={store} t={t} title={title} {...slot} />,
+    panel: (slot: PanelSlotProps) => (
+      <ChatPanel store={store} t={t} title={title} welcome={welcome} {...slot} />
+    ),
     send: (text: string) => {
       ensureConnected();
       store.send(text);

@@ -38,6 +38,30 @@ describe('parseConfig: good attributes', () => {
     if (result.ok) expect(result.config).toMatchObject(expected);
   });
 
+  it('reads the ws-chat generation and the visitor details, auto by default', () => {
+    const auto = parseConfig(base);
+    expect(auto.ok && auto.config.protocol).toBe('auto');
+    const r = parseConfig({
+      ...base,
+      protocol: 'envelope',
+      email: 'ann@example.com',
+      phone: '+44 20 7946 0000',
+      metadata: '{"plan":"pro","seats":3}',
+    });
+    expect(r.ok && r.config).toMatchObject({
+      protocol: 'envelope',
+      email: 'ann@example.com',
+      phone: '+44 20 7946 0000',
+      metadata: { plan: 'pro', seats: '3' },
+    });
+    const bad = parseConfig({ ...base, protocol: 'json', email: 'nope', phone: 'call me' });
+    expect(!bad.ok && bad.errors).toEqual([
+      'data-protocol="json" is not one of auto, envelope, flat. Example: data-protocol="envelope"',
+      'data-email="nope" is not an e-mail address. Example: data-email="ann@example.com"',
+      'data-phone="call me" is not a phone number. Example: data-phone="+44 20 7946 0000"',
+    ]);
+  });
+
   it('resolves a relative server against the page', () => {
     const result = parseConfig({ ...base, server: '/' }, 'https://shop.example.com/page');
     expect(result.ok && result.config.server).toBe('https://shop.example.com');
@@ -151,7 +175,7 @@ describe('parseConfig: bad attributes', () => {
     [
       'unknown transport',
       { transport: 'carrier-pigeon' },
-      'data-transport="carrier-pigeon" is not one of ws-chat, twin, nchan, postoffice. Example: data-transport="ws-chat"',
+      'data-transport="carrier-pigeon" is not one of ws-chat, twin, nchan, postoffice, chatfaq. Example: data-transport="ws-chat"',
     ],
     [
       'missing transport',
@@ -189,6 +213,22 @@ describe('parseConfig: bad attributes', () => {
       'data-chat-id is missing. Example: data-chat-id="3eb5cf6d-4d20-41c2-b886-f60374d11d19"',
     ],
     ['twin with bad eio', { transport: 'twin', chatId: 'demo', eio: '5' }, 'data-eio="5" must be 3'],
+    ['chatfaq without an FSM', { transport: 'chatfaq' }, 'data-fsm is missing. Example: data-fsm="my_fsm"'],
+    [
+      'chatfaq with a bad FSM name',
+      { transport: 'chatfaq', fsm: 'a/b' },
+      'data-fsm="a/b" is not an FSM name',
+    ],
+    [
+      'chatfaq with a bad sender id',
+      { transport: 'chatfaq', fsm: 'demo', senderId: 'a b' },
+      'data-sender-id="a b" may hold only letters, digits, _ and -',
+    ],
+    [
+      'chatfaq with bad metadata',
+      { transport: 'chatfaq', fsm: 'demo', metadata: '[1]' },
+      'data-metadata="[1]" is not a JSON object of strings',
+    ],
     [
       'nchan path without {id}',
       { transport: 'nchan', channelPath: '/chat' },
@@ -211,6 +251,34 @@ describe('parseConfig: bad attributes', () => {
     if (!result.ok) {
       expect(result.errors).toHaveLength(1);
       expect(result.errors[0]).toContain(message);
+    }
+  });
+
+  it('reads the chatfaq attributes', () => {
+    const result = parseConfig({
+      transport: 'chatfaq',
+      server: 'https://bot.example.com',
+      fsm: 'support_fsm',
+      senderId: 'user-42',
+      token: 'abc.def',
+      metadata: '{"plan":"pro"}',
+    });
+    expect(result.ok && result.config).toMatchObject({
+      transport: 'chatfaq',
+      fsm: 'support_fsm',
+      senderId: 'user-42',
+      token: 'abc.def',
+      metadata: { plan: 'pro' },
+    });
+  });
+
+  it('refuses an unusable token without printing it', () => {
+    const result = parseConfig({ ...base, transport: 'chatfaq', fsm: 'demo', token: 'secret with spaces' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0]).toContain('data-token is not a usable token');
+      expect(result.errors[0]).not.toContain('secret');
     }
   });
 
@@ -293,5 +361,44 @@ describe('data-server without a scheme', () => {
     for (const server of ['/chat', 'https://chat.example.com', '//chat.example.com']) {
       expect(parseConfig({ transport: 'ws-chat', server }, 'https://shop.example/page').warnings).toEqual([]);
     }
+  });
+});
+
+describe('the welcome state attributes (issue 15)', () => {
+  it('reads the greeting, avatar, subtitle and suggestions', () => {
+    const result = parseConfig(
+      {
+        ...base,
+        welcome: ' Hi! Ask us anything. ',
+        avatar: '/team.png',
+        subtitle: 'Usually replies in minutes',
+        suggestions: '["Where is my order?", "Talk to a person"]',
+      },
+      'https://shop.example.com/page',
+    );
+    expect(result.ok && result.config).toMatchObject({
+      welcome: 'Hi! Ask us anything.',
+      avatar: 'https://shop.example.com/team.png',
+      subtitle: 'Usually replies in minutes',
+      suggestions: ['Where is my order?', 'Talk to a person'],
+    });
+  });
+
+  it.each([
+    ['suggestions', 'Where is my order?', 'is not a JSON list'],
+    ['suggestions', '[]', 'is not a JSON list'],
+    ['suggestions', '["ok", 3]', 'is not a JSON list'],
+    ['suggestions', JSON.stringify(Array(11).fill('x')), 'is not a JSON list'],
+    ['avatar', 'javascript:alert(1)', 'is not an http(s) URL'],
+    ['subtitle', 'x'.repeat(101), 'is longer than 100 characters'],
+    ['welcome', 'x'.repeat(1001), 'is longer than 1000 characters'],
+  ])('data-%s="%s" is one error line naming the attribute and the fix', (key, value, message) => {
+    const result = parseConfig({ ...base, [key]: value });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toContain(`data-${key}=`);
+    expect(result.errors[0]).toContain(message);
+    expect(result.errors[0]).toMatch(/Example: data-/);
   });
 });

@@ -4,9 +4,11 @@
  * attribute, says what was wrong and shows a right value. Unknown attributes get a warning, since
  * they are usually typos of known ones.
  */
-import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
 
-export const TRANSPORTS = ['ws-chat', 'twin', 'nchan', 'postoffice'] as const;
+import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
+import { USER_HASH } from './identity';
+
+export const TRANSPORTS = ['ws-chat', 'twin', 'nchan', 'postoffice', 'chatfaq'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
 export interface ParleyConfig {
@@ -23,10 +25,24 @@ export interface ParleyConfig {
   sound: boolean;
   maxUploadMb: number;
   accept?: string;
+  // welcome state: shown before the conversation starts, never sent to the backend
+  welcome?: string;
+  avatar?: string;
+  subtitle?: string;
+  suggestions?: string[];
+  /** Verified identity (`data-user-id`, `data-user-hash`, or `Parley.identify`). */
+  userId?: string;
+  /** HMAC-SHA256 of `userId` with the site's secret, hex: the backend checks it. */
+  userHash?: string;
+  /** Only through `Parley.identify({email})`. */
+  userEmail?: string;
   // ws-chat
   channel: Channel;
   name?: string;
   channelId?: string;
+  protocol: 'auto' | 'envelope' | 'flat';
+  email?: string;
+  phone?: string;
   // twin
   chatId?: string;
   messagesServer?: string;
@@ -41,6 +57,11 @@ export interface ParleyConfig {
   to?: string;
   subject?: string;
   tokenUrl?: string;
+  // chatfaq
+  fsm?: string;
+  senderId?: string;
+  /** Never printed: config errors about it name the attribute, not the value. */
+  token?: string;
 }
 
 export type ConfigResult =
@@ -64,20 +85,32 @@ const KNOWN = new Set([
   'sound',
   'maxUploadMb',
   'accept',
+  'welcome',
+  'avatar',
+  'subtitle',
+  'suggestions',
   'channel',
   'name',
   'channelId',
+  'protocol',
+  'email',
+  'phone',
   'chatId',
   'messagesServer',
   'socketPath',
   'eio',
   'clientId',
+  'userId',
+  'userHash',
   'metadata',
   'operatorEvent',
   'channelPath',
   'to',
   'subject',
   'tokenUrl',
+  'fsm',
+  'senderId',
+  'token',
 ]);
 
 type Dataset = Readonly<Record<string, string | undefined>>;
@@ -164,6 +197,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     sound: bool('sound', false),
     maxUploadMb: 10,
     channel: oneOf('channel', CHANNELS, 'WEB', 'APP'),
+    protocol: oneOf('protocol', ['auto', 'envelope', 'flat'] as const, 'auto', 'envelope'),
     socketPath: '/operator/socket.io/',
     eio: 3,
     channelPath: '/chat/{id}',
@@ -173,7 +207,19 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     config.lang = 'auto';
   }
 
-  const text = (key: 'title' | 'name' | 'channelId' | 'accept' | 'clientId' | 'operatorEvent', max = 200) => {
+  const text = (
+    key:
+      | 'title'
+      | 'name'
+      | 'channelId'
+      | 'accept'
+      | 'clientId'
+      | 'operatorEvent'
+      | 'userId'
+      | 'welcome'
+      | 'subtitle',
+    max = 200,
+  ) => {
     const v = data[key]?.trim();
     if (!v) return;
     if (v.length > max)
@@ -186,7 +232,45 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   text('accept');
   text('clientId');
   text('operatorEvent', 100);
+  text('welcome', 1000);
+  text('subtitle', 100);
+  const avatar = url('avatar', false, 'https://example.com/team.png');
+  if (avatar) config.avatar = avatar;
+  if (data.suggestions?.trim()) {
+    const list = parseSuggestions(data.suggestions);
+    if (list) config.suggestions = list;
+    else
+      bad(
+        'suggestions',
+        data.suggestions.slice(0, 40),
+        'is not a JSON list of up to 10 texts (200 characters each)',
+        '["Where is my order?","Talk to a person"]',
+      );
+  }
+  text('userId');
+  const hash = data.userHash?.trim();
+  if (hash && !USER_HASH.test(hash))
+    bad('userHash', `${hash.slice(0, 12)}…`, 'is not a hex HMAC-SHA256 (64 characters)', '3f2a…(64 hex)');
+  else if (hash && !config.userId)
+    errors.push('data-user-hash needs data-user-id: the hash signs that id. Example: data-user-id="42"');
+  else if (hash) config.userHash = hash.toLowerCase();
+  if (config.userId && !hash)
+    warnings.push(
+      'data-user-id without data-user-hash: whoever knows this id could take over the conversation on a backend that does not verify ids. Sign it on your server (README, "Verified identity").',
+    );
+  if (config.userId && config.clientId)
+    bad('clientId', config.clientId, 'and data-user-id both name the visitor; keep data-user-id', '');
 
+  const email = data.email?.trim();
+  if (email) {
+    if (email.length <= 200 && /^[^\s@]+@[^\s@]+$/.test(email)) config.email = email;
+    else bad('email', email.slice(0, 40), 'is not an e-mail address', 'ann@example.com');
+  }
+  const phone = data.phone?.trim();
+  if (phone) {
+    if (/^\+?[\d\s().-]{3,30}$/.test(phone)) config.phone = phone;
+    else bad('phone', phone.slice(0, 40), 'is not a phone number', '+44 20 7946 0000');
+  }
   if (data.target) {
     if (!data.target.startsWith('#') || data.target.length < 2)
       bad('target', data.target, 'must be an element id', '#chat');
@@ -202,16 +286,20 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
     else bad('maxUploadMb', data.maxUploadMb, 'is not a size in megabytes between 0 and 1024', '10');
   }
 
+  if (transport === 'ws-chat') readMetadata(data, config, bad);
   if (transport === 'twin') parseTwin(data, config, bad, url);
   if (transport === 'nchan') parseNchan(data, config, bad, url);
   if (transport === 'postoffice') parsePostoffice(data, config, bad, url);
+  if (transport === 'chatfaq') parseChatfaq(data, config, bad, (m) => errors.push(m));
   return errors.length ? { ok: false, errors, warnings } : { ok: true, config, warnings };
 }
+
+type Bad = (key: string, value: string | undefined, what: string, example: string) => void;
 
 function parseTwin(
   data: Dataset,
   config: ParleyConfig,
-  bad: (key: string, value: string | undefined, what: string, example: string) => void,
+  bad: Bad,
   url: (key: string, required: boolean, example: string) => string | undefined,
 ): void {
   const chatId = data.chatId?.trim();
@@ -232,11 +320,40 @@ function parseTwin(
     if (data.eio === '3' || data.eio === '4') config.eio = Number(data.eio) as 3 | 4;
     else bad('eio', data.eio, 'must be 3 (Socket.IO 2.x servers) or 4 (Socket.IO 3/4)', '3');
   }
-  if (data.metadata) {
-    const parsed = parseMetadata(data.metadata);
-    if (parsed) config.metadata = parsed;
-    else bad('metadata', data.metadata.slice(0, 40), 'is not a JSON object of strings', '{"plan":"pro"}');
+  readMetadata(data, config, bad);
+}
+
+function readMetadata(data: Dataset, config: ParleyConfig, bad: Bad): void {
+  if (!data.metadata) return;
+  const parsed = parseMetadata(data.metadata);
+  if (parsed) config.metadata = parsed;
+  else bad('metadata', data.metadata.slice(0, 40), 'is not a JSON object of strings', '{"plan":"pro"}');
+}
+
+/** ChatFAQ path segments match `[\w-]+` upstream; anything else could not reach the consumer. */
+const SEGMENT = /^[\w-]{1,200}$/;
+
+function parseChatfaq(data: Dataset, config: ParleyConfig, bad: Bad, error: (line: string) => void): void {
+  const fsm = data.fsm?.trim();
+  if (!fsm) bad('fsm', undefined, '', 'my_fsm');
+  else if (!SEGMENT.test(fsm))
+    bad('fsm', fsm.slice(0, 40), 'is not an FSM name (letters, digits, _ and -)', 'my_fsm');
+  else config.fsm = fsm;
+  const sender = data.senderId?.trim();
+  if (sender) {
+    if (SEGMENT.test(sender)) config.senderId = sender;
+    else bad('senderId', sender.slice(0, 40), 'may hold only letters, digits, _ and -', 'user_42');
   }
+  const token = data.token?.trim();
+  if (token) {
+    // The value is a credential: the message names the attribute and the rule, never the value.
+    if (token.length <= 4096 && !/\s/.test(token)) config.token = token;
+    else
+      error(
+        `${attr('token')} is not a usable token (no spaces, at most 4096 characters). Copy it again from ChatFAQ.`,
+      );
+  }
+  readMetadata(data, config, bad);
 }
 
 /** This machine: browsers let an https: page reach it over plain http: (a developer's backend). */
@@ -289,6 +406,19 @@ function parseTokenUrl(
   const tokenUrl = url('tokenUrl', false, '/api/chat-token');
   // url() drops trailing slashes (data-server is a base); an endpoint keeps its own (`/token/`).
   if (tokenUrl) config.tokenUrl = data.tokenUrl?.endsWith('/') ? `${tokenUrl}/` : tokenUrl;
+}
+
+/** `data-suggestions`: a JSON list of 1 to 10 non-empty strings of at most 200 characters, or null. */
+export function parseSuggestions(raw: string): string[] | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value) || value.length === 0 || value.length > 10) return null;
+  const out = value.map((v) => (typeof v === 'string' ? v.trim() : ''));
+  return out.every((v) => v.length > 0 && v.length <= 200) ? out : null;
 }
 
 /** Mailbox addresses: `user_123456`, `/service/acme/weather_1`; no spaces, no control characters. */

@@ -24,17 +24,25 @@ import { whenIdle } from './idle';
 import { storageFor } from './transport';
 import { TRANSPORT_REGISTRY } from './transport-registry';
 
-export interface MountedWidget extends ParleyInstance {
+/** One widget for one visitor; `Parley.identify` replaces it with another (see index.ts). */
+export interface MountedWidget extends Omit<ParleyInstance, 'identify'> {
   readonly events: Emitter<ParleyEvents>;
   readonly host: HTMLElement;
+  isOpen(): boolean;
 }
 
-export function mountWidget(config: ParleyConfig, target: HTMLElement | null): MountedWidget {
+/** `pageEvents`: the page's subscriptions, kept across a change of visitor (destroy leaves them). */
+export function mountWidget(
+  config: ParleyConfig,
+  target: HTMLElement | null,
+  pageEvents?: Emitter<ParleyEvents>,
+): MountedWidget {
   const lang = pickLanguage(config.lang, document.documentElement.lang, navigator.languages ?? []);
   let t = createTranslator(lang);
   const storage = storageFor(config);
   const metadata: Record<string, string> = { ...config.metadata };
-  const events = new Emitter<ParleyEvents>();
+  if (config.userEmail && metadata.email === undefined) metadata.email = config.userEmail;
+  const events = pageEvents ?? new Emitter<ParleyEvents>();
 
   const host = target ?? document.body.appendChild(document.createElement('div'));
   host.setAttribute('data-parley', config.transport);
@@ -141,6 +149,7 @@ export function mountWidget(config: ParleyConfig, target: HTMLElement | null): M
   return {
     events,
     host,
+    isOpen: () => (app?.store ?? early).isOpen.value,
     open: () => (app?.store ?? early).setOpen(true),
     close: () => (app?.store ?? early).setOpen(false),
     toggle: () => {
@@ -163,7 +172,7 @@ export function mountWidget(config: ParleyConfig, target: HTMLElement | null): M
       app?.dispose();
       if (target) shadow.adoptedStyleSheets = [];
       else host.remove();
-      events.clear();
+      if (!pageEvents) events.clear();
     },
   };
 }

@@ -39,6 +39,11 @@ export const TRANSPORT_REGISTRY: Record<TransportName, TransportEntry> = {
   twin: { load: () => import('./transports/twin'), namespace: (config) => config.chatId ?? '' },
   // One visitor mailbox per router and bot: another bot is another conversation.
   postoffice: { load: () => import('./transports/postoffice'), namespace: (config) => config.to ?? '' },
+  // One conversation per FSM and visitor id: another bot on the same server is another conversation.
+  chatfaq: {
+    load: () => import('./transports/chatfaq'),
+    namespace: (config) => `${config.fsm ?? ''}|${config.senderId ?? ''}`,
+  },
   // The channel path decides the layout (and the conversation's channels): keep them apart.
   nchan: { load: () => import('./transports/nchan'), namespace: (config) => config.channelPath },
 };

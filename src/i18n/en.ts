@@ -19,6 +19,9 @@ export const en = {
   statusFailed: 'Connection failed',
   /** The same conversation was opened in another window or on another device, which took the connection. */
   statusEvicted: 'Open in another window',
+  /** The body's note while the backend cannot be reached; the composer stays usable. */
+  offlineTitle: 'We are offline right now.',
+  offlineText: 'Write your message anyway: it will be sent when we are back.',
   errorGeneric: 'Something went wrong.',
   /** Shown in the panel when it cannot render what storage or the server gave it. */
   renderFailed: 'This conversation could not be shown.',
@@ -49,7 +52,8 @@ export const en = {
   answering: '{name} is answering',
   answers: 'Suggested answers',
   answerChosen: 'You chose: {answer}',
-  helpRequest: 'Asks for help',
+  /** A bot message that calls a person in (TWIN's HELP type), said as a visitor understands it. */
+  helpRequest: 'Calling a team member for you',
   today: 'Today',
   yesterday: 'Yesterday',
   jumpToLatest: 'Jump to latest messages',

@@ -67,9 +67,12 @@ describe('outbox', () => {
     transport.connect();
     const msg = store.send('nope')!;
     await vi.waitFor(() => expect(store.messages.value[0]?.state).toBe('failed'));
+    // The backend's reason is kept for the visitor to read, until the retry.
+    expect(store.messages.value[0]?.failure).toBe('Refused by the emulator');
     transport.sendMode = 'confirm';
     store.retry(msg.key);
     await vi.waitFor(() => expect(store.messages.value[0]?.state).toBe('sent'));
+    expect(store.messages.value[0]?.failure).toBeUndefined();
   });
 
   it('marks a message failed when no confirmation arrives in time', async () => {
@@ -91,6 +94,36 @@ describe('receiving', () => {
     transport.receive({ id: 's9', text: 'hi', author: { kind: 'visitor' }, clientId: mine.clientId! });
     expect(store.messages.value).toHaveLength(1);
     expect(store.messages.value[0]).toMatchObject({ state: 'sent', id: 's9' });
+  });
+
+  it('places a message a history call brought late before the visitor’s queued messages', () => {
+    const { transport, store } = setup();
+    transport.receive({ id: 'a', text: 'answer to the first' });
+    store.send('queued while away');
+    transport.receive({ id: 'b', text: 'missed while away', backfill: true });
+    transport.receive({ id: 'c', text: 'live' });
+    expect(store.messages.value.map((m) => m.text)).toEqual([
+      'answer to the first',
+      'missed while away',
+      'queued while away',
+      'live',
+    ]);
+  });
+
+  it('names the sender of a message shown without a name when a later delivery names it', () => {
+    const { transport, store } = setup();
+    transport.receive({ id: 'r', text: 'Hi, I am Anna', author: { kind: 'operator', id: 'a1' } });
+    transport.receive({
+      id: 'r',
+      text: 'Hi, I am Anna',
+      author: { kind: 'operator', id: 'a1', name: 'Anna' },
+    });
+    transport.receive({
+      id: 'r',
+      text: 'Hi, I am Anna',
+      author: { kind: 'operator', id: 'a1', name: 'Other' },
+    });
+    expect(store.messages.value.map((m) => [m.text, m.author.name])).toEqual([['Hi, I am Anna', 'Anna']]);
   });
 
   it('drops a duplicate delivery of the same message id', () => {

@@ -14,6 +14,7 @@ import type {
   StatusChange,
   TransportError,
   TypingChange,
+  UploadRequest,
 } from '../core/types';
 import type { Capabilities, Transport } from '../transports/types';
 import { incomingKey, indexIds, markRead, mergeInto, update } from './conversation';
@@ -69,6 +70,11 @@ export function createChatStore(options: ChatStoreOptions) {
   const capabilities: Capabilities = transport.capabilities;
 
   const connected = computed(() => status.value.status === 'connected');
+  /**
+   * The files the backend asked for, when its uploads are `onRequest` (ChatFAQ's `file_upload`):
+   * the attach button shows while this is set; the visitor's next message answers it.
+   */
+  const uploadOffer = signal<UploadRequest | null>(null);
   /** Answers still streaming: their text grows here, not in `messages` (see streams.ts). */
   const streams = createStreams();
   const disposers: Array<() => void> = [];
@@ -150,6 +156,7 @@ export function createChatStore(options: ChatStoreOptions) {
       if (!merged) continue; // duplicate delivery
       // Before the list changes, so the render that shows the new item finds its growing text.
       if (msg.partial && msg.author.kind !== 'visitor') streams.start(incomingKey(msg.id), msg.text);
+      if (msg.uploadRequest && msg.author.kind !== 'visitor') uploadOffer.value = msg.uploadRequest;
       if (msg.author.kind !== 'visitor') fromOthers = true;
       if (merged.added) added.push({ item: merged.item, partial: !!msg.partial });
     }
@@ -274,6 +281,7 @@ export function createChatStore(options: ChatStoreOptions) {
         )
       : messages.value;
     messages.value = [...before, msg];
+    uploadOffer.value = null; // the visitor answered the request (with a file or without)
     outbox.pump();
     return msg;
   }
@@ -306,7 +314,7 @@ export function createChatStore(options: ChatStoreOptions) {
   }
 
   function retry(key: string): void {
-    messages.value = update(messages.value, key, { state: 'sending' });
+    messages.value = update(messages.value, key, { state: 'sending', failure: undefined });
     outbox.pump();
   }
 
@@ -324,6 +332,7 @@ export function createChatStore(options: ChatStoreOptions) {
     batch(() => {
       ended.value = false;
       operator.value = null;
+      uploadOffer.value = null;
     });
     transport.reset?.();
     transport.connect();
@@ -363,6 +372,7 @@ export function createChatStore(options: ChatStoreOptions) {
     retry,
     /** The growing text of an answer still streaming (undefined once final): a bubble reads it. */
     streamText: streams.text,
+    uploadOffer,
     regenerate,
     regenerable,
     setOpen,

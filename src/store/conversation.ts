@@ -2,7 +2,9 @@
  * Operations on the message list. Each returns a new array when something changed and the same
  * array when nothing did (signals compare by identity, so nothing downstream runs), and never reorders what is already on screen: new items go to the end, unless the
  * server's own time says the message is older than the messages from the server that end the list
- * (a redelivery or a gap fill arriving late): then it goes before them, by that time.
+ * (a redelivery or a gap fill arriving late): then it goes before them, by that time. A message a
+ * history call brought late (`backfill`) also goes before the visitor's messages still waiting to
+ * be sent: the server sent it before it could have seen those.
  */
 import type { IncomingMessage, SendState } from '../core/types';
 import type { ChatMessage } from './types';
@@ -29,8 +31,9 @@ function addToIndex(index: IdIndex, m: ChatMessage): void {
 /**
  * Adds a message from the backend to `list` in place, or merges it into what it already shows:
  * - the echo of a visitor's message (matched by client id) confirms it instead of showing twice;
- * - a message id already shown is ignored (duplicate delivery after a reconnect).
- * Returns the item added (`added: true`) or confirmed, or null when nothing changed. The echo is
+ * - a message id already shown is ignored (duplicate delivery after a reconnect), except that it
+ *   gives a name to a sender shown without one.
+ * Returns the item added (`added: true`) or changed, or null when nothing changed. The echo is
  * looked for from the end, where the visitor's recent messages are; `index` keeps up.
  */
 export function mergeInto(
@@ -50,7 +53,17 @@ export function mergeInto(
       return { item, added: false };
     }
   }
-  if (index.get(msg.id)?.some((m) => m.direction === 'in' || m.author.kind === msg.author.kind)) return null;
+  const same = index.get(msg.id)?.find((m) => m.direction === 'in' || m.author.kind === msg.author.kind);
+  if (same) {
+    // A duplicate delivery; a history call may name the sender the live event could not.
+    if (!msg.author.name || same.author.name || same.direction !== 'in') return null;
+    const at = list.lastIndexOf(same);
+    if (at === -1) return null;
+    const item = { ...same, author: { ...same.author, name: msg.author.name } };
+    list[at] = item;
+    addToIndex(index, item);
+    return { item, added: false };
+  }
   const visitor = msg.author.kind === 'visitor';
   const item: ChatMessage = {
     key: visitor && msg.clientId ? msg.clientId : incomingKey(msg.id),
@@ -67,7 +80,7 @@ export function mergeInto(
   }
   if (msg.answers?.length) item.answers = msg.answers;
   if (msg.attachments?.length) item.attachments = msg.attachments;
-  list.splice(placeOf(list, item), 0, item);
+  list.splice(placeOf(list, item, msg.backfill === true), 0, item);
   addToIndex(index, item);
   return { item, added: true };
 }
@@ -81,10 +94,12 @@ export function receive(list: readonly ChatMessage[], msg: IncomingMessage): Cha
 /**
  * Where a new message goes: after the last item that is not a later message from the server. Only
  * server times are compared (messages in, never notices or the visitor's own, whose times are the
- * browser's clock), so a skewed clock cannot move anything; usually this is the end.
+ * browser's clock), so a skewed clock cannot move anything; usually this is the end. A `backfill`
+ * message first steps back over the visitor's unsent messages at the end (no clock involved).
  */
-function placeOf(list: readonly ChatMessage[], item: ChatMessage): number {
+function placeOf(list: readonly ChatMessage[], item: ChatMessage, backfill: boolean): number {
   let at = list.length;
+  if (backfill) while (at > 0 && unsent(list[at - 1]!)) at--;
   if (item.direction !== 'in') return at;
   while (at > 0) {
     const prev = list[at - 1]!;
@@ -93,6 +108,8 @@ function placeOf(list: readonly ChatMessage[], item: ChatMessage): number {
   }
   return at;
 }
+
+const unsent = (m: ChatMessage) => m.direction === 'out' && (m.state === 'sending' || m.state === 'failed');
 
 /**
  * Applies `patch` to the message with this key. The same array when there is no such message or

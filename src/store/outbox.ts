@@ -54,9 +54,12 @@ export function createOutbox(options: OutboxOptions) {
     } catch (err) {
       const e = toTransportError(err);
       // A dropped link keeps the message queued; anything else needs the visitor's decision.
-      if (e.code !== 'disconnected' && e.code !== 'network')
-        messages.value = update(messages.value, msg.key, { state: 'failed' });
-      else if (connected.value) throw err; // connected yet "disconnected": stop this round, avoid a hot loop
+      if (e.code !== 'disconnected' && e.code !== 'network') {
+        messages.value = update(messages.value, msg.key, {
+          state: 'failed',
+          failure: e.message || undefined,
+        });
+      } else if (connected.value) throw err; // connected yet "disconnected": stop this round, avoid a hot loop
     } finally {
       clearTimeout(timer);
     }

@@ -24,6 +24,8 @@ export interface ChatMessage {
   kind: MessageKind;
   /** Visitor's messages only. */
   state?: SendState;
+  /** Why the backend refused a failed message, in its own words (shown beside "Not sent"). */
+  failure?: string | undefined;
   answers?: Answer[];
   /** Text of the answer the visitor chose under this message. */
   chosenAnswer?: string;

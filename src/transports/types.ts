@@ -15,8 +15,11 @@ import type {
 } from '../core/types';
 
 export interface Capabilities {
-  /** Upload limits, or false when the backend takes no files. */
-  uploads: false | { maxBytes?: number; accept?: string[] };
+  /**
+   * Upload limits, or false when the backend takes no files. `onRequest`: only when a message asked
+   * for one (`IncomingMessage.uploadRequest`); the attach button shows only then.
+   */
+  uploads: false | { maxBytes?: number; accept?: string[]; onRequest?: boolean };
   /** The backend tells when the other side types. */
   typingIn: boolean;
   /** The backend accepts the visitor's typing state. */

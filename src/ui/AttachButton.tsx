@@ -8,8 +8,14 @@ import type { Translate } from '../i18n';
 import type { Uploads } from '../store/uploads';
 import { PaperclipIcon } from './icons';
 
-export function AttachButton(props: { uploads: Uploads; t: Translate }) {
+export function AttachButton(props: {
+  uploads: Uploads;
+  t: Translate;
+  accept?: readonly string[] | undefined;
+}) {
   const { uploads, t } = props;
+  // What the backend asked for, when it did; else the configured limits.
+  const accept = props.accept ?? uploads.accept;
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
@@ -27,7 +33,7 @@ export function AttachButton(props: { uploads: Uploads; t: Translate }) {
         multiple
         hidden
         tabIndex={-1}
-        accept={uploads.accept.length ? uploads.accept.join(',') : undefined}
+        accept={accept.length ? accept.join(',') : undefined}
         onChange={(e) => {
           const el = e.currentTarget;
           if (el.files?.length) uploads.add([...el.files]);

@@ -20,6 +20,12 @@ export function Composer(props: { store: ChatStore; t: Translate; inputRef: Ref<
   const { uploads } = store;
   const composing = useRef(false);
   const busy = uploads.busy.value;
+  // Nothing to send yet: the button looks and says inactive (it stays focusable).
+  const empty = !store.draft.value.trim() && uploads.ready.value.length === 0;
+  // A backend that takes files only when it asks for one (ChatFAQ): the paper clip shows then.
+  const onRequest = store.capabilities.uploads !== false && store.capabilities.uploads.onRequest === true;
+  const offer = store.uploadOffer.value;
+  const canAttach = uploads.enabled && (!onRequest || offer !== null);
   const [waiting, setWaiting] = useState(false);
 
   // The note answers one attempt to send; it goes once the uploads it waited for are over.
@@ -58,7 +64,7 @@ export function Composer(props: { store: ChatStore; t: Translate; inputRef: Ref<
           submit();
         }}
       >
-        {uploads.enabled && <AttachButton uploads={uploads} t={t} />}
+        {canAttach && <AttachButton uploads={uploads} t={t} accept={offer?.accept} />}
         <textarea
           ref={props.inputRef}
           class="composer__input"
@@ -84,7 +90,7 @@ export function Composer(props: { store: ChatStore; t: Translate; inputRef: Ref<
           type="submit"
           class="icon-btn composer__send"
           aria-label={t('send')}
-          aria-disabled={busy ? 'true' : undefined}
+          aria-disabled={busy || empty ? 'true' : undefined}
         >
           <SendIcon />
         </button>

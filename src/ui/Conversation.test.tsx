@@ -65,7 +65,7 @@ describe('help requests', () => {
     act(() => void transport.receive({ text: 'Can a human help?', kind: 'help' }));
     const msg = within(log).getByText('Can a human help?').closest('.msg')!;
     expect(msg.className).toContain('msg--help');
-    expect(within(msg as HTMLElement).getByText('Asks for help')).toBeTruthy();
+    expect(within(msg as HTMLElement).getByText('Calling a team member for you')).toBeTruthy();
   });
 });
 

@@ -1,4 +1,7 @@
-/** Replaces the composer once the backend ended the conversation. */
+/**
+ * Replaces the composer once the backend ended the conversation. The log already says "This
+ * conversation has ended." (a notice), so the bar only offers the way on.
+ */
 import type { Ref } from 'preact';
 import type { Translate } from '../i18n';
 import type { ChatStore } from '../store/chat-store';
@@ -7,7 +10,6 @@ export function EndedBar(props: { store: ChatStore; t: Translate; buttonRef: Ref
   const { store, t } = props;
   return (
     <div class="ended">
-      <p class="ended__text">{t('sessionEnded')}</p>
       <button ref={props.buttonRef} type="button" class="btn btn--primary" onClick={() => store.startNew()}>
         {t('startNew')}
       </button>

@@ -69,7 +69,7 @@ export function MessageItem({ item, t, onRetry, onChoose, live, onRegenerate }: 
               {formatTime(m.at, t)}
             </time>
           )}
-          {m.state && <SendState state={m.state} t={t} onRetry={() => onRetry(m.key)} />}
+          {m.state && <SendState state={m.state} t={t} reason={m.failure} onRetry={() => onRetry(m.key)} />}
           {onRegenerate && (
             <button type="button" class="link-btn msg__regenerate" onClick={onRegenerate}>
               {t('regenerate')}

@@ -15,6 +15,26 @@ function openLog(o: Parameters<typeof setup>[0] = {}) {
 }
 
 describe('MessageList', () => {
+  it('shows a system message as a notice in the flow, not as a bubble', async () => {
+    const { log, transport } = openLog();
+    act(() => {
+      transport.receive({ text: 'This conversation may be recorded.', author: { kind: 'system' } });
+    });
+    const line = (await within(log).findByText('This conversation may be recorded.')).closest('div')!;
+    expect(line.className).toContain('notice');
+    expect(log.querySelector('.msg')).toBeNull();
+  });
+
+  it('says why the backend refused a message, beside the retry', async () => {
+    const { log, store } = openLog({ emulator: { sendMode: 'refuse' } });
+    act(() => {
+      store.connect();
+      store.send('too long');
+    });
+    expect(await within(log).findByText('Refused by the emulator')).toBeTruthy();
+    expect(within(log).getByRole('button', { name: 'Retry' })).toBeTruthy();
+  });
+
   it('shows the visitor and the others distinctly, with sender name and time', async () => {
     const { log, transport, store } = openLog();
     act(() => {

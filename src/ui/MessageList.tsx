@@ -10,13 +10,14 @@
  * never interrupted (a "jump to latest" button appears instead, and while the newest rows are out of
  * the window); the visitor's own new message always scrolls into view.
  */
-import { useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useLayoutEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { isTime } from '../core/guards';
 import type { Translate } from '../i18n';
 import { formatDay } from '../i18n/format';
 import type { ChatStore } from '../store/chat-store';
 import { Announcer } from './Announcer';
-import { logItem } from './grouping';
+import { logItem, namedBot } from './grouping';
 import { ArrowDownIcon } from './icons';
 import { MessageRow } from './MessageRow';
 
@@ -47,7 +48,13 @@ function anchorOf(log: HTMLElement): { key: string; top: number } | null {
   return null;
 }
 
-export function MessageList(props: { store: ChatStore; t: Translate; now?: () => number }) {
+export function MessageList(props: {
+  store: ChatStore;
+  t: Translate;
+  now?: () => number;
+  /** Shown before the first message (the welcome state). */
+  lead?: ComponentChildren;
+}) {
   const { store, t } = props;
   const ref = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -138,9 +145,10 @@ export function MessageList(props: { store: ChatStore; t: Translate; now?: () =>
     else if (below < el.clientHeight && w.end < n) grow(el, 1);
   };
 
+  const bot = useMemo(() => namedBot(messages), [messages]);
   const rows = [];
   for (let i = w.start; i < w.end; i++) {
-    const item = logItem(messages, i);
+    const item = logItem(messages, i, bot);
     const m = item.message;
     rows.push(
       <MessageRow
@@ -174,6 +182,7 @@ export function MessageList(props: { store: ChatStore; t: Translate; now?: () =>
           if (atBottom.current) toBottom();
         }}
       >
+        {props.lead}
         {rows}
       </div>
       <Announcer store={store} t={t} />

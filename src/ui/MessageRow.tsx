@@ -36,6 +36,11 @@ function Row({ message, first, last, day, t, onRetry, onChoose, live, onRegenera
       )}
       {message.notice ? (
         <NoticeItem notice={message.notice} t={t} />
+      ) : message.author.kind === 'system' ? (
+        // A backend's own system message ("the conversation is recorded") reads as a notice.
+        <div class="notice notice--system">
+          <span>{message.text}</span>
+        </div>
       ) : (
         <MessageItem
           item={{ message, first, last, day: day !== undefined }}

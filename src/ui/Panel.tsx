@@ -13,13 +13,18 @@ import { EndedBar } from './EndedBar';
 import { Header } from './Header';
 import { useKeepLogBottom } from './keep-bottom';
 import { MessageList } from './MessageList';
+import { OfflineNote } from './OfflineNote';
+import type { WelcomeOptions } from './options';
 import { usePageScrollLock } from './scroll-lock';
 import { TypingIndicator } from './TypingIndicator';
+import { Welcome } from './Welcome';
 
 export interface PanelProps {
   store: ChatStore;
   t: Translate;
   title: string;
+  /** The welcome state and the header's avatar and subtitle (`data-welcome`…). */
+  welcome?: WelcomeOptions | undefined;
   onClose?: (() => void) | undefined;
   onFocusLost?: () => void;
 }
@@ -29,7 +34,7 @@ const activeIn = (el: HTMLElement | null): boolean => {
   return !!el && !!active && el.contains(active);
 };
 
-export function Panel({ store, t, title, onClose, onFocusLost }: PanelProps) {
+export function Panel({ store, t, title, welcome, onClose, onFocusLost }: PanelProps) {
   const root = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const startNew = useRef<HTMLButtonElement>(null);
@@ -82,8 +87,20 @@ export function Panel({ store, t, title, onClose, onFocusLost }: PanelProps) {
       onKeyDown={onKeyDown}
       {...drop.handlers}
     >
-      <Header store={store} t={t} title={title} onClose={onClose} />
-      <MessageList store={store} t={t} />
+      <Header
+        store={store}
+        t={t}
+        title={title}
+        avatar={welcome?.avatar}
+        subtitle={welcome?.subtitle}
+        onClose={onClose}
+      />
+      <MessageList
+        store={store}
+        t={t}
+        lead={welcome && <Welcome store={store} t={t} title={title} options={welcome} />}
+      />
+      <OfflineNote store={store} t={t} />
       <TypingIndicator store={store} t={t} />
       <div ref={footer} class="footer">
         {ended ? (

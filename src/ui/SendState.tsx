@@ -6,7 +6,12 @@ import type { SendState as State } from '../core/types';
 import type { Translate } from '../i18n';
 import { AlertIcon, CheckIcon, ClockIcon, DoubleCheckIcon } from './icons';
 
-export function SendState(props: { state: State; t: Translate; onRetry: () => void }) {
+export function SendState(props: {
+  state: State;
+  t: Translate;
+  onRetry: () => void;
+  reason?: string | undefined;
+}) {
   const { state, t } = props;
   switch (state) {
     case 'sending':
@@ -21,6 +26,7 @@ export function SendState(props: { state: State; t: Translate; onRetry: () => vo
         <span class="state state--failed">
           <AlertIcon />
           {t('stateFailed')}
+          {props.reason && <span class="state__reason">{props.reason}</span>}
           <button type="button" class="link-btn" onClick={props.onRetry}>
             {t('retry')}
           </button>

@@ -10,11 +10,13 @@ import { zh } from '../i18n/zh';
 import { createChatStore } from '../store/chat-store';
 import type { Transport } from '../transports/types';
 import { ChatPanel } from './ChatPanel';
-import type { WidgetOptions } from './options';
+import type { WelcomeOptions, WidgetOptions } from './options';
 import { Widget } from './Widget';
 
 export interface MountOptions {
   options?: Partial<WidgetOptions>;
+  /** `data-welcome`, `data-avatar`, `data-subtitle`, `data-suggestions`. */
+  welcome?: WelcomeOptions;
   lang?: string;
   connect?: boolean;
   /** What the widget finds in storage (default: an empty memory store). */
@@ -38,7 +40,7 @@ export function mountWidget<T extends Transport>(transport: T, o: MountOptions =
       store={store}
       t={t}
       options={options}
-      panel={(slot) => <ChatPanel store={store} t={t} title={options.title} {...slot} />}
+      panel={(slot) => <ChatPanel store={store} t={t} title={options.title} welcome={o.welcome} {...slot} />}
     />,
   );
   return { transport, store, t, ...view };

@@ -12,6 +12,11 @@ export const createTransport: CreateTransport = (config, { name, storage, metada
     storage,
     clientMetadata: metadata,
     ...(config.messagesServer ? { messagesServer: config.messagesServer } : {}),
-    ...(config.clientId ? { clientExternalId: config.clientId } : {}),
+    // A verified user id is who the visitor is; data-client-id is the unverified form.
+    ...(config.userId
+      ? { clientExternalId: config.userId, ...(config.userHash ? { userHash: config.userHash } : {}) }
+      : config.clientId
+        ? { clientExternalId: config.clientId }
+        : {}),
     ...(config.operatorEvent ? { operatorEvent: config.operatorEvent } : {}),
   });

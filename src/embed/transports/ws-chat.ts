@@ -2,11 +2,16 @@
 import { createWsChatAdapter } from '../../transports/ws-chat/adapter';
 import type { CreateTransport } from '../transport-registry';
 
-export const createTransport: CreateTransport = (config, { name, storage }) =>
+export const createTransport: CreateTransport = (config, { name, storage, metadata }) =>
   createWsChatAdapter({
     server: config.server,
     name,
     channel: config.channel,
+    protocol: config.protocol,
     storage,
+    // The live object: `Parley.setMetadata()` before the token call still counts.
+    metadata,
     ...(config.channelId ? { channelId: config.channelId } : {}),
+    ...(config.email ? { email: config.email } : {}),
+    ...(config.phone ? { phone: config.phone } : {}),
   });

@@ -296,6 +296,40 @@ describe('chatfaq adapter: conversations and commands', () => {
   });
 });
 
+describe('chatfaq adapter: files', () => {
+  it('uploads a file the bot asked for to its pre-signed URL and names it in the next message', async () => {
+    const { s } = await server();
+    const { a, events } = adapter(s.url);
+    a.connect();
+    await until(() => a.status === 'connected');
+    await expect(a.upload(Object.assign(new Blob(['x']), { name: 'early.txt' }))).rejects.toMatchObject({
+      code: 'refused',
+    });
+    await a.send({ clientId: 'c-1', text: 'Ask me for a file' });
+    await until(() => events.some((e) => e.m.uploadRequest));
+    const request = events.find((e) => e.m.uploadRequest)!.m;
+    expect(request.text).toBe('Please send me a file: PDF, PNG or TXT, up to 1 MB.');
+    expect(request.uploadRequest).toEqual({ accept: ['.pdf', '.png', '.txt'], maxBytes: 1024 * 1024 });
+    await expect(a.upload(Object.assign(new Blob(['x']), { name: 'virus.exe' }))).rejects.toMatchObject({
+      code: 'refused',
+    });
+    await expect(
+      a.upload(Object.assign(new Blob([new Uint8Array(1024 * 1024 + 1)]), { name: 'big.pdf' })),
+    ).rejects.toMatchObject({ code: 'too-large' });
+    const progress: number[] = [];
+    const uploaded = await a.upload(
+      Object.assign(new Blob(['hello'], { type: 'text/plain' }), { name: 'notes.txt' }),
+      {
+        onProgress: (loaded) => progress.push(loaded),
+      },
+    );
+    expect(uploaded).toMatchObject({ name: 'notes.txt', size: 5 });
+    expect(progress).toEqual([5]);
+    await a.send({ clientId: 'c-2', text: '', attachmentIds: [uploaded.id] });
+    await until(() => events.some((e) => e.m.text === 'Thanks, I received notes.txt (5 bytes).'));
+  });
+});
+
 describe('chatfaq adapter: logout', () => {
   it('forget() closes and keeps nothing: the next connect starts a new conversation', async () => {
     const { s, module } = await server();

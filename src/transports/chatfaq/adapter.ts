@@ -22,7 +22,7 @@ import type { Author, IncomingMessage, OutgoingMessage, SendReceipt } from '../.
 import { TransportBase } from '../base';
 import { Liveness } from '../postoffice/liveness';
 import { Reconnector } from '../reconnector';
-import type { Capabilities, Transport } from '../types';
+import type { Capabilities, Transport, UploadOptions, UploadResult } from '../types';
 import {
   type BotStack,
   CLOSE_AUTH,
@@ -35,6 +35,8 @@ import {
   probeIdOf,
   SEGMENT,
   socketUrl,
+  type UploadedFile,
+  type UploadTarget,
 } from './protocol';
 import { ChunkAssembler } from './streams';
 
@@ -52,6 +54,8 @@ export interface ChatfaqOptions {
   /** Already namespaced by the caller. */
   storage: KeyValueStore;
   WebSocket?: typeof WebSocket;
+  /** For the PUT to a pre-signed upload URL. */
+  fetch?: typeof fetch;
   backoff?: BackoffOptions;
   /** Period of `{"heartbeat": true}` while open (default 20000). */
   heartbeatMs?: number;
@@ -63,7 +67,8 @@ export interface ChatfaqOptions {
 }
 
 const CAPABILITIES: Capabilities = {
-  uploads: false,
+  // Only when the bot asks (a `file_upload` layer), to the pre-signed URLs it gives.
+  uploads: { onRequest: true },
   typingIn: false,
   typingOut: false,
   readReceipts: false,
@@ -94,6 +99,9 @@ export class ChatfaqTransport extends TransportBase implements Transport {
   private conversationId: string | null;
   private streams = new ChunkAssembler();
   private answerIds: Array<[string, string]>;
+  /** The targets of the bot's last request for a file, and what was uploaded (path → name). */
+  private uploadTargets: UploadTarget[] = [];
+  private readonly uploaded = new Map<string, string>();
 
   constructor(private readonly opts: ChatfaqOptions) {
     super();
@@ -132,7 +140,11 @@ export class ChatfaqTransport extends TransportBase implements Transport {
     if (ws?.readyState !== 1) return Promise.reject(notConnected());
     const known = this.sends.get(message.clientId);
     if (known) return known;
-    ws.send(encodeMessage(message, this.opts.senderId));
+    const files = (message.attachmentIds ?? []).flatMap((path): UploadedFile[] => {
+      const name = this.uploaded.get(path);
+      return name === undefined ? [] : [{ path, name }];
+    });
+    ws.send(encodeMessage(message, this.opts.senderId, files));
     const sent = this.taken(this.now());
     this.sends.set(message.clientId, sent);
     sent.catch(() => this.sends.delete(message.clientId)); // the outbox sends it again after a reconnect
@@ -150,6 +162,45 @@ export class ChatfaqTransport extends TransportBase implements Transport {
         throw new TransportError('disconnected', 'The link dropped before the server took the message');
       },
     );
+  }
+
+  /**
+   * A file the bot asked for: PUT to the pre-signed URL it gave for the file's extension. The result
+   * id is the storage path, named in the `file_uploaded` layer of the message that follows.
+   */
+  async upload(file: Blob & { name?: string }, options: UploadOptions = {}): Promise<UploadResult> {
+    const name = file.name || 'file';
+    const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+    const target = this.uploadTargets.find((t) => t.ext === ext);
+    if (!target) throw new TransportError('refused', `The bot did not ask for a .${ext || '?'} file`);
+    if (target.maxBytes !== undefined && file.size > target.maxBytes)
+      throw new TransportError('too-large', `${name} is larger than the bot takes`);
+    const doFetch = this.opts.fetch ?? globalThis.fetch.bind(globalThis);
+    let res: Response;
+    try {
+      res = await doFetch(target.url, {
+        method: 'PUT',
+        body: file,
+        headers: { 'Content-Type': target.contentType ?? (file.type || 'application/octet-stream') },
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (err) {
+      if (options.signal?.aborted) throw new TransportError('aborted', 'Upload cancelled');
+      throw new TransportError('network', 'The file could not be sent', { cause: err });
+    }
+    if (!res.ok)
+      throw new TransportError(
+        res.status === 413 ? 'too-large' : 'refused',
+        `Upload refused (HTTP ${res.status})`,
+        { status: res.status },
+      );
+    options.onProgress?.(file.size, file.size);
+    // One file per target: a pre-signed URL names one object.
+    this.uploadTargets = this.uploadTargets.filter((t) => t !== target);
+    this.uploaded.set(target.path, name);
+    const result: UploadResult = { id: target.path, name, size: file.size };
+    if (file.type) result.contentType = file.type;
+    return result;
   }
 
   /** Start a new conversation: a new id, and a new socket if one was wanted. */
@@ -170,6 +221,7 @@ export class ChatfaqTransport extends TransportBase implements Transport {
   private forgetConversation(): void {
     this.conversationId = null;
     this.answerIds = [];
+    this.uploadTargets = [];
     this.opts.storage.remove('conversation');
     this.opts.storage.remove('answers');
   }
@@ -322,9 +374,10 @@ export class ChatfaqTransport extends TransportBase implements Transport {
     }
     const stack = frame.stack;
     for (const tag of stack.gtm) pushToDataLayer(tag);
+    if (stack.uploads && !stack.fromVisitor) this.uploadTargets = stack.uploads;
     if (stack.fromVisitor) this.onVisitorStack(stack);
     else if (stack.streaming && stack.stackId) this.onChunk(stack, stack.stackId);
-    else if (stack.text || stack.answers.length || stack.attachments.length) {
+    else if (stack.text || stack.answers.length || stack.attachments.length || stack.uploads?.length) {
       this.events.emit('message', this.toMessage(stack, stack.id ?? `s:${stack.stackId ?? randomId()}`));
     }
     if (stack.close) this.endConversation();
@@ -357,6 +410,13 @@ export class ChatfaqTransport extends TransportBase implements Transport {
     const message: IncomingMessage = { id, text: stack.text, at: stack.at, author: BOT };
     if (stack.answers.length) message.answers = stack.answers;
     if (stack.attachments.length) message.attachments = stack.attachments;
+    if (stack.uploads?.length) {
+      const max = Math.max(...stack.uploads.map((t) => t.maxBytes ?? 0));
+      message.uploadRequest = {
+        accept: stack.uploads.map((t) => `.${t.ext}`),
+        ...(max > 0 ? { maxBytes: max } : {}),
+      };
+    }
     return message;
   }
 

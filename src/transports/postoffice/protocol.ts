@@ -1,5 +1,5 @@
 /**
- * Wire format of the GO-POSTOFFICE router (seed 000, PROTOCOLS.md §3). The router is a mailbox
+ * Wire format of the GO-POSTOFFICE router (its integration guide; docs/protocols.md). The router is a mailbox
  * switch: a socket per `clientID`, JSON frames `{from, to, subject, content, type, createTime…}`
  * relayed unchanged to `to`, nothing stored, nothing acknowledged. Everything that knows the shape
  * of a frame lives here; the adapter sees only domain objects.

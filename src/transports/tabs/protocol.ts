@@ -30,7 +30,11 @@ export type Call =
   | { op: 'forget' };
 
 /** Requests that need no answer. */
-export type Notice = { op: 'connect' } | { op: 'typing'; on: boolean } | { op: 'read'; messageId: string };
+export type Notice =
+  | { op: 'connect' }
+  | { op: 'release' }
+  | { op: 'typing'; on: boolean }
+  | { op: 'read'; messageId: string };
 
 export type RelayedEvent = {
   [K in keyof TransportEvents]: { name: K; value: TransportEvents[K] };
@@ -284,6 +288,7 @@ function decodeCall(raw: unknown): Call | null {
 function decodeNotice(raw: unknown): Notice | null {
   if (!isObj(raw)) return null;
   if (raw.op === 'connect') return { op: 'connect' };
+  if (raw.op === 'release') return { op: 'release' };
   if (raw.op === 'typing' && typeof raw.on === 'boolean') return { op: 'typing', on: raw.on };
   const messageId = str(raw.messageId, ID_MAX);
   if (raw.op === 'read' && messageId !== undefined) return { op: 'read', messageId };

@@ -18,7 +18,7 @@ const until = (check: () => boolean) =>
   );
 
 /** One browser: tabs share a BroadcastChannel network and a lock manager. */
-function browser(reply: (text: string) => string | null = (t) => `echo: ${t}`) {
+function browser(reply: (text: string) => string | null = (t) => `echo: ${t}`, refuseConnect = false) {
   const Channel = fakeBroadcastChannel();
   const locks = new FakeLockManager();
   const tabs: Tab[] = [];
@@ -32,7 +32,7 @@ function browser(reply: (text: string) => string | null = (t) => `echo: ${t}`) {
       bus,
       election,
       create: () => {
-        const adapter = new EmulatorAdapter({ reply });
+        const adapter = new EmulatorAdapter({ reply, refuseConnect });
         built.push(adapter);
         return adapter;
       },
@@ -82,8 +82,8 @@ interface Tab {
 }
 
 const browsers: Array<ReturnType<typeof browser>> = [];
-function newBrowser(reply?: (text: string) => string | null) {
-  const b = browser(reply);
+function newBrowser(reply?: (text: string) => string | null, refuseConnect = false) {
+  const b = browser(reply, refuseConnect);
   browsers.push(b);
   return b;
 }
@@ -117,19 +117,25 @@ function harness(b: ReturnType<typeof browser>, tab: Tab): ContractHarness {
   };
 }
 
-transportContract('tab-shared, as the leading tab', async () => {
-  const b = newBrowser();
+async function leading(refuse = false) {
+  const b = newBrowser(undefined, refuse);
   const tab = b.open();
   await until(() => tab.transport.leading);
   return harness(b, tab);
-});
+}
 
-transportContract('tab-shared, as a follower of another tab', async () => {
-  const b = newBrowser();
+async function following(refuse = false) {
+  const b = newBrowser(undefined, refuse);
   const leader = b.open();
   await until(() => leader.transport.leading);
   const follower = b.open();
   return harness(b, follower);
+}
+
+// `refused`: the backend behind the leader refuses the connection for good.
+transportContract('tab-shared, as the leading tab', () => leading(), { refused: () => leading(true) });
+transportContract('tab-shared, as a follower of another tab', () => following(), {
+  refused: () => following(true),
 });
 
 describe('one connection for all tabs', () => {

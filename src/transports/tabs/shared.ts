@@ -79,6 +79,8 @@ export class TabSharedTransport extends TransportBase implements Transport {
   private realStatus: StatusChange = { status: 'idle' };
   /** This tab called connect() (and not disconnect() since). */
   private wanted = false;
+  /** As leader: the other tabs that want the connection (it stays up while one does). */
+  private readonly wanting = new Set<string>();
   /** Follower: calls the leader has not answered yet (offered again to a new leader). */
   private readonly calls = new Map<string, PendingCall>();
   /** Leader: uploads running for followers, to abort on request. */
@@ -124,11 +126,14 @@ export class TabSharedTransport extends TransportBase implements Transport {
   disconnect(): void {
     if (this.real) {
       this.wanted = false;
-      this.real.disconnect();
+      // The connection is shared: it goes only when no other tab wants it either.
+      if (this.wanting.size === 0) this.real.disconnect();
+      else this.setStatus({ status: 'disconnected' });
       return;
     }
     if (!this.wanted) return;
     this.wanted = false;
+    this.notifyLeader({ op: 'release' });
     this.rejectCalls();
     this.setStatus({ status: 'disconnected' });
   }
@@ -390,8 +395,13 @@ export class TabSharedTransport extends TransportBase implements Transport {
         return;
       case 'tx:notice':
         if (msg.to !== this.id) return;
-        if (msg.notice.op === 'connect') this.real?.connect();
-        else if (msg.notice.op === 'typing') this.real?.sendTyping?.(msg.notice.on);
+        if (msg.notice.op === 'connect') {
+          this.wanting.add(msg.from);
+          this.real?.connect();
+        } else if (msg.notice.op === 'release') {
+          this.wanting.delete(msg.from);
+          if (!this.wanted && this.wanting.size === 0) this.real?.disconnect();
+        } else if (msg.notice.op === 'typing') this.real?.sendTyping?.(msg.notice.on);
         else this.real?.markRead?.(msg.notice.messageId);
         return;
       case 'tx:call':

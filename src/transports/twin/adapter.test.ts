@@ -198,6 +198,25 @@ describe('messages', () => {
     expect(posted).toEqual(['only once', 'next']);
   });
 
+  it("never posts again what another tab's adapter had confirmed before this one took over", async () => {
+    const server = await twinServer();
+    const storage = memoryStore(); // one site: the tabs share storage
+    const posted: string[] = [];
+    server.module.testing.onVisitorMessage((_s, text) => posted.push(text));
+    const { a: first, log } = adapter(server, storage);
+    first.connect();
+    await connected(log);
+    const { a: second, log: log2 } = adapter(server, storage);
+    second.connect();
+    await connected(log2);
+    await second.send({ clientId: 'c0', text: 'from the second tab' });
+    await first.send({ clientId: 'c1', text: 'from the first tab' });
+    // The first tab goes away; its unanswered call is offered to the second tab's adapter.
+    first.disconnect();
+    await second.send({ clientId: 'c1', text: 'from the first tab' });
+    expect(posted).toEqual(['from the second tab', 'from the first tab']);
+  });
+
   it('rejects a refused message with a TransportError', async () => {
     const server = await twinServer();
     const { a, log } = adapter(server, memoryStore());

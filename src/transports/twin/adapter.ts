@@ -176,12 +176,13 @@ class TwinTransport extends TransportBase implements Transport {
   }
 
   private async startSession(): Promise<StoredSession> {
-    const { chatId, name, clientExternalId, clientMetadata } = this.opts;
+    const { chatId, name, clientExternalId, clientMetadata, userHash } = this.opts;
     const started = await this.api.startSession(
       chatId,
       name ?? 'Parley visitor',
       clientExternalId,
       clientMetadata,
+      userHash,
     );
     const session: StoredSession = { id: started.id, startedAt: this.now(), ttl: started.ttlSeconds };
     this.store.forget();

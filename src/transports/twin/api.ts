@@ -23,12 +23,13 @@ export class TwinApi {
     name: string,
     clientExternalId?: string,
     clientMetadata?: Record<string, string>,
+    userHash?: string,
   ): Promise<wire.TwinSession> {
     const url = wire.sessionsUrl(this.server, chatId);
     const raw = await post(
       this.fetchFn,
       url,
-      wire.encodeSessionStart(name, clientExternalId, clientMetadata),
+      wire.encodeSessionStart(name, clientExternalId, clientMetadata, userHash),
     );
     const session = wire.decodeSession(raw, this.now(), this.server);
     if (!session) throw unreadable('session answer');

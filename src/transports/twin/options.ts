@@ -18,6 +18,8 @@ export interface TwinOptions {
   /** Session name shown in TWIN's dashboard. Default `Parley visitor`. */
   name?: string;
   clientExternalId?: string;
+  /** HMAC-SHA256 of `clientExternalId` from the site's backend (verified identity, README). */
+  userHash?: string;
   /** Bot variables. */
   clientMetadata?: Record<string, string>;
   /** Already namespaced by the caller. */

@@ -91,6 +91,11 @@ export interface WireSessionStart {
   name: string;
   clientExternalId?: string;
   clientMetadata?: Record<string, string>;
+  /**
+   * Not in the seed: HMAC-SHA256 of `clientExternalId` with the site's secret (verified identity,
+   * README). A server that checks ids refuses an unsigned or wrongly signed one; others ignore it.
+   */
+  userHash?: string;
 }
 export interface WireSendMessage {
   body: string;
@@ -328,10 +333,12 @@ export function encodeSessionStart(
   name: string,
   clientExternalId?: string,
   clientMetadata?: Record<string, string>,
+  userHash?: string,
 ): WireSessionStart {
   const body: WireSessionStart = { name };
   if (clientExternalId) body.clientExternalId = clientExternalId;
   if (clientMetadata) body.clientMetadata = clientMetadata;
+  if (clientExternalId && userHash) body.userHash = userHash;
   return body;
 }
 

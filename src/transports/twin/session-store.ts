@@ -59,13 +59,20 @@ export class SessionStore {
     this.acked.clear();
   }
 
-  /** The server's id and time of a message it confirmed (here or before a reload). */
+  /**
+   * The server's id and time of a message it confirmed: here, before a reload, or in another tab
+   * that held the connection before this one (so what is not known here is looked up again).
+   */
   sent(clientId: string): { id: string; at: number } | undefined {
+    const known = this.loadSent().get(clientId);
+    if (known) return known;
+    this.sentCache = null;
     return this.loadSent().get(clientId);
   }
 
-  /** Records a confirmed send, at once (localStorage writes are synchronous). */
+  /** Records a confirmed send, at once (localStorage writes are synchronous), beside other tabs'. */
   recordSent(clientId: string, receipt: { id: string; at: number }): void {
+    this.sentCache = null;
     const sent = this.loadSent();
     sent.set(clientId, receipt);
     while (sent.size > MAX_SENT) sent.delete(sent.keys().next().value ?? '');

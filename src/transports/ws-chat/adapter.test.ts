@@ -43,12 +43,12 @@ const tokenFetch = vi.fn(
     }),
 );
 
-function make() {
+function make(storage = memoryStore()) {
   const a = new WsChatAdapter({
     server: 'http://chat.test',
     name: 'V',
     channel: 'WEB',
-    storage: memoryStore(),
+    storage,
     WebSocket: FakeSocket as unknown as typeof WebSocket,
     fetch: tokenFetch as unknown as typeof fetch,
     backoff: new Backoff({ baseMs: 60_000, capMs: 60_000, random: () => 0 }),
@@ -57,12 +57,13 @@ function make() {
   return a;
 }
 
-async function connectedAdapter() {
-  const a = make();
+async function connectedAdapter(storage = memoryStore()) {
+  const a = make(storage);
   a.connect();
   await vi.waitFor(() => expect(FakeSocket.all).toHaveLength(1));
   FakeSocket.all[0]!.open();
-  expect(a.status).toBe('connected');
+  // Connected once the gap fill ran (nothing to fill here: no conversation yet).
+  await vi.waitFor(() => expect(a.status).toBe('connected'));
   return a;
 }
 
@@ -111,8 +112,10 @@ describe('ws-chat adapter and the browser', () => {
     expect(a.status).toBe('disconnected');
   });
 
-  it('rejects an unsent message when the link drops, so the store keeps it queued', async () => {
-    const a = await connectedAdapter();
+  it('rejects an unconfirmed message when the link drops, so the store keeps it queued', async () => {
+    const storage = memoryStore();
+    storage.set('echoes', 'yes'); // a server known to confirm by echo
+    const a = await connectedAdapter(storage);
     const sending = a.send({ clientId: 'k1', text: 'hi' });
     FakeSocket.all[0]!.drop();
     await expect(sending).rejects.toMatchObject({ code: 'disconnected' });

@@ -7,6 +7,7 @@ import { memoryStore } from '../../core/storage';
 import { type ContractHarness, transportContract } from '../contract';
 import { WsChatAdapter } from './adapter';
 import type { Channel } from './protocol';
+import { GENERATIONS } from './test-support';
 
 function harness(server: RunningServer, channel: Channel = 'WEB'): ContractHarness {
   const transport = new WsChatAdapter({
@@ -27,11 +28,15 @@ function harness(server: RunningServer, channel: Channel = 'WEB'): ContractHarne
   };
 }
 
-transportContract(
-  'ws-chat against the reference server',
-  async () => harness(await startServer({ replyDelayMs: 0 })),
-  {
-    // The token endpoint answers 400 to a channel it does not know: a configuration no retry fixes.
-    refused: async () => harness(await startServer({ replyDelayMs: 0 }), 'NOT-A-CHANNEL' as Channel),
-  },
-);
+// The product's two generations: the adapter finds which one the server speaks (data-protocol="auto").
+for (const generation of GENERATIONS) {
+  const options = { replyDelayMs: 0, wsChatProtocol: generation } as const;
+  transportContract(
+    `ws-chat against the reference server (${generation} generation)`,
+    async () => harness(await startServer(options)),
+    {
+      // The token endpoint answers 400 to a channel it does not know: a configuration no retry fixes.
+      refused: async () => harness(await startServer(options), 'NOT-A-CHANNEL' as Channel),
+    },
+  );
+}

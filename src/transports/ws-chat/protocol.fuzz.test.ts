@@ -7,7 +7,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_DATE_MS, MAX_FUTURE_MS } from '../../core/guards';
 import { failures, jsonOf, noToString, shapes } from '../../core/test-shapes';
 import type { IncomingMessage } from '../../core/types';
-import { decodeFrame, decodeFrameObject, decodeHistory, decodeTokenResponse } from './protocol';
+import { decodeTokenResponse, parseFrame } from './protocol';
+import { decodeEnvelope, decodeHistoryPage } from './protocol-envelope';
+import { decodeFlatFrame as decodeFrameObject, decodeFlatHistory as decodeHistory } from './protocol-flat';
+import { decodeUpload } from './protocol-upload';
+
+/** A socket frame as the adapter reads it in the flat generation. */
+const decodeFrame = (raw: unknown, customerId: string) => {
+  const frame = parseFrame(raw);
+  return frame ? decodeFrameObject(frame, customerId) : null;
+};
 
 const CUSTOMER = 'cust-1';
 const FIELDS = [
@@ -26,6 +35,20 @@ const FIELDS = [
   'data',
   'customerId',
   'token',
+  // the envelope generation
+  'event',
+  'payload',
+  'message',
+  'text',
+  'createdAt',
+  'attachments',
+  'isMine',
+  'agentName',
+  'agentId',
+  'session',
+  'status',
+  'url',
+  'sizeKb',
 ];
 
 // Every drop logs a warning: silence them without a spy, which would record tens of thousands of calls.
@@ -64,10 +87,40 @@ describe('ws-chat decoders under generated shapes', () => {
       const obj = { content: 'x', ...(typeof value === 'object' && value !== null ? value : {}) };
       const one = decodeFrameObject(obj, CUSTOMER);
       if (one) expectRenderable(one.message);
-      for (const frame of decodeHistory({ success: true, data: [value, obj] }, CUSTOMER) ?? [])
-        expectRenderable(frame.message);
+      for (const m of decodeHistory({ success: true, data: [value, obj] }, CUSTOMER) ?? [])
+        expectRenderable(m);
       decodeTokenResponse(value);
       decodeTokenResponse({ success: true, data: value });
+    });
+    expect(failed).toEqual([]);
+  });
+
+  it('the envelope decoders never throw, whatever the event, its payload, a page or an upload answer holds', () => {
+    const names = () => undefined;
+    const failed = failures(cases, (value) => {
+      for (const event of [
+        'newMessage',
+        'agentTyping',
+        'workflowStatus',
+        'sessionUpdated',
+        'error',
+        'ping',
+      ]) {
+        const out = decodeEnvelope({ event, payload: value }, names);
+        if (out?.type === 'message') expectRenderable(out.message);
+        const nested = decodeEnvelope({ event, payload: { message: value, session: value } }, names);
+        if (nested?.type === 'message') expectRenderable(nested.message);
+      }
+      if (typeof value === 'object' && value !== null)
+        decodeEnvelope(value as Record<string, unknown>, names);
+      for (const item of decodeHistoryPage(
+        { content: [value, { id: 'x', text: 'y', ...Object(value) }] },
+        names,
+      )?.items ?? [])
+        expectRenderable(item.message);
+      decodeHistoryPage(value, names);
+      decodeUpload(value);
+      decodeUpload({ success: true, data: value });
     });
     expect(failed).toEqual([]);
   });

@@ -1,14 +1,24 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  decodeFrame,
-  decodeHistory,
   decodeTokenResponse,
-  encodeMessage,
-  historyUrl,
+  encodeTokenRequest,
   MAX_FRAME_CHARS,
+  parseFrame,
   socketUrl,
   tokenUrl,
 } from './protocol';
+import {
+  decodeFlatFrame,
+  decodeFlatHistory as decodeHistory,
+  encodeFlatMessage as encodeMessage,
+  flatHistoryUrl as historyUrl,
+} from './protocol-flat';
+
+/** A socket frame as the adapter reads it: parsed, then decoded as a flat frame. */
+const decodeFrame = (raw: unknown, customerId: string) => {
+  const frame = parseFrame(raw);
+  return frame ? decodeFlatFrame(frame, customerId) : null;
+};
 
 const CUSTOMER = 'cust-uuid';
 afterEach(() => vi.restoreAllMocks());
@@ -28,6 +38,15 @@ describe('decodeTokenResponse', () => {
     const body = { success: true, data: { customerId: 'c1', token: 'cust_1', name: 'n', channel: 'WEB' } };
     expect(decodeTokenResponse(body)).toEqual({ customerId: 'c1', token: 'cust_1' });
   });
+  it("reads the current generation's wrapped answer with the session it opened", () => {
+    const body = {
+      code: 200,
+      message: 'success',
+      success: true,
+      data: { customerId: 'c1', token: 'cust_1', name: 'n', channel: 'WEB', sessionId: 's1' },
+    };
+    expect(decodeTokenResponse(body)).toEqual({ customerId: 'c1', token: 'cust_1', sessionId: 's1' });
+  });
   it.each([
     null,
     'x',
@@ -35,6 +54,28 @@ describe('decodeTokenResponse', () => {
     { success: true, data: { customerId: 'c' } },
     { success: true, data: { customerId: 1, token: 't' } },
   ])('refuses %j', (body) => expect(decodeTokenResponse(body)).toBeNull());
+});
+
+describe('encodeTokenRequest', () => {
+  it('sends the visitor id as channelId (flat) and channelUserId (envelope), and the optional fields given', () => {
+    const body = JSON.parse(
+      encodeTokenRequest({
+        name: 'Ann',
+        channel: 'WEB',
+        visitorId: 'web_1',
+        email: 'a@b.c',
+        metadata: { plan: 'pro' },
+      }),
+    );
+    expect(body).toEqual({
+      name: 'Ann',
+      channel: 'WEB',
+      channelId: 'web_1',
+      channelUserId: 'web_1',
+      email: 'a@b.c',
+      metadata: { plan: 'pro' },
+    });
+  });
 });
 
 describe('encodeMessage', () => {
@@ -151,7 +192,7 @@ describe('history', () => {
       },
       CUSTOMER,
     );
-    expect(out?.map((f) => [f.message.id, f.message.author.kind, f.message.clientId])).toEqual([
+    expect(out?.map((m) => [m.id, m.author.kind, m.clientId])).toEqual([
       ['a', 'bot', undefined],
       ['b', 'visitor', 'k'],
     ]);

@@ -1,38 +1,42 @@
 /**
- * Wire format of the customer-service WebSocket (seed 001, PROTOCOLS.md §1). Everything that knows
- * the shape of a frame lives here; the adapter sees only domain objects.
+ * The ws-chat wire format shared by both generations of that product (PROTOCOLS.md §1): channels,
+ * URLs, the token call, and the first look at a socket frame. The flat generation's frames are in
+ * protocol-flat.ts, the event envelopes in protocol-envelope.ts. Everything that knows the shape of
+ * something on the wire lives in these three files; the adapter sees domain objects.
  */
-import { isObj, messageTime, nonEmptyStr, type Obj, str } from '../../core/guards';
-import { log, preview, previewJson } from '../../core/log';
-import type { IncomingMessage, OutgoingMessage } from '../../core/types';
+import { isObj, nonEmptyStr, type Obj } from '../../core/guards';
+import { log, preview } from '../../core/log';
 
 import type { Channel } from './channels';
 
 export { CHANNELS, type Channel } from './channels';
 
+/** The two generations: the seed's flat frames, and the current server's event envelopes. */
+export type Generation = 'flat' | 'envelope';
+
 /** Largest frame we even try to parse; a bigger one is dropped unread. */
 export const MAX_FRAME_CHARS = 256 * 1024;
+
+/** WebSocket close codes that mean the token was refused. */
+export const AUTH_CLOSE_CODES = new Set([1008, 4001, 4003, 4401, 4403]);
 
 export interface TokenRequest {
   name: string;
   channel: Channel;
-  channelId: string;
+  /** The stable visitor id, sent as `channelId` (flat) and `channelUserId` (envelope). */
+  visitorId: string;
+  email?: string;
+  phone?: string;
+  metadata?: Record<string, string>;
 }
 
 export interface CustomerToken {
   customerId: string;
   token: string;
+  /** Only the envelope generation's token call opens a session and names it. */
+  sessionId?: string;
 }
 
-/** Decodes the answer of `POST /api/v1/public/customer-token`. */
-export function decodeTokenResponse(body: unknown): CustomerToken | null {
-  if (!isObj(body) || body.success !== true || !isObj(body.data)) return null;
-  const customerId = nonEmptyStr(body.data.customerId, 200);
-  const token = nonEmptyStr(body.data.token, 1000);
-  return customerId && token ? { customerId, token } : null;
-}
-
-/** Where the token is requested and where the socket lives, derived from `data-server`. */
 export function tokenUrl(server: string): string {
   return new URL('/api/v1/public/customer-token', server).href;
 }
@@ -44,36 +48,30 @@ export function socketUrl(server: string, token: string): string {
   return url.href;
 }
 
-/** The client → server frame. `metadata.clientMessageId` lets an echoing server confirm and dedupe. */
-export function encodeMessage(
-  msg: OutgoingMessage,
-  senderId: string,
-  conversationId: string | undefined,
-): string {
-  const frame: Obj = {
-    senderId,
-    content: msg.text,
-    metadata: { type: 'text', attachments: [], clientMessageId: msg.clientId },
-  };
-  if (conversationId) frame.conversationId = conversationId;
-  return JSON.stringify(frame);
-}
-
-/** The seed has no sender type: an "AI customer service" answers unless the server says a human did. */
-const HUMAN_SENDERS = new Set(['agent', 'operator', 'human']);
-/** Strings only: `String(v)` throws for an object whose toString is not callable, which JSON can carry. */
-const humanSender = (v: unknown) => typeof v === 'string' && HUMAN_SENDERS.has(v);
-
-export interface DecodedFrame {
-  message: IncomingMessage;
-  conversationId?: string;
+/**
+ * One body for both generations: each ignores the other's field, so the same visitor id finds the
+ * same customer whichever server answers.
+ */
+export function encodeTokenRequest(request: TokenRequest): string {
+  const { visitorId, ...rest } = request;
+  return JSON.stringify({ ...rest, channelId: visitorId, channelUserId: visitorId });
 }
 
 /**
- * Decodes a server frame. Returns null (after one warning) for anything that is not a message we
- * can show: not JSON, not an object, content not a string, absurd sizes.
+ * Decodes the token answer: flat `{success, data: {customerId, token}}`, envelope the same inside
+ * `{code, message, data, success}` with `data.sessionId`.
  */
-export function decodeFrame(raw: unknown, customerId: string): DecodedFrame | null {
+export function decodeTokenResponse(body: unknown): CustomerToken | null {
+  if (!isObj(body) || body.success !== true || !isObj(body.data)) return null;
+  const customerId = nonEmptyStr(body.data.customerId, 200);
+  const token = nonEmptyStr(body.data.token, 1000);
+  const sessionId = nonEmptyStr(body.data.sessionId, 200);
+  if (!customerId || !token) return null;
+  return sessionId ? { customerId, token, sessionId } : { customerId, token };
+}
+
+/** A text frame parsed to an object, or null after one warning (binary, oversized, not JSON). */
+export function parseFrame(raw: unknown): Obj | null {
   if (typeof raw !== 'string') return drop('binary frame', '');
   if (raw.length > MAX_FRAME_CHARS) return drop('oversized frame', `${raw.length} chars`);
   let data: unknown;
@@ -82,77 +80,13 @@ export function decodeFrame(raw: unknown, customerId: string): DecodedFrame | nu
   } catch {
     return drop('not JSON', preview(raw, 60));
   }
-  if (!isObj(data)) return drop('not an object', preview(raw, 60));
-  return decodeFrameObject(data, customerId);
+  return isObj(data) ? data : drop('not an object', preview(raw, 60));
 }
 
-/** Decodes one frame already parsed from JSON (a socket frame, or an item of the history answer). */
-export function decodeFrameObject(data: Obj, customerId: string): DecodedFrame | null {
-  const content = str(data.content);
-  if (content === undefined) return drop('missing or invalid "content"', previewJson(data, 60));
-  const senderId = str(data.senderId, 200);
-  const metadata = isObj(data.metadata) ? data.metadata : undefined;
-  const clientId = metadata ? nonEmptyStr(metadata.clientMessageId, 200) : undefined;
-  const fromVisitor = senderId !== undefined && senderId === customerId;
-  const at = messageTime(data.timestamp, Date.now());
-  // The seed's frames carry no id; a server that adds one gets exact dedupe, others get a stable
-  // id from the frame's content so a replayed frame is still recognised.
-  const id =
-    nonEmptyStr(data.id, 200) ??
-    nonEmptyStr(data.messageId, 200) ??
-    `ws-${at}-${senderId ?? ''}-${hash(content)}`;
-  const name = nonEmptyStr(data.senderName, 200);
-  const message: IncomingMessage = {
-    id,
-    text: content,
-    at,
-    author: fromVisitor
-      ? { kind: 'visitor' }
-      : {
-          kind: humanSender(data.senderType) ? 'operator' : 'bot',
-          ...(senderId ? { id: senderId } : {}),
-          ...(name ? { name } : {}),
-        },
-  };
-  if (fromVisitor && clientId) message.clientId = clientId;
-  const conversationId = nonEmptyStr(data.conversationId, 200);
-  return conversationId ? { message, conversationId } : { message };
-}
+/** True for the current generation's frames (`{event, payload}`), false for the seed's flat ones. */
+export const isEnvelope = (frame: Obj): boolean => typeof frame.event === 'string';
 
-function drop(why: string, detail: string): null {
+export function drop(why: string, detail: string): null {
   log.warn(`dropped a ws-chat frame: ${why}`, detail);
   return null;
 }
-
-/** FNV-1a, enough to tell frames apart for dedupe. */
-function hash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36);
-}
-
-/**
- * History of a conversation, for filling the gap a reconnect leaves (replies sent while the socket
- * was down). Not in the seed: the reference server offers it, and a server without it answers 404,
- * after which the adapter stops asking. The token goes in a header, not the URL.
- */
-export function historyUrl(server: string, conversationId: string): string {
-  return new URL(`/api/v1/public/conversations/${encodeURIComponent(conversationId)}/messages`, server).href;
-}
-
-/** Decodes the history answer `{success, data: [frame…]}`; bad items are dropped one by one. */
-export function decodeHistory(body: unknown, customerId: string): DecodedFrame[] | null {
-  if (!isObj(body) || body.success !== true || !Array.isArray(body.data)) return null;
-  const out: DecodedFrame[] = [];
-  for (const item of body.data.slice(-200)) {
-    const decoded = isObj(item) ? decodeFrameObject(item, customerId) : null;
-    if (decoded) out.push(decoded);
-  }
-  return out;
-}
-
-/** WebSocket close codes that mean the token was refused. */
-export const AUTH_CLOSE_CODES = new Set([1008, 4001, 4003, 4401, 4403]);

@@ -1,0 +1,101 @@
+/**
+ * The gap fill: neither generation replays what a customer missed while the socket was down (the
+ * current server gives customers no offline push), so after every (re)connect to a known
+ * conversation the adapter asks the history call for what is newer than the last fill, before any
+ * live frame is applied and before the outbox may send (so nothing the server has is sent twice, and
+ * replies land in order). Messages come back oldest first and marked `backfill`.
+ */
+import { log } from '../../core/log';
+import type { IncomingMessage } from '../../core/types';
+import type { WsChatApi } from './api';
+import type { Generation } from './protocol';
+import { decodeHistoryPage, envelopeHistoryUrl } from './protocol-envelope';
+import { decodeFlatHistory, flatHistoryUrl } from './protocol-flat';
+import type { SentLog } from './sent-log';
+import type { Session, SessionStore } from './session-store';
+
+const PAGE_SIZE = 50;
+/** A gap longer than this many pages is not filled further back (the store keeps 200 messages). */
+const MAX_PAGES = 10;
+
+export interface HistoryContext {
+  server: string;
+  api: WsChatApi;
+  sessions: SessionStore;
+  sent: SentLog;
+  /** Agent id → name, learnt from history items (live events carry no names). */
+  agents: Map<string, string>;
+}
+
+export type GapFill = { messages: IncomingMessage[] } | { unauthorized: true };
+
+/** What the visitor missed, oldest first; an empty list when there is nothing to ask or the call failed. */
+export async function fetchMissed(
+  ctx: HistoryContext,
+  generation: Generation,
+  session: Session,
+  signal: AbortSignal,
+): Promise<GapFill> {
+  try {
+    const messages =
+      generation === 'envelope'
+        ? await envelopePages(ctx, session, signal)
+        : await flatHistory(ctx, session, signal);
+    if (messages === 'unauthorized') return { unauthorized: true };
+    for (const m of messages) m.backfill = true;
+    return { messages };
+  } catch {
+    // Best effort: the live socket carries on without the gap filled.
+    log.warn('could not fetch the conversation history after connecting');
+    return { messages: [] };
+  }
+}
+
+async function flatHistory(ctx: HistoryContext, session: Session, signal: AbortSignal) {
+  const { conversationId } = session;
+  if (!conversationId || !ctx.sessions.hasHistory) return [];
+  const res = await ctx.api.get(flatHistoryUrl(ctx.server, conversationId), session.token, signal);
+  if (res.status === 401) return 'unauthorized';
+  if (res.status === 404 || res.status === 405) {
+    // The seed has no history call: remember, and stop asking this backend.
+    ctx.sessions.noHistory();
+    return [];
+  }
+  return (res.status === 200 && decodeFlatHistory(res.body, session.customerId)) || [];
+}
+
+async function envelopePages(ctx: HistoryContext, session: Session, signal: AbortSignal) {
+  const { sessionId } = session;
+  if (!sessionId) return [];
+  const cursor = ctx.sessions.cursor(sessionId);
+  const names = (id: string) => ctx.agents.get(id);
+  const newestFirst: IncomingMessage[] = [];
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const res = await ctx.api.get(
+      envelopeHistoryUrl(ctx.server, sessionId, page, PAGE_SIZE),
+      session.token,
+      signal,
+    );
+    if (res.status === 401) return 'unauthorized';
+    const decoded = res.status === 200 ? decodeHistoryPage(res.body, names) : null;
+    if (!decoded) break;
+    let reachedCursor = false;
+    for (const item of decoded.items) {
+      if (item.agentName && item.message.author.id) ctx.agents.set(item.message.author.id, item.agentName);
+      if (cursor !== undefined && item.message.at < cursor) reachedCursor = true;
+      else newestFirst.push(item.message);
+    }
+    // Without a cursor (a first fill) the newest page is enough: older messages are on screen already.
+    if (decoded.last || reachedCursor || cursor === undefined) break;
+  }
+  const messages = newestFirst.reverse();
+  const newest = messages.at(-1);
+  if (newest) ctx.sessions.setCursor(sessionId, newest.at);
+  // The server never echoed the visitor's own messages: recognise them by what was written.
+  for (const m of messages) {
+    if (m.author.kind !== 'visitor') continue;
+    const clientId = ctx.sent.match(m.id, m.text, m.attachments?.length ?? 0);
+    if (clientId) m.clientId = clientId;
+  }
+  return messages;
+}
