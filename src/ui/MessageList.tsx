@@ -2,9 +2,11 @@
  * The conversation, as a `role="log"`. Only a window of rows near the viewport is in the DOM (at
  * most `MAX_ROWS`), so a conversation of any length costs what a short one does: scrolling near
  * either end of the window renders the next page of rows there and drops rows far out of view on
- * the other side, keeping the row the visitor looks at exactly where it was (no jumps). New
- * messages are said by the `Announcer`, not by the log (which would also announce old rows
- * scrolled back into view).
+ * the other side, keeping the row the visitor looks at exactly where it was (no jumps).
+ *
+ * The log is a polite live region, as chat logs are, but rows that scrolling brings (back) into
+ * the window are not news: they go into a part of the log marked `aria-live="off"`. Only messages
+ * that arrive while the log is shown land in the live part and are announced, once.
  *
  * It follows new messages only while the visitor is at the bottom, so reading older messages is
  * never interrupted (a "jump to latest" button appears instead, and while the newest rows are out of
@@ -16,7 +18,6 @@ import { isTime } from '../core/guards';
 import type { Translate } from '../i18n';
 import { formatDay } from '../i18n/format';
 import type { ChatStore } from '../store/chat-store';
-import { Announcer } from './Announcer';
 import { logItem, namedBot } from './grouping';
 import { ArrowDownIcon } from './icons';
 import { MessageRow } from './MessageRow';
@@ -40,7 +41,7 @@ interface Window {
 /** The first row at least partly in view, and where it is: kept in place across a window change. */
 function anchorOf(log: HTMLElement): { key: string; top: number } | null {
   const top = log.getBoundingClientRect().top;
-  for (const row of log.children) {
+  for (const row of log.querySelectorAll('[data-row]')) {
     const rect = row.getBoundingClientRect();
     const key = (row as HTMLElement).dataset.row;
     if (rect.bottom > top && key) return { key, top: rect.top };
@@ -69,6 +70,8 @@ export function MessageList(props: {
   const now = (props.now ?? Date.now)();
 
   const win = useRef<Window>({ start: Math.max(0, n - TAIL_ROWS), end: n, length: n });
+  /** Index of the first message that is news: what the log showed when it opened is not. */
+  const live = useRef(n);
   const w = win.current;
   if (w.length !== n) {
     // A window that reached the end of the list grows with it; one that follows the bottom keeps
@@ -114,7 +117,7 @@ export function MessageList(props: {
       return;
     }
     if (!was) return;
-    for (const row of el.children) {
+    for (const row of el.querySelectorAll('[data-row]')) {
       if ((row as HTMLElement).dataset.row !== was.key) continue;
       el.scrollTop += row.getBoundingClientRect().top - was.top;
       return;
@@ -127,6 +130,8 @@ export function MessageList(props: {
     if (direction < 0) {
       w.start = Math.max(0, w.start - PAGE_ROWS);
       w.end = Math.min(w.end, w.start + MAX_ROWS);
+      // Rows below the window come back by scrolling later: they are not news then.
+      if (w.end < n) live.current = Math.max(live.current, n);
     } else {
       w.end = Math.min(n, w.end + PAGE_ROWS);
       w.start = Math.max(w.start, w.end - MAX_ROWS);
@@ -146,11 +151,13 @@ export function MessageList(props: {
   };
 
   const bot = useMemo(() => namedBot(messages), [messages]);
+  // Rows from `live.current` on arrived while the log was shown and go to its live part.
+  const history = [];
   const rows = [];
   for (let i = w.start; i < w.end; i++) {
     const item = logItem(messages, i, bot);
     const m = item.message;
-    rows.push(
+    (i < live.current ? history : rows).push(
       <MessageRow
         key={m.key}
         message={m}
@@ -172,7 +179,7 @@ export function MessageList(props: {
         ref={ref}
         class="log"
         role="log"
-        aria-live="off"
+        aria-live="polite"
         aria-label={t('messages')}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
         tabIndex={0}
@@ -183,9 +190,11 @@ export function MessageList(props: {
         }}
       >
         {props.lead}
+        <div class="log__history" aria-live="off">
+          {history}
+        </div>
         {rows}
       </div>
-      <Announcer store={store} t={t} />
       {(missed || w.end < n) && (
         <button type="button" class="jump" onClick={toBottom}>
           <ArrowDownIcon />
