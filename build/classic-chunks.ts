@@ -10,7 +10,8 @@
  * - the loader knows each lazy chunk's dependencies (written into it at build time), so one
  *   `import()` fetches a chunk and everything it needs in parallel. It inserts `<script async>`
  *   elements with the entry tag's nonce (and `crossorigin`) next to `parley.js`'s own URL, and
- *   rejects with the file's URL when one cannot be fetched or did not register.
+ *   rejects with the file's URL when one cannot be fetched or did not register. Under Trusted
+ *   Types the URLs go through a policy named `parley` that passes only `parley-*.js` files.
  *
  * Rolldown renders `import('./x')` in CJS output as `Promise.resolve().then(() => require('./x'))`:
  * the loader's `require` returns the exports of a chunk it has, or a promise of them, which the
@@ -30,9 +31,31 @@ function parleyLoader(factories: Record<string, Factory>, deps: Record<string, s
   const me =
     (document.currentScript as HTMLScriptElement | null) ??
     document.querySelector<HTMLScriptElement>('script[data-transport][src*="parley"]');
-  const global = self as unknown as { __parley?: Record<string, Factory> };
+  type Policy = { createScriptURL(url: string): unknown };
+  const global = self as unknown as {
+    __parley?: Record<string, Factory>;
+    __parleyPolicy?: Policy;
+    trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(url: string): string }): Policy };
+  };
   const registered = global.__parley ?? {};
   global.__parley = registered;
+  // A page that requires Trusted Types takes a script URL only from a policy (`trusted-types parley`
+  // in its CSP): ours passes nothing but Parley's own files, and every widget on the page shares it.
+  const scriptUrl = (url: string): unknown => {
+    const tt = global.trustedTypes;
+    if (!tt) return url;
+    try {
+      global.__parleyPolicy ??= tt.createPolicy('parley', {
+        createScriptURL: (u) => {
+          if (/\/parley-[\w-]+\.js$/.test(new URL(u).pathname)) return u;
+          throw new TypeError(`parley: not one of its files: ${u}`);
+        },
+      });
+    } catch {
+      return url; // the page allows no policy of ours: the load fails, and says so
+    }
+    return global.__parleyPolicy.createScriptURL(url);
+  };
   const modules: Record<string, { exports: object }> = {};
   const pending: Record<string, Promise<void>> = {};
 
@@ -50,7 +73,7 @@ function parleyLoader(factories: Record<string, Factory>, deps: Record<string, s
           reject(new Error(`${url} ${ok ? 'did not register' : 'could not be loaded'}`));
         }
       };
-      script.src = url;
+      script.src = scriptUrl(url) as string;
       script.async = true;
       if (me?.nonce) script.nonce = me.nonce;
       if (me?.crossOrigin != null) script.crossOrigin = me.crossOrigin;

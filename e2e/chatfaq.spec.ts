@@ -5,11 +5,23 @@
  * conversation; and the two final closes with their reasons.
  */
 
+import type { Page } from '@playwright/test';
 import { FSM_GREETING, STORIES } from '../server/chatfaq/fsm';
 import { getChatfaqModule } from '../server/chatfaq/index';
-import { expect, test, Widget } from './fixtures';
+import { type Backend, expect, test, Widget } from './fixtures';
 
 const PAGE = '/demo-chatfaq.html';
+/** Bad pages: the widget must keep working under the demo's strict CSP and throw nothing. */
+const PAGE_PROBLEMS = /Refused to|Content Security Policy|pageerror/i;
+
+/** The demo page with the panel open and the FSM's greeting on screen. */
+async function openDemo(page: Page, backend: Backend) {
+  await page.goto(`${backend.url}${PAGE}`);
+  const widget = new Widget(page);
+  await widget.open();
+  await expect(widget.log.getByText(FSM_GREETING)).toBeVisible();
+  return { module: getChatfaqModule(backend.server), widget };
+}
 
 test.describe('chatfaq demo', () => {
   // One reply delay per streamed chunk: slow enough to see the bubble grow.
@@ -21,11 +33,7 @@ test.describe('chatfaq demo', () => {
     consoleLines,
   }) => {
     test.setTimeout(120_000); // a long journey on a busy 2-core machine
-    const module = getChatfaqModule(backend.server);
-    await page.goto(`${backend.url}${PAGE}`);
-    const widget = new Widget(page);
-    await widget.open();
-    await expect(widget.log.getByText(FSM_GREETING)).toBeVisible();
+    const { module, widget } = await openDemo(page, backend);
 
     // Every state the log goes through, recorded in the page: a busy machine may render the whole
     // stream between two polls of the test, a MutationObserver sees each step.
@@ -86,7 +94,7 @@ test.describe('chatfaq demo', () => {
     await expect(widget.message(STORIES[0]!)).toHaveCount(0);
     expect(module.received(conversation!).some((f) => f.kind === 'reset')).toBe(true);
 
-    expect(consoleLines.filter((l) => /Refused to|Content Security Policy|pageerror/i.test(l))).toEqual([]);
+    expect(consoleLines.filter((l) => PAGE_PROBLEMS.test(l))).toEqual([]);
   });
 
   test('a file each way, a reload into the same conversation, the close and a new conversation', async ({
@@ -95,11 +103,7 @@ test.describe('chatfaq demo', () => {
     consoleLines,
   }) => {
     test.setTimeout(120_000); // a long journey on a busy 2-core machine
-    const module = getChatfaqModule(backend.server);
-    await page.goto(`${backend.url}${PAGE}`);
-    const widget = new Widget(page);
-    await widget.open();
-    await expect(widget.log.getByText(FSM_GREETING)).toBeVisible();
+    const { module, widget } = await openDemo(page, backend);
     const [conversation] = module.conversationIds();
 
     // when: the visitor asks for a file
@@ -140,16 +144,12 @@ test.describe('chatfaq demo', () => {
     await expect(widget.log.getByText(FSM_GREETING)).toHaveCount(2);
     expect(module.conversationIds()).toHaveLength(2);
 
-    expect(consoleLines.filter((l) => /Refused to|Content Security Policy|pageerror/i.test(l))).toEqual([]);
+    expect(consoleLines.filter((l) => PAGE_PROBLEMS.test(l))).toEqual([]);
   });
 
   test('a dropped connection reconnects to the same conversation', async ({ page, backend }) => {
     test.setTimeout(90_000);
-    const module = getChatfaqModule(backend.server);
-    await page.goto(`${backend.url}${PAGE}`);
-    const widget = new Widget(page);
-    await widget.open();
-    await expect(widget.log.getByText(FSM_GREETING)).toBeVisible();
+    const { module, widget } = await openDemo(page, backend);
     module.closeSockets(1011, 'server restart');
     // The old socket is gone: an answer proves a new one, in the same conversation (no new greeting).
     await widget.send('after the drop');

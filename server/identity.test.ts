@@ -49,3 +49,37 @@ describe('TWIN session start with an identity secret', () => {
     expect((await start({})).status).toBe(201);
   });
 });
+
+describe.each(['flat', 'envelope'] as const)(
+  'ws-chat token (%s generation) with an identity secret',
+  (generation) => {
+    const token = async (body: Record<string, unknown>) => {
+      const server = await startTestServer({ identitySecret: SECRET, wsChatProtocol: generation });
+      const call = (extra: Record<string, unknown>) =>
+        postJson(server, '/api/v1/public/customer-token', { name: 'Ann', channel: 'WEB', ...extra });
+      return { first: await call(body), call };
+    };
+    const customerOf = async (res: Response) =>
+      ((await res.json()) as { data: { customerId: string } }).data.customerId;
+    const id = (n: string) => ({ channelId: `web_${n}`, channelUserId: `web_${n}` });
+
+    it.each([
+      ['unsigned', { userId: '42' }],
+      ['signed for someone else', { userId: '42', userHash: userHash(SECRET, '43') }],
+    ])('refuses a user id %s with 401', async (_why, body) => {
+      const { first } = await token({ ...id('a'), ...body });
+      expect(first.status).toBe(401);
+    });
+
+    it('a signed id is the same customer from any device; a channel id spelling it is not', async () => {
+      const signed = { userId: '42', userHash: userHash(SECRET, '42') };
+      const { first, call } = await token({ ...id('laptop'), ...signed });
+      expect(first.status).toBe(200);
+      const user42 = await customerOf(first);
+      expect(await customerOf(await call({ ...id('phone'), ...signed }))).toBe(user42);
+      const spoof = await call({ channelId: 'user:42', channelUserId: 'user:42' });
+      expect(spoof.status).toBe(200);
+      expect(await customerOf(spoof)).not.toBe(user42);
+    });
+  },
+);

@@ -28,3 +28,23 @@ export function verifyUser(secret: string | undefined, userId: string, hash: unk
     return { ok: false, error: 'userHash does not match userId' };
   return { ok: true };
 }
+
+/**
+ * The visitor a token request names: `user:{userId}` for a user id (checked when there is a secret),
+ * else the anonymous id the widget keeps, escaped when it starts like a user key: a channel id that
+ * spells "user:42" is `channel:user:42`, never user 42.
+ */
+export function claimedVisitor(
+  body: unknown,
+  channelId: string | undefined,
+  secret: string | undefined,
+): { ok: true; visitorId: string | undefined } | { ok: false; error: string } {
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const { userId, userHash: hash } = fields;
+  if (userId === undefined || userId === null)
+    return { ok: true, visitorId: channelId?.startsWith('user:') ? `channel:${channelId}` : channelId };
+  if (typeof userId !== 'string' || userId === '' || userId.length > 256)
+    return { ok: false, error: 'userId must be a non-empty string of at most 256 characters' };
+  const check = verifyUser(secret, userId, hash);
+  return check.ok ? { ok: true, visitorId: `user:${userId}` } : check;
+}

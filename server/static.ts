@@ -7,7 +7,7 @@
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { sendText } from './http';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -38,6 +38,12 @@ export const DEMO_CSP = [
   "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
   "img-src 'self' data: blob: http://127.0.0.1:*",
 ].join('; ');
+
+/**
+ * Pages named `trusted-types*.html` also require Trusted Types: script URLs only through a policy,
+ * and only the widget's own (`parley`). Tests prove the widget needs nothing else.
+ */
+export const TRUSTED_TYPES_CSP = `${DEMO_CSP}; require-trusted-types-for 'script'; trusted-types parley`;
 
 /** The placeholder demo pages use for the server's origin (no inline script can compute it). */
 export const ORIGIN_PLACEHOLDER = '{{ORIGIN}}';
@@ -120,7 +126,9 @@ async function send(
   };
   if (ext === '.html') {
     body = Buffer.from(body.toString('utf8').replaceAll(ORIGIN_PLACEHOLDER, options.origin), 'utf8');
-    headers['Content-Security-Policy'] = DEMO_CSP;
+    headers['Content-Security-Policy'] = basename(file).startsWith('trusted-types')
+      ? TRUSTED_TYPES_CSP
+      : DEMO_CSP;
   }
   if (ext === '.js') headers['Access-Control-Allow-Origin'] = '*'; // the widget is embedded elsewhere
   headers['Content-Length'] = body.length;

@@ -120,6 +120,7 @@ export async function runSoak(
   progress: (line: string) => void = () => {},
 ): Promise<SoakReport> {
   const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   const replies: string[] = [];
   const pageErrors: string[] = [];
   const consoleErrors: string[] = [];
@@ -132,8 +133,14 @@ export async function runSoak(
     backend.say(to, text);
   };
   // The server answers every message it stores with the next numbered reply, a moment later.
+  const heard = new Set<string>();
   const backend = new SoakBackend(transport, (arrival: VisitorArrival) => {
     conversation ??= arrival.conversation;
+    if (heard.has(arrival.text))
+      progress(
+        `${transport.label}: ${arrival.text} again${arrival.repeat ? ' (recognised)' : ''} at ${elapsed()}`,
+      );
+    heard.add(arrival.text);
     if (arrival.repeat) return;
     pendingSays += 1;
     setImmediate(() => {

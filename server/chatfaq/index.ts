@@ -16,8 +16,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { createBot } from '../bot';
-import { answerPreflight, applyCors, sendText } from '../http';
+import { answerPreflight, applyCors, requestOrigin, sendText } from '../http';
 import type { ProtocolModule, RunningServer, ServerOptions } from '../types';
+import { rawToString, refuse } from '../ws';
 import { type ClientFrame, errorFrame, parseClientFrame, stackFrames } from './frames';
 import {
   DEMO_FILE_NAME,
@@ -181,7 +182,7 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
       ws.close(...refusal);
       return;
     }
-    const origin = originOf(req);
+    const origin = requestOrigin(req, 'http://127.0.0.1');
     let c = conversations.get(conversationId);
     const fresh = !c;
     if (!c) {
@@ -326,22 +327,3 @@ function originAllowed(req: IncomingMessage): boolean {
 }
 
 const hostOnly = (host: string | undefined) => (host ?? '').replace(/:\d+$/, '');
-
-/** The origin the client used, for the URLs in layers; only a plain host[:port] is trusted. */
-function originOf(req: IncomingMessage): string {
-  const host = req.headers.host;
-  return host && /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)
-    ? `http://${host}`
-    : 'http://127.0.0.1';
-}
-
-function refuse(socket: Duplex, status: string): void {
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
-function rawToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
-}

@@ -79,7 +79,7 @@ export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
     generation,
     state: store,
     handle: (req: IncomingMessage, res: ServerResponse, url: URL) =>
-      handleRoutes(req, res, url, { store, generation }),
+      handleRoutes(req, res, url, { store, generation, identitySecret: options.identitySecret }),
     attach: (server: Server) => hub.attach(server),
     dropConnections: () => hub.terminateAll(),
     openSockets: () => hub.count(),

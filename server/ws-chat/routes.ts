@@ -19,6 +19,7 @@ import {
   sendJson,
   sendStoredFile,
 } from '../http';
+import { claimedVisitor } from '../identity';
 import { historyPage, parseEnvelopeTokenRequest, uploadJson, wrapped } from './envelope';
 import { MAX_BODY_BYTES, parseTokenRequest, toFlatFrame } from './frames';
 import type { ChatStore } from './store';
@@ -35,6 +36,8 @@ const MAX_UPLOAD = 10 * 1024 * 1024;
 export interface RouteContext {
   store: ChatStore;
   generation: Generation;
+  /** See ServerOptions.identitySecret: with it, a `userId` needs its `userHash`. */
+  identitySecret?: string | undefined;
 }
 
 /** Answer the ws-chat REST routes; resolve false for any other path. */
@@ -60,7 +63,7 @@ export async function handleRoutes(
   if (path === TOKEN_PATH) {
     if (method !== 'POST') methodNotAllowed(res, 'POST, OPTIONS');
     else if (envelope) await issueEnvelopeToken(req, res, ctx);
-    else await issueFlatToken(req, res, ctx.store);
+    else await issueFlatToken(req, res, ctx);
   } else if (upload) {
     if (method !== 'POST') methodNotAllowed(res, 'POST, OPTIONS');
     else await receiveUpload(req, res, ctx.store);
@@ -78,13 +81,16 @@ export async function handleRoutes(
   return true;
 }
 
-async function issueFlatToken(req: IncomingMessage, res: ServerResponse, store: ChatStore): Promise<void> {
+async function issueFlatToken(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
   const body = await readJsonBody(req, res, MAX_BODY_BYTES);
   if (!body.ok) return sendApiError(res, 400, body.error);
   const request = parseTokenRequest(body.value);
   if (!request.ok) return sendApiError(res, 400, request.error);
   const { name, channel, channelId } = request.value;
-  const { customer, token } = store.issueToken({ visitorId: channelId, name, channel });
+  const visitor = claimedVisitor(body.value, channelId, ctx.identitySecret);
+  if (!visitor.ok) return sendApiError(res, 401, visitor.error);
+  const visitorId = visitor.visitorId ?? channelId;
+  const { customer, token } = ctx.store.issueToken({ visitorId, name, channel });
   applyCors(res);
   sendJson(res, 200, {
     success: true,
@@ -103,8 +109,10 @@ async function issueEnvelopeToken(
   const request = parseEnvelopeTokenRequest(body.value);
   if (!request.ok) return sendWrappedError(res, 400, request.error);
   const { channelUserId, ...identity } = request.value;
+  const visitor = claimedVisitor(body.value, channelUserId, ctx.identitySecret);
+  if (!visitor.ok) return sendWrappedError(res, 401, visitor.error);
   // Without a stable id, every call is a new customer (nothing ties two calls together).
-  const visitorId = channelUserId ?? `anonymous:${Math.random().toString(36).slice(2)}${Date.now()}`;
+  const visitorId = visitor.visitorId ?? `anonymous:${Math.random().toString(36).slice(2)}${Date.now()}`;
   const { customer, token } = ctx.store.issueToken({ ...identity, visitorId });
   const session = ctx.store.conversationOf(customer);
   applyCors(res);

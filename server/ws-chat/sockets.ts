@@ -7,6 +7,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { requestOrigin } from '../http';
+import { rawToString, refuse } from '../ws';
 import type { Customer } from './store';
 
 export const WS_PATH = '/ws/chat';
@@ -124,16 +125,4 @@ export class SocketHub {
     this.terminateAll();
     return new Promise((resolve) => this.wss.close(() => resolve()));
   }
-}
-
-/** Refuse a handshake with a bare HTTP status; `end` then destroy so the status is flushed. */
-function refuse(socket: Duplex, status: string): void {
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
-function rawToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
 }

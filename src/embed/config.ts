@@ -256,7 +256,7 @@ export function parseConfig(data: Dataset, baseUrl?: string): ConfigResult {
   else if (hash) config.userHash = hash.toLowerCase();
   if (config.userId && !hash)
     warnings.push(
-      'data-user-id without data-user-hash: whoever knows this id could take over the conversation on a backend that does not verify ids. Sign it on your server (README, "Verified identity").',
+      'data-user-id without data-user-hash: anyone knowing the id can take the conversation; sign it (README, Verified identity)',
     );
   if (config.userId && config.clientId)
     bad('clientId', config.clientId, 'and data-user-id both name the visitor; keep data-user-id', '');
@@ -360,13 +360,14 @@ function parseChatfaq(data: Dataset, config: ParleyConfig, bad: Bad, error: (lin
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 /**
- * Why a backend URL cannot work from this page (worded to follow the attribute's name), or null. Credentials in it would be handed to every
- * visitor, and browsers refuse them in WebSocket and fetch URLs; an http: backend from an https:
- * page is blocked as mixed content. The message never repeats the credentials.
+ * Why a backend URL cannot work from this page (worded to follow the attribute's name), or null.
+ * Credentials in it would be handed to every visitor, and browsers refuse them in WebSocket and
+ * fetch URLs; an http: backend from an https: page is blocked as mixed content. The message never
+ * repeats the credentials.
  */
 function unusableBackend(u: URL, pageUrl: string | undefined): string | null {
   if (u.username || u.password) {
-    return ` holds a user name or password (${u.protocol}//…@${u.host}): a public widget cannot keep a secret, and browsers refuse such URLs. Remove them; visitors get their own token from the backend`;
+    return ` holds a user name or password (${u.protocol}//…@${u.host}): a public page cannot keep a secret and browsers refuse such URLs; remove it`;
   }
   let page: URL | undefined;
   try {

@@ -117,3 +117,14 @@ describe('data-user-id and data-user-hash', () => {
     expect(result.warnings).toEqual([expect.stringContaining('data-user-id without data-user-hash')]);
   });
 });
+
+describe('two widgets on one page (issue 8 regression)', () => {
+  it('never exchange tokens: each backend has its own storage', () => {
+    const a = storageFor(config({ channelId: 'same-visitor' }));
+    const b = storageFor({ ...config({ channelId: 'same-visitor' }), server: 'https://other.example.com' });
+    a.set('session', '{"token":"cust_A"}');
+    b.set('session', '{"token":"cust_B"}');
+    expect(a.get('session')).toBe('{"token":"cust_A"}');
+    expect(b.get('session')).toBe('{"token":"cust_B"}');
+  });
+});

@@ -20,7 +20,7 @@ export interface Identity {
 }
 
 const USAGE =
-  'Parley.identify({ id, hash, name, email }) takes the user id as a string, its hash as 64 hex characters (HMAC-SHA256 from your server), and optional name and email strings; Parley.identify(null) forgets the visitor';
+  'Parley.identify({id, hash, name, email}) takes strings, hash = 64 hex (HMAC-SHA256 of id from your server); null forgets the visitor';
 
 /** The identity to switch to, `null` for an anonymous visitor, or undefined (after one error line) when unusable. */
 export function parseIdentity(value: unknown): Identity | null | undefined {

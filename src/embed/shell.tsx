@@ -41,7 +41,6 @@ export function mountWidget(
   let t = createTranslator(lang);
   const storage = storageFor(config);
   const metadata: Record<string, string> = { ...config.metadata };
-  if (config.userEmail && metadata.email === undefined) metadata.email = config.userEmail;
   const events = pageEvents ?? new Emitter<ParleyEvents>();
 
   const host = target ?? document.body.appendChild(document.createElement('div'));

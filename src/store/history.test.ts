@@ -61,7 +61,7 @@ describe('history across reloads', () => {
     const storage: KeyValueStore = {
       get: (k) => backing.get(k),
       set: (k, v) => {
-        writes.push(`${k}:${(JSON.parse(v) as unknown[]).length ?? v}`);
+        writes.push(k === 'messages.mark' ? k : `${k}:${(JSON.parse(v) as unknown[]).length}`);
         backing.set(k, v);
       },
       remove: (k) => backing.remove(k),
@@ -79,7 +79,29 @@ describe('history across reloads', () => {
     writes.length = 0;
     const next = [...list, { ...list[0]!, key: 'in:new', id: 'new', text: 'new' }];
     saveMessages(storage, next);
-    expect(writes).toEqual(['messages:6']);
+    expect(writes).toEqual(['messages:6', 'messages.mark']);
+    expect(loadMessages(storage).map((m) => m.text)).toEqual(next.map((m) => m.text));
+  });
+
+  it('two tabs writing in turn never leave a mix of their pages: the last writer’s list wins whole', () => {
+    const storage = memoryStore(); // one site, two tabs (each its own storage object)
+    const other: KeyValueStore = { get: storage.get, set: storage.set, remove: storage.remove };
+    const item = (i: number, tag: string): ChatMessage => ({
+      key: `in:${tag}${i}`,
+      id: `${tag}${i}`,
+      direction: 'in',
+      text: `${tag}${i}`,
+      at: T0 + i,
+      author: { kind: 'bot' },
+      kind: 'regular',
+    });
+    const mine = Array.from({ length: 250 }, (_, i) => item(i, 'a'));
+    saveMessages(storage, mine);
+    // The other tab's list is cut into pages at other places (it has messages this one lacks).
+    saveMessages(other, [item(0, 'b'), ...mine.slice(0, 120), item(1, 'b'), ...mine.slice(120)]);
+    // This tab changes only its newest page; the pages the other tab rewrote must not stay mixed in.
+    const next = [...mine, item(250, 'a')];
+    saveMessages(storage, next);
     expect(loadMessages(storage).map((m) => m.text)).toEqual(next.map((m) => m.text));
   });
 

@@ -3,6 +3,7 @@
  * Everything read back is validated, because storage is shared with the host page and may hold
  * anything (another version of Parley, a browser extension, a hand edit).
  */
+import { randomId } from '../core/ids';
 import { type KeyValueStore, readJson } from '../core/storage';
 import { DRAFT_KEY, MESSAGES_KEY } from './stored-keys';
 import { decodeStoredMessage } from './stored-message';
@@ -26,17 +27,27 @@ interface Page {
   raw: string;
   items: readonly ChatMessage[];
 }
+interface Cache {
+  pages: Map<string, Page>;
+  /** The `messages.mark` this side wrote last: another one means another tab wrote since. */
+  mark: string | null;
+  /** This side's name in the marks it writes (one per storage object: per widget and page). */
+  id: string;
+  writes: number;
+}
 /**
  * Pages as last read or written, per storage: a page whose stored text did not change is not
- * decoded again, and one whose items are the same objects is not written again.
+ * decoded again, and one whose items are the same objects is not written again (unless another
+ * tab wrote in between, which `messages.mark` tells).
  */
-const pages = new WeakMap<KeyValueStore, Map<string, Page>>();
+const caches = new WeakMap<KeyValueStore, Cache>();
+const MARK_KEY = 'messages.mark';
 
-function cacheOf(store: KeyValueStore): Map<string, Page> {
-  let cache = pages.get(store);
+function cacheOf(store: KeyValueStore): Cache {
+  let cache = caches.get(store);
   if (!cache) {
-    cache = new Map();
-    pages.set(store, cache);
+    cache = { pages: new Map(), mark: null, id: randomId(), writes: 0 };
+    caches.set(store, cache);
   }
   return cache;
 }
@@ -50,7 +61,7 @@ function olderPages(store: KeyValueStore): number {
 function readPage(store: KeyValueStore, key: string): readonly ChatMessage[] {
   const raw = store.get(key);
   if (raw === null) return [];
-  const cache = cacheOf(store);
+  const cache = cacheOf(store).pages;
   const known = cache.get(key);
   if (known?.raw === raw) return known.items;
   let parsed: unknown;
@@ -75,6 +86,8 @@ function decodeList(raw: readonly unknown[]): ChatMessage[] {
 
 /** The stored conversation, oldest first; a page that does not decode is skipped, not fatal. */
 export function loadMessages(store: KeyValueStore): ChatMessage[] {
+  // What is read now is what the pages hold: later writes are checked against this mark.
+  cacheOf(store).mark = store.get(MARK_KEY);
   const keys = [...Array.from({ length: olderPages(store) }, (_, i) => pageKey(i)), MESSAGES_KEY];
   const seen = new Set<string>();
   const out: ChatMessage[] = [];
@@ -91,7 +104,11 @@ export function loadMessages(store: KeyValueStore): ChatMessage[] {
 
 /** Writes the pages that changed since they were last read or written here. */
 export function saveMessages(store: KeyValueStore, messages: readonly ChatMessage[]): void {
-  const cache = cacheOf(store);
+  const state = cacheOf(store);
+  // Another tab wrote since: its pages may be cut elsewhere, so none of ours can be trusted to be
+  // there; write them all (the last writer's list wins whole, never a mix of two).
+  if (store.get(MARK_KEY) !== state.mark) state.pages.clear();
+  const cache = state.pages;
   // Whole pages fall off the front, so page boundaries stay put as the conversation grows.
   const drop = Math.max(0, Math.ceil((messages.length - MAX_PERSISTED) / PAGE_SIZE) * PAGE_SIZE);
   const kept = drop ? messages.slice(drop) : messages;
@@ -114,6 +131,9 @@ export function saveMessages(store: KeyValueStore, messages: readonly ChatMessag
     else store.remove(OLDER_KEY);
   }
   write(MESSAGES_KEY, kept.slice(full * PAGE_SIZE));
+  state.writes += 1;
+  state.mark = `${state.id}:${state.writes}`;
+  store.set(MARK_KEY, state.mark);
 }
 
 const same = (a: readonly ChatMessage[], b: readonly ChatMessage[]) =>
@@ -132,6 +152,7 @@ export function clearConversation(store: KeyValueStore): void {
   for (let i = olderPages(store) - 1; i >= 0; i--) store.remove(pageKey(i));
   store.remove(OLDER_KEY);
   store.remove(MESSAGES_KEY);
+  store.remove(MARK_KEY);
   store.remove(DRAFT_KEY);
-  pages.delete(store);
+  caches.delete(store);
 }

@@ -27,7 +27,7 @@ export interface ContractOptions {
    * A transport whose backend refuses it for good (unknown chat, refused credentials, wrong FSM),
    * for the `failed` path.
    */
-  refused?: () => Promise<ContractHarness>;
+  refused: () => Promise<ContractHarness>;
 }
 
 /**
@@ -74,7 +74,7 @@ const lostSince = (statuses: readonly StatusChange[], from: number) =>
 export function transportContract(
   name: string,
   create: () => Promise<ContractHarness>,
-  options: ContractOptions = {},
+  options: ContractOptions,
 ): void {
   describe(`transport contract: ${name}`, () => {
     let harness: ContractHarness | undefined;
@@ -244,23 +244,20 @@ export function transportContract(
       expect(browser.live).toEqual([]);
     });
 
-    it.runIf(options.refused)(
-      'fails for good when the backend refuses it, with a TransportError',
-      async () => {
-        harness = await options.refused!();
-        const statuses: StatusChange[] = [];
-        const errors: unknown[] = [];
-        harness.transport.on('status', (s) => statuses.push(s));
-        harness.transport.on('error', (e) => errors.push(e));
-        harness.transport.connect();
-        await until(() => statuses.at(-1)?.status === 'failed');
-        expect(errors[0]).toBeInstanceOf(TransportError);
-        expect((errors[0] as TransportError).retryable).toBe(false);
-        expect(illegalStep(statuses.map((s) => s.status))).toBeNull();
-        // Nothing retries behind the visitor's back: the retry button (connect()) is the way back.
-        expect(browser.live).toEqual([]);
-        expect(harness.openSockets()).toBe(0);
-      },
-    );
+    it('fails for good when the backend refuses it, with a TransportError', async () => {
+      harness = await options.refused();
+      const statuses: StatusChange[] = [];
+      const errors: unknown[] = [];
+      harness.transport.on('status', (s) => statuses.push(s));
+      harness.transport.on('error', (e) => errors.push(e));
+      harness.transport.connect();
+      await until(() => statuses.at(-1)?.status === 'failed');
+      expect(errors[0]).toBeInstanceOf(TransportError);
+      expect((errors[0] as TransportError).retryable).toBe(false);
+      expect(illegalStep(statuses.map((s) => s.status))).toBeNull();
+      // Nothing retries behind the visitor's back: the retry button (connect()) is the way back.
+      expect(browser.live).toEqual([]);
+      expect(harness.openSockets()).toBe(0);
+    });
   });
 }

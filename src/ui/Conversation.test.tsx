@@ -173,3 +173,25 @@ describe('right-to-left override spoofing (issue 8)', () => {
     expect(shownText(bubble)).toContain(`مرحبا ${RLO}body`);
   });
 });
+
+describe('markup stays text in every field (issue 8 regression)', () => {
+  it('names, file names, answers, link texts and notices create no elements', () => {
+    const { transport, dialog } = open();
+    const markup = '<img src=x onerror=alert(1)><script>alert(2)</script><b>b</b><iframe src=javascript:1>';
+    const evil = { kind: 'operator' as const, id: 'e', name: markup, avatarUrl: `javascript:${markup}` };
+    act(() => transport.operator({ operator: evil }));
+    act(
+      () =>
+        void transport.receive({
+          text: `${markup} https://example.com/${encodeURIComponent(markup)}`,
+          author: evil,
+          answers: [{ text: markup }],
+          attachments: [{ name: markup, url: `https://example.com/f/${encodeURIComponent(markup)}` }],
+        }),
+    );
+    expect(dialog.querySelector('script, iframe, b, img[src="x"], [onerror]')).toBeNull();
+    expect(dialog.textContent).toContain(markup);
+    for (const a of dialog.querySelectorAll('a'))
+      expect(a.getAttribute('href')).toMatch(/^https:\/\/example\.com\//);
+  });
+});

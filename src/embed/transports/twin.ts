@@ -2,8 +2,10 @@
 import { createTwinAdapter } from '../../transports/twin';
 import type { CreateTransport } from '../transport-registry';
 
-export const createTransport: CreateTransport = (config, { name, storage, metadata }) =>
-  createTwinAdapter({
+export const createTransport: CreateTransport = (config, { name, storage, metadata }) => {
+  // TWIN has no e-mail field: `Parley.identify({email})` travels as a bot variable.
+  if (config.userEmail && metadata.email === undefined) metadata.email = config.userEmail;
+  return createTwinAdapter({
     server: config.server,
     chatId: config.chatId ?? '',
     socketPath: config.socketPath,
@@ -20,3 +22,4 @@ export const createTransport: CreateTransport = (config, { name, storage, metada
         : {}),
     ...(config.operatorEvent ? { operatorEvent: config.operatorEvent } : {}),
   });
+};

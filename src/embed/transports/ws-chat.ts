@@ -12,6 +12,8 @@ export const createTransport: CreateTransport = (config, { name, storage, metada
     // The live object: `Parley.setMetadata()` before the token call still counts.
     metadata,
     ...(config.channelId ? { channelId: config.channelId } : {}),
-    ...(config.email ? { email: config.email } : {}),
+    ...(config.userId ? { userId: config.userId } : {}),
+    ...(config.userHash ? { userHash: config.userHash } : {}),
+    ...(config.userEmail || config.email ? { email: config.userEmail ?? config.email } : {}),
     ...(config.phone ? { phone: config.phone } : {}),
   });

@@ -14,9 +14,10 @@ import { isObj, nonEmptyStr, num, type Obj, str, timeMs } from '../../core/guard
 import { log, preview } from '../../core/log';
 import type { Answer, Attachment, OutgoingMessage } from '../../core/types';
 import { safeMediaUrl } from '../../core/url';
+import { MAX_JSON_FRAME_CHARS, parseJsonFrame } from '../json-frame';
 
 /** Largest frame we even try to parse; a bigger one is dropped unread. */
-export const MAX_FRAME_CHARS = 256 * 1024;
+export const MAX_FRAME_CHARS = MAX_JSON_FRAME_CHARS;
 
 /** Close codes after which reconnecting cannot help (the server says why in the close reason). */
 export const CLOSE_AUTH = 3000;
@@ -148,21 +149,14 @@ const HIDDEN = new Set([
  * nothing to show; the adapter skips it.
  */
 export function decodeFrame(raw: unknown, now: number): ServerFrame | null {
-  if (typeof raw !== 'string') return drop('binary frame', '');
-  if (raw.length > MAX_FRAME_CHARS) return drop('oversized frame', `${raw.length} chars`);
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return drop('not JSON', preview(raw, 60));
-  }
-  if (!isObj(data)) return drop('not an object', preview(raw, 60));
+  const data = parseJsonFrame(raw, 'chatfaq', MAX_FRAME_CHARS);
+  if (!data) return null;
   const status = num(data.status);
   if (status !== undefined && status >= 400) {
     const detail = typeof data.payload === 'string' ? data.payload : JSON.stringify(data.payload ?? null);
     return { type: 'error', status, detail: (detail ?? '').slice(0, 2000) };
   }
-  if (!Array.isArray(data.stack)) return drop('no stack', preview(raw, 60));
+  if (!Array.isArray(data.stack)) return drop('no stack', preview(JSON.stringify(data), 60));
   return { type: 'stack', stack: decodeStack(data, data.stack, now) };
 }
 

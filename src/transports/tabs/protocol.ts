@@ -5,7 +5,7 @@
  * message or null out, never a throw. Plain data only (structured clone; Blobs only in uploads).
  */
 import { TransportError, type TransportErrorCode, toTransportError } from '../../core/errors';
-import { isObj, num, type Obj, str } from '../../core/guards';
+import { isObj, isTime, num, type Obj, str } from '../../core/guards';
 import type {
   Answer,
   Attachment,
@@ -136,6 +136,8 @@ export function decodeStatus(raw: unknown): StatusChange | null {
   const retry = num(raw.retryInMs);
   if (reason !== undefined) out.reason = reason;
   if (retry !== undefined) out.retryInMs = retry;
+  const detail = str(raw.detail, 500);
+  if (detail !== undefined) out.detail = detail;
   return out;
 }
 
@@ -185,7 +187,7 @@ export function decodeIncoming(raw: unknown): IncomingMessage | null {
   if (!isObj(raw)) return null;
   const id = str(raw.id, ID_MAX);
   const text = str(raw.text);
-  const at = num(raw.at);
+  const at = isTime(raw.at) ? raw.at : undefined; // a time a Date cannot hold would break rendering
   const author = decodeAuthor(raw.author);
   if (id === undefined || text === undefined || at === undefined || !author) return null;
   const out: IncomingMessage = { id, text, at, author };
@@ -196,6 +198,17 @@ export function decodeIncoming(raw: unknown): IncomingMessage | null {
   if (answers) out.answers = answers;
   if (attachments) out.attachments = attachments;
   if (clientId !== undefined) out.clientId = clientId;
+  // A streamed answer's snapshots, and a request for files (chatfaq), cross tabs as they came.
+  if (raw.partial === true) out.partial = true;
+  const request = isObj(raw.uploadRequest) ? raw.uploadRequest : undefined;
+  const accept =
+    request && Array.isArray(request.accept)
+      ? request.accept.slice(0, 50).map((a) => str(a, 100))
+      : undefined;
+  if (accept?.every((a): a is string => a !== undefined)) {
+    const maxBytes = num(request?.maxBytes);
+    out.uploadRequest = maxBytes === undefined ? { accept } : { accept, maxBytes };
+  }
   return out;
 }
 

@@ -322,6 +322,8 @@ export class WsChatAdapter extends TransportBase implements Transport {
         name: options.name,
         channel: options.channel,
         visitorId: this.#sessions.visitorId(options.channelId),
+        ...(options.userId ? { userId: options.userId } : {}),
+        ...(options.userId && options.userHash ? { userHash: options.userHash } : {}),
         ...(options.email ? { email: options.email } : {}),
         ...(options.phone ? { phone: options.phone } : {}),
         ...(options.metadata && Object.keys(options.metadata).length

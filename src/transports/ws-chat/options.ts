@@ -17,6 +17,9 @@ export interface WsChatOptions {
   protocol?: Generation | 'auto';
   /** Fixed visitor id (e.g. a phone number for SMS); by default a random `web_<uuid>` kept in storage. */
   channelId?: string;
+  /** Verified identity: the user id, and its HMAC-SHA256 from the site's backend (README). */
+  userId?: string;
+  userHash?: string;
   /** Sent with the token call (envelope generation) when given. */
   email?: string;
   phone?: string;

@@ -25,6 +25,12 @@ export interface TokenRequest {
   channel: Channel;
   /** The stable visitor id, sent as `channelId` (flat) and `channelUserId` (envelope). */
   visitorId: string;
+  /**
+   * Verified identity (README): the site's user id and its HMAC-SHA256 with the site's secret. A
+   * server that verifies ids refuses an unsigned or wrongly signed one; others ignore both.
+   */
+  userId?: string;
+  userHash?: string;
   email?: string;
   phone?: string;
   metadata?: Record<string, string>;
