@@ -68,7 +68,8 @@ export function installProbe(): void {
     document.getElementById('vanilla-launcher') ??
     document.querySelector('[data-parley]')?.shadowRoot?.querySelector('.launcher');
   const onFocus = () => {
-    if (probe.pointerAt && !probe.focusAt && deepActive()?.tagName === 'TEXTAREA') probe.focusAt = performance.now();
+    if (probe.pointerAt && !probe.focusAt && deepActive()?.tagName === 'TEXTAREA')
+      probe.focusAt = performance.now();
   };
   new MutationObserver((_, observer) => {
     if (!probe.launcherAt && launcher()) {

@@ -12,7 +12,7 @@
  * never interrupted (a "jump to latest" button appears instead, and while the newest rows are out of
  * the window); the visitor's own new message always scrolls into view.
  */
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
 import { useLayoutEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { isTime } from '../core/guards';
 import type { Translate } from '../i18n';
@@ -152,8 +152,8 @@ export function MessageList(props: {
 
   const bot = useMemo(() => namedBot(messages), [messages]);
   // Rows from `live.current` on arrived while the log was shown and go to its live part.
-  const history = [];
-  const rows = [];
+  const history: VNode[] = [];
+  const rows: VNode[] = [];
   for (let i = w.start; i < w.end; i++) {
     const item = logItem(messages, i, bot);
     const m = item.message;
