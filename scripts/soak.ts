@@ -22,7 +22,9 @@ const { values } = parseArgs({
   },
 });
 const plan = values.short ? SHORT_PLAN : FULL_PLAN;
-const transports = SOAK_TRANSPORTS.filter((t) => !values.only || t.label === values.only);
+const transports = SOAK_TRANSPORTS.filter((t) =>
+  values.only ? t.label === values.only : !values.short || t.short !== false,
+);
 const runs = Number(values.runs);
 
 const fmt = (t: Tally) =>

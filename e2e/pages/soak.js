@@ -7,3 +7,54 @@ for (const [name, value] of new URLSearchParams(location.search)) {
   script.setAttribute(`data-${name}`, value);
 }
 document.head.appendChild(script);
+
+// What the soak reads back (plain script, so no test transpiler touches it).
+
+/**
+ * The numbered tokens the visitor can reach in the widget's log, in order. The log may render only
+ * a window of rows near the viewport (rows carry `data-row`): it is scrolled to the top, a page of
+ * rows at a time, until no row appears above the first one, then back down. Waiting two animation
+ * frames after each scroll is an order of events, not a delay: the scroll event, the window's
+ * growth and its render all happen before the second frame's callbacks.
+ */
+window.soakReadScreen = async () => {
+  const host = document.querySelector('[data-parley]');
+  const log = host?.shadowRoot?.querySelector('[role="log"]');
+  if (!log) return [];
+  const tokensOf = (el) => {
+    const out = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of (node.textContent ?? '').matchAll(/\b([vr]\d{4,})\b/g)) out.push(m[1]);
+    }
+    return out;
+  };
+  const rows = () =>
+    [...log.children]
+      .filter((el) => el instanceof HTMLElement && el.dataset.row)
+      .map((el) => ({ key: el.dataset.row, tokens: tokensOf(el) }));
+  let order = rows();
+  if (order.length === 0) return tokensOf(log); // a log that renders every message as it is
+  const frames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  for (;;) {
+    log.scrollTop = 0;
+    await frames();
+    const now = rows();
+    const i = now.findIndex((r) => r.key === order[0].key);
+    if (i <= 0) break; // nothing above the first row: the start of the conversation
+    order = [...now.slice(0, i), ...order];
+  }
+  log.scrollTop = log.scrollHeight;
+  return order.flatMap((r) => r.tokens);
+};
+
+/** The numbered tokens of the conversation the widget stored (what its store holds). */
+window.soakReadStored = () => {
+  const out = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i) ?? '';
+    if (!/^parley:.*:messages(\.\d+)?$/.test(key)) continue;
+    for (const m of (localStorage.getItem(key) ?? '').matchAll(/"text":"([vr]\d{4,})"/g)) out.push(m[1]);
+  }
+  return out;
+};

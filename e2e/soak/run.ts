@@ -91,18 +91,10 @@ export function schedule(plan: SoakPlan): Map<number, Fault[]> {
 const BROWSER_NETWORK_LINE =
   /Failed to load resource|ERR_CONNECTION_REFUSED|WebSocket connection to .* failed/;
 
-/** The numbered tokens in the widget's log, in document order. Runs in the page. */
-function readLog(): string[] {
-  const host = document.querySelector('[data-parley]');
-  const log = host?.shadowRoot?.querySelector('[role="log"]');
-  if (!log) return [];
-  const out: string[] = [];
-  const walker = document.createTreeWalker(log, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    for (const m of (node.textContent ?? '').matchAll(/\b([vr]\d{4,})\b/g)) out.push(m[1]!);
-  }
-  return out;
-}
+/** Readers the soak page defines (e2e/pages/soak.js): the screen, scrolled through, and storage. */
+type Readers = { soakReadScreen(): Promise<string[]>; soakReadStored(): string[] };
+const readScreen = (page: Page) => page.evaluate(() => (window as unknown as Readers).soakReadScreen());
+const readStored = (page: Page) => page.evaluate(() => (window as unknown as Readers).soakReadStored());
 
 /** Polls a condition until it holds (true) or the deadline passes (false). */
 async function until(deadline: number, check: () => boolean | Promise<boolean>): Promise<boolean> {
@@ -247,7 +239,7 @@ export async function runSoak(
     const expectedVisitor = Array.from({ length: plan.messages }, (_, i) => label('v', i + 1));
     const drained = await until(drainFrom + plan.drainTimeoutMs, async () => {
       if (!hasAllUpTo(plan.messages) || pendingSays > 0) return false;
-      const shown = new Set(await first.evaluate(readLog));
+      const shown = new Set(await readStored(first));
       return replies.every((r) => shown.has(r));
     });
     const drainMs = drained ? Date.now() - drainFrom : null;
@@ -268,7 +260,7 @@ export async function runSoak(
       acks = read();
     }
 
-    const observed = await first.evaluate(readLog);
+    const observed = await readScreen(first);
     const report: SoakReport = {
       transport: transport.label,
       visitor: tally(

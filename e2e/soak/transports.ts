@@ -16,6 +16,8 @@ export interface SoakTransport {
   attributes: Record<string, string>;
   /** Options of the reference server beyond the soak's own (bot off, kept state). */
   server?: Partial<ReferenceServerOptions>;
+  /** False: only the full soak (`npm run soak`) runs it, not the short one in `npm test`. */
+  short?: boolean;
   /** Protocols that acknowledge each delivery: sent ids and acknowledgement counts of a conversation. */
   acks?(module: ProtocolModule, conversation: string): { sent: string[]; acks: Map<string, number> };
 }
@@ -28,18 +30,26 @@ function twinAcks(module: ProtocolModule, session: string) {
 }
 
 export const SOAK_TRANSPORTS: readonly SoakTransport[] = [
-  // The product's current generation (the reference server's default), then the seed's flat frames.
   { label: 'ws-chat', module: 'ws-chat', attributes: { transport: 'ws-chat' } },
   {
-    label: 'ws-chat-flat',
+    label: 'ws-chat (flat generation)',
     module: 'ws-chat',
-    attributes: { transport: 'ws-chat' },
+    attributes: { transport: 'ws-chat', protocol: 'flat' },
     server: { wsChatProtocol: 'flat' },
+    short: false,
   },
   {
     label: 'twin',
     module: 'twin',
     attributes: { transport: 'twin', 'chat-id': 'demo' },
+    acks: twinAcks,
+  },
+  {
+    label: 'twin (socket.io 4)',
+    module: 'twin',
+    attributes: { transport: 'twin', 'chat-id': 'demo', eio: '4' },
+    server: { twinSocketIo: 4 },
+    short: false,
     acks: twinAcks,
   },
 ];

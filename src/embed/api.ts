@@ -3,16 +3,37 @@
  * (`window.Parley = window.Parley || []; Parley.push(['open'])`) and are replayed in order.
  */
 import type { Emitter } from '../core/emitter';
+import type { TransportError } from '../core/errors';
 import { log } from '../core/log';
+import type { Author, SendState, StatusChange } from '../core/types';
 
+/** What the page hears of a message: plain data, no internals (see app.tsx). */
+export interface ParleyMessage {
+  /** The server's id, once known. */
+  id?: string | undefined;
+  /** The widget's own id of a visitor's message. */
+  clientId?: string | undefined;
+  text: string;
+  /** Epoch milliseconds. */
+  at: number;
+  /** `in`: from the bot, an operator or the system; `out`: the visitor's. */
+  direction: 'in' | 'out';
+  author: Author;
+  /** Visitor's messages only. */
+  state?: SendState | undefined;
+}
+
+/** Events of `Parley.on(name, fn)` and of an instance from `mount()`, with what each handler gets. */
 export interface ParleyEvents {
   ready: undefined;
   open: undefined;
   close: undefined;
-  message: unknown;
-  sent: unknown;
-  status: unknown;
-  error: unknown;
+  /** A message was shown: a reply, or one of the visitor's own. */
+  message: ParleyMessage;
+  /** The server took one of the visitor's messages. */
+  sent: ParleyMessage;
+  status: StatusChange;
+  error: TransportError;
 }
 
 export interface ParleyInstance {

@@ -13,7 +13,7 @@ import css from '../theme/sheet-panel.css?inline';
 import type { Transport } from '../transports/types';
 import { ChatPanel } from '../ui/ChatPanel';
 import type { PanelSlotProps } from '../ui/Widget';
-import type { ParleyEvents } from './api';
+import type { ParleyEvents, ParleyMessage } from './api';
 import { createAttention } from './attention';
 import type { ParleyConfig } from './config';
 import { hintWhenUnreachable } from './reachability';
@@ -30,12 +30,14 @@ export interface AppParts {
   events: Emitter<ParleyEvents>;
   /** The visitor (or the page) opened the launcher before this code arrived. */
   open: boolean;
+  /** The panel lives in a page element (`data-target`, or an element given to `mount()`). */
+  inline: boolean;
 }
 
 export type App = ReturnType<typeof createApp>;
 
 /** What the host page sees of a message: plain data, no internals. */
-const publicMessage = (m: ChatMessage) => ({
+const publicMessage = (m: ChatMessage): ParleyMessage => ({
   id: m.id,
   clientId: m.clientId,
   text: m.text,
@@ -85,7 +87,7 @@ export function createApp(parts: AppParts) {
     connected = true;
     store.connect();
   };
-  if (store.messages.value.length > 0 || config.open || config.target) ensureConnected();
+  if (store.messages.value.length > 0 || config.open || parts.inline) ensureConnected();
 
   const unsubscribe = [
     store.events.on('message', (m) => events.emit('message', publicMessage(m))),

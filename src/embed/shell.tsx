@@ -101,6 +101,7 @@ export function mountWidget(
       shadow,
       events,
       open: isOpen.value,
+      inline: target !== null,
     });
   }
 

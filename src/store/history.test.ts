@@ -30,6 +30,17 @@ function reload(storage: KeyValueStore, current: { store: { dispose(): void } })
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');
 
+/** A bot message as the store keeps it: `m{i}` by default, `{tag}{i}` to tell two lists apart. */
+const stored = (i: number, tag = 'm'): ChatMessage => ({
+  key: `in:${tag}${i}`,
+  id: `${tag}${i}`,
+  direction: 'in',
+  text: `${tag}${i}`,
+  at: T0 + i,
+  author: { kind: 'bot' },
+  kind: 'regular',
+});
+
 describe('history across reloads', () => {
   it('keeps the whole conversation, not its last 200 messages', () => {
     const storage = memoryStore();
@@ -66,15 +77,7 @@ describe('history across reloads', () => {
       },
       remove: (k) => backing.remove(k),
     };
-    const list: ChatMessage[] = Array.from({ length: 3 * PAGE_SIZE + 5 }, (_, i) => ({
-      key: `in:${i}`,
-      id: String(i),
-      direction: 'in',
-      text: `m${i}`,
-      at: T0 + i,
-      author: { kind: 'bot' },
-      kind: 'regular',
-    }));
+    const list = Array.from({ length: 3 * PAGE_SIZE + 5 }, (_, i) => stored(i));
     saveMessages(storage, list);
     writes.length = 0;
     const next = [...list, { ...list[0]!, key: 'in:new', id: 'new', text: 'new' }];
@@ -86,15 +89,7 @@ describe('history across reloads', () => {
   it('two tabs writing in turn never leave a mix of their pages: the last writer’s list wins whole', () => {
     const storage = memoryStore(); // one site, two tabs (each its own storage object)
     const other: KeyValueStore = { get: storage.get, set: storage.set, remove: storage.remove };
-    const item = (i: number, tag: string): ChatMessage => ({
-      key: `in:${tag}${i}`,
-      id: `${tag}${i}`,
-      direction: 'in',
-      text: `${tag}${i}`,
-      at: T0 + i,
-      author: { kind: 'bot' },
-      kind: 'regular',
-    });
+    const item = stored;
     const mine = Array.from({ length: 250 }, (_, i) => item(i, 'a'));
     saveMessages(storage, mine);
     // The other tab's list is cut into pages at other places (it has messages this one lacks).
@@ -107,15 +102,7 @@ describe('history across reloads', () => {
 
   it('reads what an older version stored (one list under `messages`)', () => {
     const storage = memoryStore();
-    const legacy = Array.from({ length: 200 }, (_, i) => ({
-      key: `in:${i}`,
-      id: String(i),
-      direction: 'in',
-      text: `m${i}`,
-      at: T0 + i,
-      author: { kind: 'bot' },
-      kind: 'regular',
-    }));
+    const legacy = Array.from({ length: 200 }, (_, i) => stored(i));
     storage.set('messages', JSON.stringify(legacy));
     const { store, transport } = open(storage);
     expect(store.messages.value).toHaveLength(200);

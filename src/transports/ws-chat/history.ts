@@ -89,8 +89,9 @@ async function envelopePages(ctx: HistoryContext, session: Session, signal: Abor
     if (decoded.last || reachedCursor || cursor === undefined) break;
   }
   const messages = newestFirst.reverse();
-  const newest = messages.at(-1);
-  if (newest) ctx.sessions.setCursor(sessionId, newest.at);
+  // A conversation found empty has a cursor too (the start): without one, the next fill would read
+  // only the newest page, and a gap longer than a page would lose its older part.
+  ctx.sessions.setCursor(sessionId, messages.at(-1)?.at ?? cursor ?? 0);
   // The server never echoed the visitor's own messages: recognise them by what was written.
   for (const m of messages) {
     if (m.author.kind !== 'visitor') continue;
