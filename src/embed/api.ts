@@ -41,6 +41,9 @@ export interface ParleyInstance {
   close(): void;
   toggle(): void;
   send(text: string): void;
+  /** Logout: forgets the visitor (token, session, conversation, draft) in every tab of the site. */
+  logout(): void;
+  /** The same as `logout()`. */
   clear(): void;
   /** Browser notifications for replies while the tab is hidden; call from a click handler. */
   enableNotifications(): Promise<boolean>;
@@ -69,6 +72,7 @@ const METHODS = [
   'toggle',
   'send',
   'clear',
+  'logout',
   'enableNotifications',
   'setMetadata',
   'identify',
@@ -108,6 +112,7 @@ export function createApi(
       undefined,
     ),
     clear: live('clear', () => instance.clear(), undefined),
+    logout: live('logout', () => instance.logout(), undefined),
     enableNotifications: live(
       'enableNotifications',
       () => instance.enableNotifications(),

@@ -17,11 +17,15 @@ import type { ParleyEvents, ParleyMessage } from './api';
 import { createAttention } from './attention';
 import type { ParleyConfig } from './config';
 import { hintWhenUnreachable } from './reachability';
+import { shareAcrossTabs } from './tabs';
 import { followVisualViewport } from './viewport';
 
 export interface AppParts {
   config: ParleyConfig;
-  transport: Transport;
+  /** Builds the adapter (tab sharing builds one each time this tab takes the lead). */
+  createTransport: () => Transport;
+  /** The storage namespace: tabs with the same one share a connection (embed/tabs.ts). */
+  namespace: string;
   storage: KeyValueStore;
   t: Translate;
   title: string;
@@ -63,7 +67,10 @@ function nextFrame(fn: () => void): void {
 }
 
 export function createApp(parts: AppParts) {
-  const { config, transport, storage, t, title, host, shadow, events } = parts;
+  const { config, storage, t, title, host, shadow, events } = parts;
+  // One connection for all the tabs of the site showing this visitor.
+  const shared = shareAcrossTabs(parts.namespace, parts.createTransport, Boolean(config.target));
+  const { transport } = shared;
   const backendAccept = transport.capabilities.uploads ? (transport.capabilities.uploads.accept ?? []) : [];
   const store = createChatStore({
     transport,
@@ -73,6 +80,7 @@ export function createApp(parts: AppParts) {
       maxBytes: config.maxUploadMb * 1024 * 1024,
       accept: config.accept ? parseAccept(config.accept) : backendAccept,
     },
+    ...(shared.peers ? { tabs: shared.peers } : {}),
   });
 
   const sheet = new CSSStyleSheet();
@@ -81,11 +89,9 @@ export function createApp(parts: AppParts) {
 
   // Connect lazily: a page view that never opens the chat creates no customer on the backend.
   // A visitor with a conversation under way is connected at once, so replies arrive while closed.
-  let connected = false;
+  // After a logout the store forgets it was connected: a new visitor is created only when needed.
   const ensureConnected = () => {
-    if (connected) return;
-    connected = true;
-    store.connect();
+    if (!store.wantsConnection()) store.connect();
   };
   if (store.messages.value.length > 0 || config.open || parts.inline) ensureConnected();
 
@@ -121,7 +127,7 @@ export function createApp(parts: AppParts) {
       ensureConnected();
       store.send(text);
     },
-    clear: () => store.clear(),
+    logout: () => store.logout(),
     enableNotifications: () => attention.enableNotifications(),
     /** Leaves the shadow root to the shell, which unmounts the tree and removes the host. */
     dispose(): void {
@@ -129,6 +135,7 @@ export function createApp(parts: AppParts) {
       attention.dispose();
       stopViewport();
       store.dispose();
+      shared.close();
       shadow.adoptedStyleSheets = shadow.adoptedStyleSheets.filter((s) => s !== sheet);
     },
   };

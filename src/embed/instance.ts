@@ -50,6 +50,7 @@ export function startInstance(config: ParleyConfig, target: HTMLElement | null):
     toggle: () => widget.toggle(),
     send: (text) => widget.send(text),
     clear: () => widget.clear(),
+    logout: () => widget.logout(),
     enableNotifications: () => widget.enableNotifications(),
     setMetadata: (values) => widget.setMetadata(values),
     identify,

@@ -56,6 +56,17 @@ describe('incoming frames in one tick', () => {
     store.dispose();
   });
 
+  it('are dropped at a logout: they belong to the old visitor', () => {
+    const { transport, store, ticks, stop } = batched();
+    transport.receive({ id: 'old', text: 'for the visitor who left' });
+    store.logout();
+    ticks[0]!();
+    expect(store.messages.value).toEqual([]);
+    expect(store.unread.value).toBe(0);
+    stop();
+    store.dispose();
+  });
+
   it('are dropped with the store', () => {
     const { transport, store, ticks, changes, stop } = batched();
     transport.receive({ id: 'late', text: 'after the end' });

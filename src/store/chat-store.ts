@@ -19,8 +19,10 @@ import type {
 import type { Capabilities, Transport } from '../transports/types';
 import { incomingKey, indexIds, markRead, mergeInto, update } from './conversation';
 import { createOutbox } from './outbox';
-import { clearConversation, loadDraft, loadMessages, saveDraft, saveMessages } from './persistence';
+import { createPersister } from './persist';
+import { clearConversation, loadDraft, loadMessages, saveDraft } from './persistence';
 import { createStreams } from './streams';
+import { createTabSync, type TabPeers } from './tab-sync';
 import type { ChatMessage, Notice } from './types';
 import { createUploads, type UploadLimits } from './uploads';
 
@@ -31,6 +33,8 @@ export interface StoreEvents {
   error: TransportError;
   open: undefined;
   close: undefined;
+  /** The visitor logged out, here or in another tab: nothing of the old conversation is left. */
+  logout: undefined;
 }
 
 export interface ChatStoreOptions {
@@ -49,9 +53,17 @@ export interface ChatStoreOptions {
    * frame is applied at once. Anything else that touches the list applies the waiting frames first.
    */
   schedule?: (apply: () => void) => void;
+  /**
+   * The other tabs of the site, when they can coordinate: the conversation, the outbox, the open
+   * state and logout stay the same in all of them, and only the leading tab flushes the outbox.
+   */
+  tabs?: TabPeers;
 }
 
 export type ChatStore = ReturnType<typeof createChatStore>;
+
+/** How long a tab waits for the leading tab to confirm a logout before trusting events again. */
+const LOGOUT_CONFIRM_MS = 5000;
 
 export function createChatStore(options: ChatStoreOptions) {
   const { transport, storage } = options;
@@ -70,6 +82,10 @@ export function createChatStore(options: ChatStoreOptions) {
   const capabilities: Capabilities = transport.capabilities;
 
   const connected = computed(() => status.value.status === 'connected');
+  /** `connect()` was called (since the last logout): the embed code connects lazily. */
+  let wantsConnection = false;
+  /** This tab holds the connection (always, when tabs cannot coordinate). */
+  const leader = signal(options.tabs ? options.tabs.election.leader : true);
   /**
    * The files the backend asked for, when its uploads are `onRequest` (ChatFAQ's `file_upload`):
    * the attach button shows while this is set; the visitor's next message answers it.
@@ -79,15 +95,17 @@ export function createChatStore(options: ChatStoreOptions) {
   const streams = createStreams();
   const disposers: Array<() => void> = [];
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  if (options.tabs) disposers.push(options.tabs.election.onChange((v) => (leader.value = v)));
 
-  // Persist on every change: the outbox lives in this list, so what the visitor wrote survives a reload.
-  disposers.push(effect(() => saveMessages(storage, messages.value)));
+  // The outbox lives in this list, so what the visitor wrote survives a reload.
+  const persister = createPersister({ storage, messages, onStale: () => staleHere() });
   disposers.push(effect(() => saveDraft(storage, draft.value)));
 
   const outbox = createOutbox({
     transport,
     messages,
-    connected,
+    // One tab sends for all: the others' messages reach it through the tab sync.
+    connected: computed(() => connected.value && leader.value),
     confirmTimeoutMs: options.confirmTimeoutMs ?? 15_000,
     onSent: (m) => events.emit('sent', m),
   });
@@ -104,11 +122,16 @@ export function createChatStore(options: ChatStoreOptions) {
 
   function addNotice(notice: Notice): void {
     settle();
-    const id = randomId();
+    // Every tab derives the same notices from the same events: the same key, so tabs merge them.
+    const prefix = `notice:${notice.type}:`;
+    const count = messages.value.reduce(
+      (n, m) => (m.key.startsWith(prefix) ? Math.max(n, Number(m.key.slice(prefix.length)) || 0) : n),
+      0,
+    );
     messages.value = [
       ...messages.value,
       {
-        key: `notice:${id}`,
+        key: `${prefix}${count + 1}`,
         direction: 'in',
         text: '',
         at: now(),
@@ -172,6 +195,16 @@ export function createChatStore(options: ChatStoreOptions) {
   }
 
   /**
+   * After a logout in a tab that does not hold the connection, events of the old visitor may still
+   * be on their way from the tab that does; they are dropped until it confirms the logout.
+   */
+  let oldVisitorUntil = 0;
+  const listen: Transport['on'] = (event, fn) =>
+    transport.on(event, (value) => {
+      if (now() >= oldVisitorUntil) fn(value);
+    });
+
+  /**
    * A message changed. A chunk of a streaming answer is O(1): one signal write that re-renders its
    * bubble alone. The final text (or any other edit) goes into the list once.
    */
@@ -204,9 +237,9 @@ export function createChatStore(options: ChatStoreOptions) {
       if (s.status === 'connected') error.value = null;
       events.emit('status', s);
     }),
-    transport.on('message', onMessage),
-    transport.on('messageUpdated', onUpdated),
-    transport.on('typing', (t) => {
+    listen('message', onMessage),
+    listen('messageUpdated', onUpdated),
+    listen('typing', (t) => {
       clearTimeout(typingTimer);
       // Backends often say only "an operator types": name the one we know is answering.
       const who =
@@ -214,11 +247,11 @@ export function createChatStore(options: ChatStoreOptions) {
       typing.value = t.on ? { on: true, author: who } : null;
       if (t.on) typingTimer = setTimeout(() => (typing.value = null), options.typingTimeoutMs ?? 8000);
     }),
-    transport.on('read', ({ messageId }) => {
+    listen('read', ({ messageId }) => {
       settle();
       messages.value = markRead(messages.value, messageId);
     }),
-    transport.on('operator', (change) => {
+    listen('operator', (change) => {
       const prev = operator.value ?? change.previous;
       operator.value = change.operator;
       addNotice(
@@ -227,7 +260,7 @@ export function createChatStore(options: ChatStoreOptions) {
           : { type: 'operator-joined', operator: change.operator },
       );
     }),
-    transport.on('sessionEnded', () => {
+    listen('sessionEnded', () => {
       if (ended.value) return;
       ended.value = true;
       typing.value = null;
@@ -318,24 +351,56 @@ export function createChatStore(options: ChatStoreOptions) {
     outbox.pump();
   }
 
-  function setOpen(open: boolean): void {
-    if (isOpen.value === open) return;
+  function showOpen(open: boolean): boolean {
+    if (isOpen.value === open) return false;
     batch(() => {
       isOpen.value = open;
       if (open) unread.value = 0;
     });
     events.emit(open ? 'open' : 'close', undefined);
+    return true;
   }
 
-  /** Starts a new conversation after the backend ended the previous one. */
-  function startNew(): void {
+  function setOpen(open: boolean): void {
+    if (showOpen(open)) sync?.shareOpen(open);
+  }
+
+  function showNew(): void {
     batch(() => {
       ended.value = false;
       operator.value = null;
       uploadOffer.value = null;
     });
+  }
+
+  /** Starts a new conversation after the backend ended the previous one. */
+  function startNew(): void {
+    showNew();
+    sync?.shareStartNew();
     transport.reset?.();
     transport.connect();
+  }
+
+  /** Forgets what this tab shows of the conversation (after a logout here or elsewhere). */
+  function forgetHere(): void {
+    clearTimeout(typingTimer);
+    incoming.length = 0; // frames of the old visitor still waiting for their tick
+    streams.clear();
+    batch(() => {
+      messages.value = [];
+      draft.value = '';
+      unread.value = 0;
+      typing.value = null;
+      operator.value = null;
+      ended.value = false;
+      error.value = null;
+      uploadOffer.value = null;
+    });
+    // The old link goes; a new one (a new visitor) only if the chat is open, else when it opens.
+    transport.disconnect();
+    wantsConnection = wantsConnection && isOpen.peek();
+    if (wantsConnection) transport.connect();
+    events.emit('logout', undefined);
   }
 
   function retryConnection(): void {
@@ -344,14 +409,57 @@ export function createChatStore(options: ChatStoreOptions) {
     transport.connect();
   }
 
-  /** Forgets the conversation on this device (the JS API's `clear`). */
-  function clear(): void {
-    settle();
-    streams.clear();
-    messages.value = [];
-    draft.value = '';
+  /**
+   * Logout (the JS API's `logout` and `clear`): the adapter forgets the visitor (token, session,
+   * conversation and channel ids), and every tab forgets the conversation and the draft, so a
+   * reload shows nothing of it. The adapter goes first, so that the tab holding the connection
+   * has dropped the old visitor before any tab asks it to connect again.
+   */
+  function logout(): void {
+    transport.forget?.();
+    persister.newEpoch();
     clearConversation(storage);
+    if (sync) {
+      sync.shareLogout(persister.epoch ?? '', leader.peek());
+      if (!leader.peek()) oldVisitorUntil = now() + LOGOUT_CONFIRM_MS;
+    }
+    forgetHere();
   }
+
+  /** A logout told by another tab (`fromLeader`: the tab holding the connection has forgotten). */
+  function loggedOutElsewhere(epoch: string, fromLeader: boolean): void {
+    if (epoch !== persister.epoch) {
+      persister.adoptEpoch(epoch);
+      forgetHere();
+    }
+    if (fromLeader) oldVisitorUntil = 0;
+    else if (leader.peek()) {
+      // Our adapter forgot on the initiator's request (the wrapper's forget); now say so, after
+      // every event of the old visitor this tab relayed.
+      oldVisitorUntil = 0;
+      sync?.shareLogout(epoch, true);
+    } else oldVisitorUntil = now() + LOGOUT_CONFIRM_MS;
+  }
+
+  /** Storage holds another conversation's epoch: a logout elsewhere that this tab was not told of yet. */
+  function staleHere(): void {
+    forgetHere();
+    if (sync && !leader.peek()) oldVisitorUntil = now() + LOGOUT_CONFIRM_MS;
+  }
+
+  const sync =
+    options.tabs &&
+    createTabSync({
+      peers: options.tabs,
+      messages,
+      isOpen,
+      unread,
+      onItems: () => outbox.pump(),
+      onOpen: (open) => void showOpen(open),
+      onStartNew: showNew,
+      onLogout: loggedOutElsewhere,
+      epoch: () => persister.epoch,
+    });
 
   return {
     messages,
@@ -378,11 +486,19 @@ export function createChatStore(options: ChatStoreOptions) {
     setOpen,
     startNew,
     retryConnection,
-    clear,
-    connect: () => transport.connect(),
+    logout,
+    clear: logout,
+    connect(): void {
+      wantsConnection = true;
+      transport.connect();
+    },
+    /** True once `connect()` was called, until a logout with the panel closed. */
+    wantsConnection: () => wantsConnection,
     dispose(): void {
       disposed = true;
       clearTimeout(typingTimer);
+      sync?.dispose();
+      persister.dispose();
       streams.clear();
       for (const d of disposers.splice(0)) d();
       transport.disconnect();
