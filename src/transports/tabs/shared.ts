@@ -240,7 +240,7 @@ export class TabSharedTransport extends TransportBase implements Transport {
     } else if (!this.emitEvent(event)) {
       // The adapter acknowledges a message only once its listeners took it (TWIN): a relay that
       // swallowed this tab's store failure let the server forget a message the store never kept.
-      throw new Error(`this tab's store did not take the ${event.name} event`);
+      throw new Error(`${event.name} not taken`);
     }
   }
 
