@@ -1,11 +1,12 @@
 /**
  * What the product's current ws-chat server adds, in a real browser against the reference server
  * playing it: an agent taking over (typing, name, header), the bot working, system notices, hidden
- * tool messages, pictures both ways through the upload call, a refused message with its reason,
+ * tool messages, pictures both ways through the upload call, a slow upload's progress and its
+ * cancel, a refused message with its reason,
  * the end of a session and a new one, and the visitor's details in the token call.
  */
 import { expect, test, Widget, wsChatOf, wsChatTexts } from './fixtures';
-import { pngFile } from './helpers';
+import { binaryFile, pngFile } from './helpers';
 
 test.use({ serverOptions: { replyDelayMs: 150, wsChatProtocol: 'envelope' } });
 
@@ -53,6 +54,68 @@ test('pictures both ways: an upload with the Bearer token, and one from the bot'
   const mine = conversation!.messages.find((m) => m.text === 'my picture');
   expect(mine?.attachments).toMatchObject([{ type: 'IMAGE', name: 'mine.png' }]);
   await expect(widget.log.getByRole('button', { name: 'Open image: mine.png' })).toBeVisible();
+});
+
+test('a slow upload shows progress and can be cancelled; the server keeps only what was sent', async ({
+  page,
+  backend,
+}) => {
+  await page.goto(`${backend.url}/demo.html`);
+  const widget = new Widget(page);
+  await widget.open();
+  await widget.send('hi');
+  await expect(widget.log.getByText('You said: hi')).toBeVisible();
+  const ended: string[] = [];
+  const isUpload = (r: { url(): string; method(): string }) =>
+    r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/files/upload';
+  page.on('requestfinished', async (r) => {
+    if (isUpload(r)) ended.push(`ok ${(await r.response())?.status()}`);
+  });
+  page.on('requestfailed', (r) => {
+    if (isUpload(r)) ended.push('failed');
+  });
+  // A slow uplink (64 KB/s) through the Chrome DevTools Protocol.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const uplink = (uploadThroughput: number) =>
+    cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput,
+    });
+  await uplink(64 * 1024);
+
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Attach a file' }).click();
+  await (await chooser).setFiles(binaryFile('big.pdf', 1536 * 1024));
+  const bar = page.getByRole('progressbar', { name: 'Uploading big.pdf' });
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+  expect(Number(await bar.getAttribute('aria-valuenow'))).toBeLessThan(100);
+  await page.getByRole('button', { name: 'Cancel upload of big.pdf' }).click();
+  await expect(bar).toHaveCount(0);
+  await expect(page.getByRole('list', { name: 'Files to send' })).toHaveCount(0);
+  await expect.poll(() => ended).toEqual(['failed']);
+
+  await uplink(-1);
+  const chooser2 = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Attach a file' }).click();
+  await (await chooser2).setFiles({
+    name: 'notes.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('hello'),
+  });
+  await expect(page.getByRole('button', { name: 'Remove notes.txt' })).toBeVisible();
+  await widget.sendButton.click();
+  await expect(widget.log.getByRole('link', { name: /Download notes\.txt/ })).toBeVisible();
+  await expect(widget.log.getByText('I received your message.')).toBeVisible();
+  expect(ended).toEqual(['failed', 'ok 200']);
+  const files = [...wsChatOf(backend).state.files.values()].map((f) => f.name);
+  expect(files).toEqual(['notes.txt']);
+  const [conversation] = wsChatOf(backend).state.allConversations();
+  expect(conversation!.messages.find((m) => m.attachments.length)?.attachments).toMatchObject([
+    { type: 'FILE', name: 'notes.txt', sizeKb: 1 },
+  ]);
 });
 
 test('a message the server refuses says why, and the conversation goes on', async ({ page, backend }) => {

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createBot } from '../bot';
 import { applyCors, sendJson } from '../http';
+import { BoundedMap, LIMITS, type Limits } from '../limits';
 import type { ProtocolModule, RunningServer, ServerOptions, TestHooks } from '../types';
 import { createVisitorFeed, keptState } from '../visitor-feed';
 import { BOT_MAILBOX, botFrame, postofficeReplies, readVisitorFrame, replyFrame } from './bot';
@@ -39,14 +40,22 @@ export interface PostofficeModule extends ProtocolModule {
 /** What the bot remembers; a restart "keeping state" hands it to the next module (ServerState). */
 class BotMemory {
   /** Visitor messages the bot took, by sender and message id, oldest first (bounded). */
-  readonly accepted = new Map<string, string>();
+  readonly accepted: BoundedMap<string>;
   readonly greeted = new Set<string>();
+  constructor(limits: Limits) {
+    this.accepted = new BoundedMap<string>({
+      maxEntries: 10_000,
+      maxBytes: limits.historyBytes, // a frame may be 1 MB: 10,000 of them would be 10 GB
+      sizeOf: (text) => text.length,
+    });
+  }
 }
 
 export function createPostofficeModule(options: PostofficeModuleOptions = {}): PostofficeModule {
   const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
   const ttlMs = (options.postofficeTokenTtlS ?? 3600) * 1000;
-  const tokens = new Map<string, number>(); // token → expires
+  const limits = { ...LIMITS, ...options.limits };
+  const tokens = new BoundedMap<number>({ maxEntries: limits.tokens, maxAgeMs: ttlMs }); // token → expires
   let tokenRequests = 0;
   const live = (token: string | null) => {
     const expires = token ? tokens.get(token) : undefined;
@@ -56,6 +65,7 @@ export function createPostofficeModule(options: PostofficeModuleOptions = {}): P
     path: POSTOFFICE_PATH,
     maxConnections: options.postofficeMaxConnections ?? 20,
     ...(options.postofficeCheckToken ? { checkToken: live } : {}),
+    maxMailboxes: limits.mailboxes,
     log,
   });
 
@@ -63,7 +73,7 @@ export function createPostofficeModule(options: PostofficeModuleOptions = {}): P
     options.state,
     POSTOFFICE,
     (v): v is BotMemory => v instanceof BotMemory,
-    () => new BotMemory(),
+    () => new BotMemory(limits),
   );
   const feed = createVisitorFeed();
   // The demo bot: greets each mailbox once (bounded memory), answers in order per mailbox.
@@ -77,7 +87,6 @@ export function createPostofficeModule(options: PostofficeModuleOptions = {}): P
     const repeat = accepted.has(key);
     feed.heard(frame.from, frame.text, repeat);
     if (repeat) return;
-    if (accepted.size >= 10_000) accepted.delete(accepted.keys().next().value ?? '');
     accepted.set(key, frame.text);
     if (options.bot === false) return;
     const first = !greeted.has(frame.from);
@@ -103,7 +112,6 @@ export function createPostofficeModule(options: PostofficeModuleOptions = {}): P
     }
     tokenRequests += 1;
     const now = Date.now();
-    for (const [t, expires] of tokens) if (expires <= now) tokens.delete(t);
     const token = randomUUID().replaceAll('-', '');
     tokens.set(token, now + ttlMs);
     // The shape of the router's own token call: expires in epoch ms, ttl in seconds.

@@ -162,10 +162,11 @@ describe('one connection for all tabs', () => {
     f.transport.on('typing', (t) => typing.push(t));
     f.transport.on('error', (e) => errors.push(e));
     real.receive({ id: 'm1', text: 'reply', answers: [{ text: 'Yes' }] });
+    real.receive({ id: 'm2', text: 'a streamed ans', partial: true });
     real.typing(true, 'Anna');
     real.fail(new TransportError('auth', 'refused', { status: 401 }));
     await until(() => errors.length === 1);
-    expect(a.messages.map((m) => m.id)).toEqual(['m1']);
+    expect(a.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
     expect(f.messages).toEqual(a.messages);
     expect(typing).toEqual([{ on: true, author: { kind: 'bot', name: 'Anna' } }]);
     expect(errors[0]).toBeInstanceOf(TransportError);

@@ -2,8 +2,8 @@
 /**
  * What is specific to the event-envelope generation (the product's current server), against the
  * reference server playing it: detection, the token call's fields, confirmation without echo, the
- * events, uploads, the history call's token refresh, the keep-alive, and the switch from flat
- * frames when the server refuses them.
+ * events, uploads, the history call's token refresh, the keep-alive, and data-protocol="flat"
+ * meeting it (the switch from flat frames: adapter.switch.test.ts).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +12,7 @@ import { WebSocketServer } from 'ws';
 import { getWsChatModule } from '../../../server/ws-chat/index';
 import { memoryStore } from '../../core/storage';
 import type { OperatorChange, TransportError, TypingChange } from '../../core/types';
-import { adapter, onCleanup, server, serverTexts, until, widget } from './test-support';
+import { adapter, onCleanup, server, until } from './test-support';
 
 const envelope = { wsChatProtocol: 'envelope' } as const;
 
@@ -162,9 +162,8 @@ describe('ws-chat adapter, envelope generation', () => {
 
   it('uploads a file with the Bearer token and sends it with the message; names the agent from history', async () => {
     const { s, a, messages, storage } = await connected();
-    const progress: number[] = [];
     const file = Object.assign(new Blob([new Uint8Array(3000)], { type: 'image/png' }), { name: 'shot.png' });
-    const uploaded = await a.upload(file, { onProgress: (loaded) => progress.push(loaded) });
+    const uploaded = await a.upload(file);
     expect(uploaded).toMatchObject({ name: 'shot.png', contentType: 'image/png', size: 3000 });
     await a.send({ clientId: 'f', text: '', attachmentIds: [uploaded.id] });
     await until(() => messages.some((m) => m.text === 'I received your message.'));
@@ -214,31 +213,6 @@ describe('ws-chat adapter, envelope generation', () => {
     const after = JSON.parse(storage.get('session')!);
     expect(after.token).not.toBe(first.token);
     expect(after.sessionId).toBe(first.sessionId);
-  });
-
-  it('re-sends once, as an envelope, a flat frame the server refused with INVALID_FORMAT', async () => {
-    const s = await server(envelope);
-    const storage = memoryStore();
-    // A visitor from before the server's upgrade: a flat finding and a session without a session id.
-    const res = await fetch(`${s.url}/api/v1/public/customer-token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Old', channel: 'WEB', channelUserId: 'web_old' }),
-    });
-    const { data } = (await res.json()) as { data: { customerId: string; token: string } };
-    storage.set('session', JSON.stringify({ customerId: data.customerId, token: data.token }));
-    storage.set('generation', 'flat');
-    storage.set('channelId', 'web_old');
-    const { a, store } = widget(s.url, storage);
-    a.connect();
-    await until(() => a.status === 'connected');
-    store.send('hello after the upgrade');
-    await until(() => store.messages.value.some((m) => m.text === 'You said: hello after the upgrade'));
-    expect(storage.get('generation')).toBe('envelope');
-    expect(serverTexts(s)).toEqual(['hello after the upgrade']);
-    expect(store.messages.value.filter((m) => m.direction === 'out').map((m) => [m.text, m.state])).toEqual([
-      ['hello after the upgrade', 'sent'],
-    ]);
   });
 
   it('notices a dead link by its unanswered keep-alive ping and reconnects', async () => {
