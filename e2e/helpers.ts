@@ -39,7 +39,7 @@ export async function fullTwinConversation(widget: Widget): Promise<void> {
   await answers.getByRole('button', { name: 'file', exact: true }).click();
   await expect(widget.log.getByRole('link', { name: /Download/ })).toBeVisible();
   await widget.send('operator');
-  await expect(widget.page.getByText('Anna joined the conversation')).toBeVisible();
+  await expect(widget.log.getByText('Anna joined the conversation')).toBeVisible();
   await expect(widget.log.getByText('Hi, I am Anna. How can I help?')).toBeVisible();
 }
 

@@ -17,7 +17,9 @@ import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { createBot } from '../bot';
 import { answerPreflight, applyCors, requestOrigin, sendText } from '../http';
-import type { ProtocolModule, RunningServer, ServerOptions } from '../types';
+import { BoundedMap, LIMITS, type Limits } from '../limits';
+import type { ProtocolModule, RunningServer, ServerOptions, TestHooks } from '../types';
+import { createVisitorFeed, keptState } from '../visitor-feed';
 import { rawToString, refuse } from '../ws';
 import { type ClientFrame, errorFrame, parseClientFrame, stackFrames } from './frames';
 import {
@@ -61,6 +63,8 @@ interface Conversation {
   /** Stack ids of the visitor's stacks taken so far. */
   stackIds: Set<string>;
   metadata: unknown;
+  /** What it holds, roughly (texts and metadata), for the bound on all conversations' bytes. */
+  bytes: number;
 }
 
 export interface ChatfaqModule extends ProtocolModule {
@@ -76,16 +80,43 @@ export interface ChatfaqModule extends ProtocolModule {
   push(conversationId: string, frame: unknown): void;
   /** Close every socket with this code and reason (tests: the final closes and the other ones). */
   closeSockets(code: number, reason: string): void;
+  /** `say(conversationId, text)` sends a bot message (one `message` stack). */
+  readonly testing: TestHooks;
+}
+
+/** Conversations and stack ids; a restart "keeping state" hands them on (ServerState). */
+class ConsumerState {
+  // Bounded like every store of the reference server (limits.ts): anyone who reaches the socket
+  // can start conversations, and a heartbeat every few seconds is a frame kept for the tests.
+  readonly conversations: BoundedMap<Conversation>;
+  nextId = 1;
+  constructor(limits: Limits) {
+    this.conversations = new BoundedMap<Conversation>({
+      maxEntries: limits.conversations,
+      maxBytes: limits.historyBytes,
+      sizeOf: (c) => c.bytes,
+    });
+  }
 }
 
 export function createChatfaqModule(options: ChatfaqModuleOptions = {}): ChatfaqModule {
   const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
-  const conversations = new Map<string, Conversation>();
+  const limits = { ...LIMITS, ...options.limits };
+  const state = keptState(
+    options.state,
+    CHATFAQ,
+    (v): v is ConsumerState => v instanceof ConsumerState,
+    () => new ConsumerState(limits),
+  );
+  const { conversations } = state;
+  const feed = createVisitorFeed();
   /** Pre-signed upload targets handed out, and what was uploaded to them. */
-  const uploads = new Map<string, { type: string; size?: number }>();
-  let nextId = 1;
+  const uploads = new BoundedMap<{ type: string; size?: number }>({
+    maxEntries: limits.uploads,
+    maxAgeMs: limits.uploadAgeMs,
+  });
   let closed = false;
 
   function broadcast(c: Conversation, frame: unknown): void {
@@ -95,14 +126,19 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
 
   /** Queue the frames of a turn; each one a reply delay after the previous, in order. */
   function answer(c: Conversation, stacks: ReturnType<typeof fsmGreeting>): void {
+    if (options.bot === false) return; // the FSM's worker is silent: the test answers (testing.say)
+    bot.respond(c.id, turnFrames(c, stacks), (frame) => broadcast(c, frame));
+  }
+
+  /** The frames of one bot turn, in order, each stack logged with its database id. */
+  function turnFrames(c: Conversation, stacks: ReturnType<typeof fsmGreeting>): object[] {
     const groupId = randomUUID();
-    const frames = stacks.flatMap((stack, i) => {
-      const id = nextId++;
+    return stacks.flatMap((stack, i) => {
+      const id = state.nextId++;
       c.log.push({ id, human: false, takes: 0 });
       const ctx = { id, stackId: randomUUID(), groupId, last: i === stacks.length - 1 };
       return stackFrames(stack, c.senderId ? { ...ctx, senderId: c.senderId } : ctx, Date.now);
     });
-    bot.respond(c.id, frames, (frame) => broadcast(c, frame));
   }
 
   function env(origin: string) {
@@ -126,8 +162,12 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
     const frame = parsed.frame;
     // A stack id already taken is a resend (the widget could not know the first one arrived).
     // Upstream does not promise this; the reference server does, so "delivered once" is testable.
-    if (frame.kind === 'message' && frame.stackId && c.stackIds.has(frame.stackId)) return;
-    c.received.push(frame);
+    if (frame.kind === 'message' && frame.stackId && c.stackIds.has(frame.stackId)) {
+      feed.heard(c.id, frame.text, true);
+      return;
+    }
+    keep(c, frame);
+    if (frame.kind === 'message') feed.heard(c.id, frame.text, false);
     if (frame.kind === 'heartbeat') return;
     if (frame.kind === 'reset') {
       const at = c.log.findIndex((t) => t.id === frame.id);
@@ -148,14 +188,25 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
       return;
     }
     if (frame.stackId) c.stackIds.add(frame.stackId);
+    if (c.stackIds.size > limits.eventsPerSession) c.stackIds.delete(c.stackIds.values().next().value ?? '');
     const input: FsmInput = {
       text: frame.text,
       files: frame.files.map((f) => ({ name: f.name, ...sizeOf(f.path) })),
       take: 1,
     };
     if (frame.answerId) input.answerId = frame.answerId;
-    c.log.push({ id: nextId++, human: true, input, takes: 1 });
+    c.log.push({ id: state.nextId++, human: true, input, takes: 1 });
     answer(c, fsmAnswer(input, env(origin)));
+  }
+
+  /** Keeps a frame the visitor sent (tests read them), the oldest dropped beyond the bounds. */
+  function keep(c: Conversation, frame: ClientFrame): void {
+    c.received.push(frame);
+    c.bytes += frameBytes(frame);
+    while (c.received.length > limits.eventsPerSession) c.bytes -= frameBytes(c.received.shift()!);
+    // A reset can run again only a turn still kept.
+    if (c.log.length > limits.eventsPerSession) c.log.splice(0, c.log.length - limits.eventsPerSession);
+    conversations.set(c.id, c); // active again: the last to be forgotten
   }
 
   const sizeOf = (path: string) => {
@@ -186,7 +237,16 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
     let c = conversations.get(conversationId);
     const fresh = !c;
     if (!c) {
-      c = { id: conversationId, sockets: new Set(), log: [], received: [], stackIds: new Set(), metadata };
+      const bytes = JSON.stringify(metadata ?? null).length + conversationId.length;
+      c = {
+        id: conversationId,
+        sockets: new Set(),
+        log: [],
+        received: [],
+        stackIds: new Set(),
+        metadata,
+        bytes,
+      };
       if (senderId) c.senderId = senderId;
       conversations.set(conversationId, c);
     }
@@ -251,6 +311,16 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
     closeSockets(code, reason) {
       for (const ws of wss.clients) ws.close(code, reason);
     },
+    testing: {
+      onVisitorMessage: feed.onVisitorMessage,
+      say(id, text) {
+        const c = conversations.get(id);
+        if (!c) throw new Error('no such conversation');
+        const frames = turnFrames(c, [{ layers: [{ type: 'message', payload: { content: text } }] }]);
+        for (const frame of frames) broadcast(c, frame);
+        return String(c.log.at(-1)?.id);
+      },
+    },
     async close() {
       closed = true;
       bot.close();
@@ -259,6 +329,9 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
     },
   };
 }
+
+/** Bytes a kept frame stands for, roughly: its text, and a little for the rest. */
+const frameBytes = (f: ClientFrame) => 64 + (f.kind === 'message' ? f.text.length : 0);
 
 function parseMetadata(raw: string | null): unknown {
   try {

@@ -155,16 +155,6 @@ export class TabSharedTransport extends TransportBase implements Transport {
     return this.call(call, options).then((v) => decodeUploadResult(v) ?? Promise.reject(unreadable()));
   }
 
-  sendTyping(on: boolean): void {
-    if (this.real) this.real.sendTyping?.(on);
-    else this.notifyLeader({ op: 'typing', on });
-  }
-
-  markRead(messageId: string): void {
-    if (this.real) this.real.markRead?.(messageId);
-    else this.notifyLeader({ op: 'read', messageId });
-  }
-
   private askRegenerate(messageId: string): boolean {
     if (this.real) return this.real.regenerate?.(messageId) ?? false;
     if (!this.leaderId || this.leaderStatus.status !== 'connected') return false;
@@ -247,7 +237,11 @@ export class TabSharedTransport extends TransportBase implements Transport {
     if (event.name === 'status') {
       this.realStatus = event.value;
       this.setStatus(event.value);
-    } else this.emitEvent(event);
+    } else if (!this.emitEvent(event)) {
+      // The adapter acknowledges a message only once its listeners took it (TWIN): a relay that
+      // swallowed this tab's store failure let the server forget a message the store never kept.
+      throw new Error(`${event.name} not taken`);
+    }
   }
 
   private runLocally(pending: PendingCall): void {
@@ -413,9 +407,7 @@ export class TabSharedTransport extends TransportBase implements Transport {
         } else if (msg.notice.op === 'release') {
           this.wanters.delete(msg.from);
           if (!this.wanted && this.wanters.size === 0) this.real?.disconnect();
-        } else if (msg.notice.op === 'typing') this.real?.sendTyping?.(msg.notice.on);
-        else if (msg.notice.op === 'regenerate') this.real?.regenerate?.(msg.notice.messageId);
-        else this.real?.markRead?.(msg.notice.messageId);
+        } else this.real?.regenerate?.(msg.notice.messageId);
         return;
       case 'tx:call':
         if (msg.to === this.id) this.serve(msg);
@@ -428,8 +420,9 @@ export class TabSharedTransport extends TransportBase implements Transport {
     }
   }
 
-  private emitEvent(event: RelayedEvent): void {
-    (this.events.emit as (name: string, value: unknown) => void)(event.name, event.value);
+  /** True when every listener (the store) took it. */
+  private emitEvent(event: RelayedEvent): boolean {
+    return (this.events.emit as (name: string, value: unknown) => boolean)(event.name, event.value);
   }
 
   private post(msg: TabMessage | EventMessage): void {
