@@ -51,6 +51,21 @@ const publicMessage = (m: ChatMessage): ParleyMessage => ({
   state: m.state,
 });
 
+/**
+ * The next animation frame, or 100 ms in a tab that is hidden (where frames do not come): incoming
+ * messages are applied once per frame, so a burst costs one render and one save.
+ */
+function nextFrame(fn: () => void): void {
+  const timer = setTimeout(() => {
+    cancelAnimationFrame(frame);
+    fn();
+  }, 100);
+  const frame = requestAnimationFrame(() => {
+    clearTimeout(timer);
+    fn();
+  });
+}
+
 export function createApp(parts: AppParts) {
   const { config, storage, t, title, host, shadow, events } = parts;
   // One connection for all the tabs of the site showing this visitor.
@@ -60,6 +75,7 @@ export function createApp(parts: AppParts) {
   const store = createChatStore({
     transport,
     storage,
+    schedule: nextFrame,
     uploadLimits: {
       maxBytes: config.maxUploadMb * 1024 * 1024,
       accept: config.accept ? parseAccept(config.accept) : backendAccept,

@@ -17,7 +17,7 @@ import type {
   UploadRequest,
 } from '../core/types';
 import type { Capabilities, Transport } from '../transports/types';
-import { incomingKey, markRead, receive, update } from './conversation';
+import { incomingKey, indexIds, markRead, mergeInto, update } from './conversation';
 import { createOutbox } from './outbox';
 import { createPersister } from './persist';
 import { clearConversation, loadDraft, loadMessages, saveDraft } from './persistence';
@@ -47,6 +47,12 @@ export interface ChatStoreOptions {
   typingTimeoutMs?: number;
   /** Limits for files the visitor attaches (default 10 MB, any type the backend takes). */
   uploadLimits?: UploadLimits;
+  /**
+   * Batches incoming messages: frames wait until `schedule` calls back, then all of them make one
+   * new list (one render, one save). The widget passes the next animation frame; without it each
+   * frame is applied at once. Anything else that touches the list applies the waiting frames first.
+   */
+  schedule?: (apply: () => void) => void;
   /**
    * The other tabs of the site, when they can coordinate: the conversation, the outbox, the open
    * state and logout stay the same in all of them, and only the leading tab flushes the outbox.
@@ -115,6 +121,7 @@ export function createChatStore(options: ChatStoreOptions) {
   disposers.push(uploads.dispose);
 
   function addNotice(notice: Notice): void {
+    settle();
     // Every tab derives the same notices from the same events: the same key, so tabs merge them.
     const prefix = `notice:${notice.type}:`;
     const count = messages.value.reduce(
@@ -135,26 +142,56 @@ export function createChatStore(options: ChatStoreOptions) {
     ];
   }
 
-  function onMessage(incoming: IncomingMessage): void {
+  /** Frames waiting for the next `options.schedule` tick (empty when applied at once). */
+  const incoming: IncomingMessage[] = [];
+  let disposed = false;
+
+  function onMessage(frame: IncomingMessage): void {
     // Whatever the adapter let through: a time a Date cannot hold, or absurdly in the future, shows
     // as the arrival time (decoders do the same; this holds for every adapter).
     const arrived = now();
-    const msg =
-      isTime(incoming.at) && incoming.at <= arrived + MAX_FUTURE_MS ? incoming : { ...incoming, at: arrived };
-    const next = receive(messages.value, msg);
-    if (!next) return; // duplicate delivery
-    // Before the list changes, so the render that shows the new item finds its growing text.
-    if (msg.partial && msg.author.kind !== 'visitor') streams.start(incomingKey(msg.id), msg.text);
-    if (msg.uploadRequest && msg.author.kind !== 'visitor') uploadOffer.value = msg.uploadRequest;
-    const before = messages.value.length;
+    const msg = isTime(frame.at) && frame.at <= arrived + MAX_FUTURE_MS ? frame : { ...frame, at: arrived };
+    if (!options.schedule) {
+      applyIncoming([msg]);
+      return;
+    }
+    incoming.push(msg);
+    if (incoming.length === 1)
+      options.schedule(() => {
+        if (!disposed) settle();
+      });
+  }
+
+  /** Applies the frames still waiting, before anything else reads or changes the list. */
+  function settle(): void {
+    if (incoming.length) applyIncoming(incoming.splice(0));
+  }
+
+  /** One new list, one render and one save for any number of frames: a burst costs what one does. */
+  function applyIncoming(batchOf: readonly IncomingMessage[]): void {
+    const list = messages.value;
+    const next = list.slice();
+    const index = indexIds(list);
+    const added: Array<{ item: ChatMessage; partial: boolean }> = [];
+    let fromOthers = false;
+    for (const msg of batchOf) {
+      const merged = mergeInto(next, msg, index);
+      if (!merged) continue; // duplicate delivery
+      // Before the list changes, so the render that shows the new item finds its growing text.
+      if (msg.partial && msg.author.kind !== 'visitor') streams.start(incomingKey(msg.id), msg.text);
+      if (msg.uploadRequest && msg.author.kind !== 'visitor') uploadOffer.value = msg.uploadRequest;
+      if (msg.author.kind !== 'visitor') fromOthers = true;
+      if (merged.added) added.push({ item: merged.item, partial: !!msg.partial });
+    }
+    if (next.length === list.length && !added.length && next.every((m, i) => m === list[i])) return;
+    const unseen = added.filter((a) => a.item.direction === 'in').length;
     batch(() => {
       messages.value = next;
-      if (msg.author.kind !== 'visitor' && typing.value) typing.value = null;
-      if (next.length > before && msg.author.kind !== 'visitor' && !isOpen.value) unread.value += 1;
+      if (fromOthers && typing.value) typing.value = null;
+      if (unseen && !isOpen.value) unread.value += unseen;
     });
-    const shown = next.find((m) => m.id === msg.id || (msg.clientId && m.clientId === msg.clientId));
     // A streamed answer is announced to the page when it is complete (see messageUpdated).
-    if (shown && next.length > before && !msg.partial) events.emit('message', shown);
+    for (const a of added) if (!a.partial) events.emit('message', a.item);
   }
 
   /**
@@ -172,6 +209,7 @@ export function createChatStore(options: ChatStoreOptions) {
    * bubble alone. The final text (or any other edit) goes into the list once.
    */
   function onUpdated(msg: IncomingMessage): void {
+    settle();
     const key = incomingKey(msg.id);
     if (msg.partial && streams.update(key, msg.text)) return;
     const streamed = streams.text(key) !== undefined;
@@ -210,6 +248,7 @@ export function createChatStore(options: ChatStoreOptions) {
       if (t.on) typingTimer = setTimeout(() => (typing.value = null), options.typingTimeoutMs ?? 8000);
     }),
     listen('read', ({ messageId }) => {
+      settle();
       messages.value = markRead(messages.value, messageId);
     }),
     listen('operator', (change) => {
@@ -239,6 +278,7 @@ export function createChatStore(options: ChatStoreOptions) {
    * (the composer says so; sending then would silently leave the file behind).
    */
   function send(text: string, extra: { replyToId?: string; answerId?: string } = {}): ChatMessage | null {
+    settle();
     const body = text.trim();
     if (uploads.busy.value) return null;
     if (!body && uploads.ready.value.length === 0) return null;
@@ -280,6 +320,7 @@ export function createChatStore(options: ChatStoreOptions) {
   }
 
   function chooseAnswer(messageKey: string, answer: Answer): void {
+    settle();
     const target = messages.value.find((m) => m.key === messageKey);
     if (!target || target.chosenAnswer !== undefined) return;
     messages.value = update(messages.value, messageKey, { chosenAnswer: answer.text });
@@ -294,6 +335,7 @@ export function createChatStore(options: ChatStoreOptions) {
    * message of the bot's turn, from the first after the visitor's message) and the new one streams in.
    */
   function regenerate(key: string): void {
+    settle();
     const list = messages.value;
     let start = list.findIndex((m) => m.key === key);
     if (start === -1) return;
@@ -342,6 +384,7 @@ export function createChatStore(options: ChatStoreOptions) {
   /** Forgets what this tab shows of the conversation (after a logout here or elsewhere). */
   function forgetHere(): void {
     clearTimeout(typingTimer);
+    incoming.length = 0; // frames of the old visitor still waiting for their tick
     streams.clear();
     batch(() => {
       messages.value = [];
@@ -452,6 +495,7 @@ export function createChatStore(options: ChatStoreOptions) {
     /** True once `connect()` was called, until a logout with the panel closed. */
     wantsConnection: () => wantsConnection,
     dispose(): void {
+      disposed = true;
       clearTimeout(typingTimer);
       sync?.dispose();
       persister.dispose();

@@ -24,8 +24,6 @@ export type Notice =
   | { op: 'connect' }
   /** The follower no longer wants the connection. */
   | { op: 'release' }
-  | { op: 'typing'; on: boolean }
-  | { op: 'read'; messageId: string }
   | { op: 'regenerate'; messageId: string };
 
 export type RelayedEvent = {
@@ -217,16 +215,12 @@ function decodeCall(raw: unknown): Call | null {
   return name === undefined ? { op: 'upload', file: raw.file } : { op: 'upload', file: raw.file, name };
 }
 
-const notice = shape(
-  { op: oneOf('connect', 'release', 'typing', 'read', 'regenerate') },
-  { on: bool, messageId: id },
-);
+const notice = shape({ op: oneOf('connect', 'release', 'regenerate') }, { messageId: id });
 
 function decodeNotice(raw: unknown): Notice | null {
-  const n = as<{ op: Notice['op']; on?: boolean; messageId?: string }>(notice, raw);
+  const n = as<{ op: Notice['op']; messageId?: string }>(notice, raw);
   if (!n) return null;
   if (n.op === 'connect' || n.op === 'release') return { op: n.op };
-  if (n.op === 'typing') return n.on === undefined ? null : { op: 'typing', on: n.on };
   return n.messageId === undefined ? null : { op: n.op, messageId: n.messageId };
 }
 

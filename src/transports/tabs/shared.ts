@@ -155,16 +155,6 @@ export class TabSharedTransport extends TransportBase implements Transport {
     return this.call(call, options).then((v) => decodeUploadResult(v) ?? Promise.reject(unreadable()));
   }
 
-  sendTyping(on: boolean): void {
-    if (this.real) this.real.sendTyping?.(on);
-    else this.notifyLeader({ op: 'typing', on });
-  }
-
-  markRead(messageId: string): void {
-    if (this.real) this.real.markRead?.(messageId);
-    else this.notifyLeader({ op: 'read', messageId });
-  }
-
   private askRegenerate(messageId: string): boolean {
     if (this.real) return this.real.regenerate?.(messageId) ?? false;
     if (!this.leaderId || this.leaderStatus.status !== 'connected') return false;
@@ -413,9 +403,7 @@ export class TabSharedTransport extends TransportBase implements Transport {
         } else if (msg.notice.op === 'release') {
           this.wanters.delete(msg.from);
           if (!this.wanted && this.wanters.size === 0) this.real?.disconnect();
-        } else if (msg.notice.op === 'typing') this.real?.sendTyping?.(msg.notice.on);
-        else if (msg.notice.op === 'regenerate') this.real?.regenerate?.(msg.notice.messageId);
-        else this.real?.markRead?.(msg.notice.messageId);
+        } else this.real?.regenerate?.(msg.notice.messageId);
         return;
       case 'tx:call':
         if (msg.to === this.id) this.serve(msg);
