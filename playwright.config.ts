@@ -8,6 +8,9 @@ import { chromiumLaunchOptions } from './e2e/chromium';
  */
 export default defineConfig({
   testDir: 'e2e',
+  // The cross-browser journeys run in Firefox and WebKit (npm run test:firefox / test:webkit);
+  // Chromium runs the fuller specs that cover the same steps.
+  testIgnore: ['browsers/**'],
   outputDir: 'test-results',
   fullyParallel: true,
   workers: 2,

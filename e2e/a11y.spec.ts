@@ -4,25 +4,8 @@
  * an operator notice, the tray of files) in the light and the dark theme, and the ended state.
  * No rule is disabled: a violation is fixed in the UI or its CSS.
  */
-import { writeFile } from 'node:fs/promises';
-import AxeBuilder from '@axe-core/playwright';
-import type { Page, TestInfo } from '@playwright/test';
 import { expect, test, Widget } from './fixtures';
-import { fullTwinConversation, pngFile, TWIN_PAGE } from './helpers';
-
-/** Runs axe, keeps the full result with the test, and returns the violations in a readable form. */
-async function scan(page: Page, testInfo: TestInfo, name: string) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const path = testInfo.outputPath(`axe-${name}.json`);
-  await writeFile(path, JSON.stringify(result, null, 2));
-  await testInfo.attach(`axe-${name}`, { path, contentType: 'application/json' });
-  console.log(`axe ${name}: ${result.violations.length} violations, ${result.passes.length} rules passed`);
-  return result.violations.map((v) => ({
-    rule: v.id,
-    impact: v.impact,
-    nodes: v.nodes.map((n) => `${n.target.join(' >>> ')}: ${n.failureSummary ?? ''}`),
-  }));
-}
+import { fullTwinConversation, pngFile, axeScan as scan, TWIN_PAGE } from './helpers';
 
 test('the closed launcher', async ({ page, backend }, testInfo) => {
   await page.goto(`${backend.url}${TWIN_PAGE}`);

@@ -1,7 +1,9 @@
 /**
  * Steps shared by the rich-UI specs (ui, a11y, uploads): a full TWIN conversation, test files,
- * keyboard moves that check the focus ring on the way, and screenshots kept as test artifacts.
+ * keyboard moves that check the focus ring on the way, screenshots and axe scans kept as test artifacts.
  */
+import { writeFile } from 'node:fs/promises';
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { encodePng } from '../server/png';
 import { expect, type Widget } from './fixtures';
@@ -37,7 +39,7 @@ export async function fullTwinConversation(widget: Widget): Promise<void> {
   await answers.getByRole('button', { name: 'file', exact: true }).click();
   await expect(widget.log.getByRole('link', { name: /Download/ })).toBeVisible();
   await widget.send('operator');
-  await expect(widget.page.getByText('Anna joined the conversation')).toBeVisible();
+  await expect(widget.log.getByText('Anna joined the conversation')).toBeVisible();
   await expect(widget.log.getByText('Hi, I am Anna. How can I help?')).toBeVisible();
 }
 
@@ -71,4 +73,18 @@ export async function keepScreenshot(page: Page, testInfo: TestInfo, name: strin
   const shot = await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
   await testInfo.attach(name, { path, contentType: 'image/png' });
   return shot;
+}
+
+/** Runs axe, keeps the full result with the test, and returns the violations in a readable form. */
+export async function axeScan(page: Page, testInfo: TestInfo, name: string) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const path = testInfo.outputPath(`axe-${name}.json`);
+  await writeFile(path, JSON.stringify(result, null, 2));
+  await testInfo.attach(`axe-${name}`, { path, contentType: 'application/json' });
+  console.log(`axe ${name}: ${result.violations.length} violations, ${result.passes.length} rules passed`);
+  return result.violations.map((v) => ({
+    rule: v.id,
+    impact: v.impact,
+    nodes: v.nodes.map((n) => `${n.target.join(' >>> ')}: ${n.failureSummary ?? ''}`),
+  }));
 }

@@ -66,7 +66,7 @@ test.describe('twin demo', () => {
       await widget.send('operator');
       // then: a help request, the operator notice, typing, the operator's message
       await expect(widget.log.getByText('Let me call an operator.')).toBeVisible();
-      await expect(page.getByText('Anna joined the conversation')).toBeVisible();
+      await expect(widget.log.getByText('Anna joined the conversation')).toBeVisible();
       // The indicator lives for one reply delay: poll often rather than with expect's backoff.
       await expect.poll(() => page.getByText('Anna is typing…').count(), { intervals: [25] }).toBe(1);
       await expect(widget.log.getByText('Hi, I am Anna. How can I help?')).toBeVisible();

@@ -1,77 +1,178 @@
 /**
- * `npm run bench`: numbers, not assertions. Prints how fast the hot paths are so a change can be
- * compared before/after (run it twice; the machine has 2 cores and other work on them).
+ * `npm run bench`: the figures of issue 9, side by side, from one Chromium run on this machine.
  *
- * 1. decoding ws-chat frames (every incoming frame goes through it);
- * 2. the store receiving a long conversation (dedupe scans the list on every message);
- * 3. in Chromium, with the built script and the reference server: time from navigation to the
- *    launcher, and from Enter to the bot's answer on screen.
+ *   npm run bench                               this tree against a 2 KB vanilla launcher
+ *   npm run bench -- --baseline 4d508ca         … and against an older commit ("before")
+ *   npm run bench -- --quick                    fewer rounds and sizes (a smoke run)
+ *
+ * Startup (interleaved rounds, fresh context each): script start → launcher visible, click → text
+ * box focused, JS heap with the panel open; as ratios to the vanilla launcher. Runtime (a build
+ * that counts component renders): send → reply p50/p95 at 10 / 1,000 / 5,000 messages, components
+ * per round trip, opening the panel on N messages, DOM nodes, scroll frames, bursts of 1,000 with
+ * the panel open and closed, longest task. Sizes: gzip of what a visitor downloads.
+ * The machine is shared and busy: compare ratios and orders of magnitude, not single numbers.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { chromiumLaunchOptions } from '../e2e/chromium';
 import { startServer } from '../server/index';
-import { memoryStore } from '../src/core/storage';
-import { createChatStore } from '../src/store/chat-store';
-import { EmulatorAdapter } from '../src/transports/emulator/adapter';
-import { parseFrame } from '../src/transports/ws-chat/protocol';
-import { decodeFlatFrame } from '../src/transports/ws-chat/protocol-flat';
+import { type Build, baselineBuilds, currentBuilds } from './bench/builds';
+import type { Variant } from './bench/pages';
+import { type BurstFigures, runtime, type SizeFigures } from './bench/runtime';
+import { startup } from './bench/startup';
+import { median, p95, table } from './bench/stats';
 
-function time(label: string, runs: number, fn: () => void): void {
-  fn(); // warm up
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) fn();
-  const ms = performance.now() - start;
-  console.log(`${label}: ${((ms * 1000) / runs).toFixed(2)} µs/op (${runs} runs, ${ms.toFixed(0)} ms)`);
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const value = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const quick = flag('quick');
+const baselineRev = value('baseline');
+const rounds = Number(value('rounds') ?? (quick ? 3 : 11));
+
+/** Gzip of what a first-time visitor of ws-chat downloads before chatting, per build. */
+function sizes(build: Build): { first: number; visitor: number } {
+  const gz = (name: string) => gzipSync(readFileSync(join(build.dir, name)), { level: 9 }).length;
+  const first = gz('parley.js');
+  let manifest: { files: Record<string, { role: string; deps: string[] }> } | undefined;
+  try {
+    manifest = JSON.parse(readFileSync(join(build.dir, 'chunks.json'), 'utf8'));
+  } catch {
+    return { first, visitor: first }; // one file
+  }
+  const files = manifest!.files;
+  const need = new Set<string>();
+  for (const [name, f] of Object.entries(files)) {
+    if (f.role === 'panel' || f.role === 'transport:ws-chat') for (const n of [name, ...f.deps]) need.add(n);
+  }
+  return { first, visitor: first + [...need].reduce((n, f) => n + gz(f), 0) };
 }
 
-const frame = JSON.stringify({
-  channel: 'WEB',
-  conversationId: 'c-1',
-  senderId: 'bot',
-  content: 'A typical answer of a few dozen words, with a link https://example.com/help and some more text.',
-  timestamp: new Date().toISOString(),
-  id: 'm-1',
-});
-time('ws-chat decodeFrame', 100_000, () => {
-  const parsed = parseFrame(frame);
-  if (parsed) decodeFlatFrame(parsed, 'customer');
-});
-
-{
-  const transport = new EmulatorAdapter();
-  const store = createChatStore({ transport, storage: memoryStore() });
-  let n = 0;
-  time('store receives a message (conversation grows to 2000)', 2000, () => {
-    transport.receive({ id: `m-${n++}`, text: 'hello' });
-  });
-  store.dispose();
-}
+console.log('building the variants…');
+const current = await currentBuilds();
+const baseline = baselineRev ? await baselineBuilds(baselineRev) : undefined;
 
 const server = await startServer({ replyDelayMs: 0 });
 const browser = await chromium.launch(chromiumLaunchOptions);
 try {
-  const loads: number[] = [];
-  const roundTrips: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const page = await browser.newPage();
-    const t0 = Date.now();
-    await page.goto(`${server.url}/demo.html`);
-    const launcher = page.getByRole('button', { name: 'Open chat' });
-    await launcher.waitFor();
-    loads.push(Date.now() - t0);
-    await launcher.click();
-    const box = page.getByRole('textbox', { name: 'Message' });
-    await box.fill(`ping ${i}`);
-    const t1 = Date.now();
-    await box.press('Enter');
-    await page.getByRole('log').getByText(`You said: ping ${i}`).waitFor();
-    roundTrips.push(Date.now() - t1);
-    await page.close();
+  const variants: Variant[] = [
+    { kind: 'vanilla', label: 'vanilla 2 KB' },
+    ...(baseline ? [{ kind: 'parley' as const, label: baseline.real.label, build: baseline.real }] : []),
+    { kind: 'parley', label: 'after', build: current.real },
+  ];
+  const start = await startup(browser, server.url, variants, rounds);
+  const floor = start.get('vanilla 2 KB')!;
+  const ratio = (xs: number[], base: number[]) => median(xs) / median(base);
+  table(
+    `Startup: medians of ${rounds} interleaved rounds (ratio to the vanilla launcher)`,
+    ['variant', 'script → launcher ms', '×', 'click → focus ms', '×', 'heap KB', '×'],
+    variants.map((v) => {
+      const s = start.get(v.label)!;
+      const l = s.map((x) => x.launcherMs);
+      const f = s.map((x) => x.focusMs);
+      const h = s.map((x) => x.heapBytes / 1024);
+      return [
+        v.label,
+        median(l),
+        ratio(
+          l,
+          floor.map((x) => x.launcherMs),
+        ).toFixed(1),
+        median(f),
+        ratio(
+          f,
+          floor.map((x) => x.focusMs),
+        ).toFixed(1),
+        median(h),
+        ratio(
+          h,
+          floor.map((x) => x.heapBytes / 1024),
+        ).toFixed(2),
+      ];
+    }),
+  );
+
+  const vanillaGzip = gzipSync(readFileSync(new URL('../e2e/pages/vanilla-launcher.js', import.meta.url)), {
+    level: 9,
+  }).length;
+  table(
+    'Size (gzip -9): the first script, and everything a ws-chat visitor downloads to chat',
+    ['variant', 'first script B', 'ws-chat visitor B'],
+    [
+      ['vanilla 2 KB', vanillaGzip, vanillaGzip],
+      ...(baseline ? [[baseline.real.label, sizes(baseline.real).first, sizes(baseline.real).visitor]] : []),
+      ['after', sizes(current.real).first, sizes(current.real).visitor],
+    ],
+  );
+
+  const runtimeSizes = quick ? [10, 1000] : [10, 1000, 5000, 10_000];
+  const options = { rounds, roundBudgetMs: quick ? 20_000 : 90_000, waitMs: quick ? 60_000 : 180_000 };
+  const results: Array<{ label: string; sizes: SizeFigures[]; bursts: BurstFigures[] }> = [];
+  for (const build of [...(baseline ? [baseline.probe] : []), current.probe]) {
+    // The old build takes minutes per round trip at 10,000 messages (issue 9): stop at 5,000.
+    const wanted = build === current.probe ? runtimeSizes : runtimeSizes.filter((s) => s <= 5000);
+    results.push({
+      label: build.label,
+      ...(await runtime(browser, server, build, { ...options, sizes: wanted })),
+    });
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  console.log(`navigation → launcher visible: median ${median(loads)} ms (${loads.join(', ')})`);
-  console.log(
-    `Enter → bot answer on screen (new customer each run): median ${median(roundTrips)} ms (${roundTrips.join(', ')})`,
+
+  const rows: Array<Array<number | string | undefined>> = [];
+  for (const size of runtimeSizes) {
+    for (const r of results) {
+      const f = r.sizes.find((s) => s.size === size);
+      rows.push([
+        `${size.toLocaleString('en')} msgs, ${r.label}`,
+        f?.openMs,
+        f?.roundTrips.length ? median(f.roundTrips) : undefined,
+        f?.roundTrips.length ? p95(f.roundTrips) : undefined,
+        f?.roundTrips.length,
+        f?.renders.length ? median(f.renders) : undefined,
+        f?.domNodes,
+        f?.scrollFrameP95,
+        f?.gaveUp ? `gave up: ${f.gaveUp}` : f ? '' : 'not run',
+      ]);
+    }
+  }
+  table(
+    'Runtime: send → reply in the DOM (reference server, reply delay 0)',
+    [
+      'conversation',
+      'open panel ms',
+      'p50 ms',
+      'p95 ms',
+      'n',
+      'components/trip',
+      'DOM nodes',
+      'scroll frame p95 ms',
+      '',
+    ],
+    rows,
+  );
+  for (const r of results) {
+    const small = r.sizes.find((s) => s.size === 10);
+    const big = r.sizes.find((s) => s.size === 5000);
+    if (small?.roundTrips.length && big?.roundTrips.length)
+      console.log(
+        `${r.label}: p95 at 5,000 / p95 at 10 = ${(p95(big.roundTrips) / p95(small.roundTrips)).toFixed(2)}`,
+      );
+  }
+  table(
+    'Bursts of 1,000 incoming messages',
+    ['variant, panel', 'all shown ms', 'longest task ms', 'tasks > 50 ms', ''],
+    results.flatMap((r) =>
+      r.bursts.map((b) => [
+        `${r.label}, ${b.panel}`,
+        b.ms,
+        b.longestTaskMs,
+        b.tasksOver50,
+        b.gaveUp ? `gave up: ${b.gaveUp}` : '',
+      ]),
+    ),
   );
 } finally {
   await browser.close();

@@ -20,7 +20,11 @@ const BUDGET_FIRST = 20_000;
 // the same day the envelope generation of ws-chat, verified identity, the welcome state and
 // tab sharing landed beside it (ws-chat visitor 49,100, twin 47,935), so the ratchet was raised once,
 // on purpose, to keep CI meaningful. It only goes down from here, to 32,000, as the cuts land.
-const BUDGET_VISITOR = 49_500;
+// Raised again, on purpose, when the tabs were wired in (issue 7: one connection per visitor per
+// browser; the election, bus and shared transport were on main before but nothing loaded them):
+// +6,382 B for the ws-chat visitor (48,996 -> 55,378). Cut: load the tab code only once a second tab
+// of the site shows up.
+const BUDGET_VISITOR = 55_500;
 const Z_INDEX_DEFAULT = '2147483000';
 
 const dist = new URL('../dist/', import.meta.url);

@@ -6,8 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { getChatfaqModule } from './chatfaq/index';
 import { BoundedMap } from './limits';
-import { getToken, postJson, startTestServer, stopTestServers, waitFor } from './test-helpers';
+import { getToken, postJson, startTestServer, stopTestServers, TestClient, waitFor } from './test-helpers';
 import type { TwinModule } from './twin/index';
 import type { RunningServer } from './types';
 
@@ -183,5 +184,60 @@ describe('bad requests', () => {
       console.error = error;
     }
     expect(logged).toEqual([]);
+  });
+});
+
+describe('ChatFAQ conversations', () => {
+  const broker = (server: RunningServer, path: string) =>
+    new TestClient(new WebSocket(`${server.url.replace(/^http/, 'ws')}/back/ws/broker/${path}`));
+  const say = (content: string, stackId: string) => ({
+    sender: { type: 'human', platform: 'WS' },
+    stack: [{ type: 'message', payload: { content } }],
+    stack_id: stackId,
+    stack_group_id: stackId,
+    last: true,
+  });
+
+  it('are bounded by count, the least recently active forgotten first', async () => {
+    const server = await startTestServer({ limits: { conversations: 2 } });
+    const chatfaq = getChatfaqModule(server);
+    for (const id of ['c1', 'c2', 'c3']) {
+      const client = broker(server, `${id}/demo/`);
+      await client.next(); // the greeting: the conversation exists
+      client.close();
+    }
+    expect(chatfaq.conversationIds()).toEqual(['c2', 'c3']);
+  });
+
+  it('keep a bounded number of frames each (heartbeats used to pile up for as long as a socket lived)', async () => {
+    const server = await startTestServer({ limits: { eventsPerSession: 3 } });
+    const chatfaq = getChatfaqModule(server);
+    const client = broker(server, 'long/demo/');
+    await client.next();
+    for (let i = 0; i < 10; i++) client.send({ heartbeat: true });
+    client.send(say('still here', 's-1'));
+    await client.next(); // the answer: every frame before it was taken
+    const kept = chatfaq.received('long');
+    expect(kept).toHaveLength(3);
+    expect(kept.at(-1)).toMatchObject({ kind: 'message', text: 'still here' });
+    client.close();
+  });
+
+  it('hand out a bounded number of upload targets, the oldest forgotten first', async () => {
+    const server = await startTestServer({ limits: { uploads: 3 } });
+    const client = broker(server, 'files/demo/');
+    await client.next();
+    const ask = async (stackId: string) => {
+      client.send(say('Ask me for a file', stackId));
+      const frame = await client.next();
+      return (frame.stack as Array<{ payload: { files: Record<string, { presigned_url: string }> } }>)[0]!
+        .payload.files;
+    };
+    const first = await ask('a-1');
+    const second = await ask('a-2');
+    const put = (url: string) => fetch(url, { method: 'PUT', body: 'x' }).then((r) => r.status);
+    expect(await put(first.txt!.presigned_url)).toBe(404);
+    expect(await put(second.txt!.presigned_url)).toBe(200);
+    client.close();
   });
 });

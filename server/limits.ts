@@ -25,6 +25,13 @@ export const LIMITS = {
   uploadAgeMs: 60 * 60 * 1000,
   /** Uploads of one TWIN session. */
   uploadsPerSession: 20,
+  /**
+   * ChatFAQ conversations and the nchan bot's (each holds an upstream subscription), the least
+   * recently active forgotten first; `eventsPerSession` caps the frames each keeps.
+   */
+  conversations: 5000,
+  /** postoffice mailboxes the router remembers (id and startTime), the oldest unconnected first. */
+  mailboxes: 20_000,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };

@@ -17,6 +17,7 @@ import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { createBot } from '../bot';
 import { answerPreflight, applyCors, requestOrigin, sendText } from '../http';
+import { BoundedMap, LIMITS } from '../limits';
 import type { ProtocolModule, RunningServer, ServerOptions } from '../types';
 import { rawToString, refuse } from '../ws';
 import { type ClientFrame, errorFrame, parseClientFrame, stackFrames } from './frames';
@@ -61,6 +62,8 @@ interface Conversation {
   /** Stack ids of the visitor's stacks taken so far. */
   stackIds: Set<string>;
   metadata: unknown;
+  /** What it holds, roughly (texts and metadata), for the bound on all conversations' bytes. */
+  bytes: number;
 }
 
 export interface ChatfaqModule extends ProtocolModule {
@@ -82,9 +85,19 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
   const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
-  const conversations = new Map<string, Conversation>();
+  // Bounded like every store of the reference server (limits.ts): anyone who reaches the socket
+  // can start conversations, and a heartbeat every few seconds is a frame kept for the tests.
+  const limits = { ...LIMITS, ...options.limits };
+  const conversations = new BoundedMap<Conversation>({
+    maxEntries: limits.conversations,
+    maxBytes: limits.historyBytes,
+    sizeOf: (c) => c.bytes,
+  });
   /** Pre-signed upload targets handed out, and what was uploaded to them. */
-  const uploads = new Map<string, { type: string; size?: number }>();
+  const uploads = new BoundedMap<{ type: string; size?: number }>({
+    maxEntries: limits.uploads,
+    maxAgeMs: limits.uploadAgeMs,
+  });
   let nextId = 1;
   let closed = false;
 
@@ -127,7 +140,7 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
     // A stack id already taken is a resend (the widget could not know the first one arrived).
     // Upstream does not promise this; the reference server does, so "delivered once" is testable.
     if (frame.kind === 'message' && frame.stackId && c.stackIds.has(frame.stackId)) return;
-    c.received.push(frame);
+    keep(c, frame);
     if (frame.kind === 'heartbeat') return;
     if (frame.kind === 'reset') {
       const at = c.log.findIndex((t) => t.id === frame.id);
@@ -148,6 +161,7 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
       return;
     }
     if (frame.stackId) c.stackIds.add(frame.stackId);
+    if (c.stackIds.size > limits.eventsPerSession) c.stackIds.delete(c.stackIds.values().next().value ?? '');
     const input: FsmInput = {
       text: frame.text,
       files: frame.files.map((f) => ({ name: f.name, ...sizeOf(f.path) })),
@@ -156,6 +170,16 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
     if (frame.answerId) input.answerId = frame.answerId;
     c.log.push({ id: nextId++, human: true, input, takes: 1 });
     answer(c, fsmAnswer(input, env(origin)));
+  }
+
+  /** Keeps a frame the visitor sent (tests read them), the oldest dropped beyond the bounds. */
+  function keep(c: Conversation, frame: ClientFrame): void {
+    c.received.push(frame);
+    c.bytes += frameBytes(frame);
+    while (c.received.length > limits.eventsPerSession) c.bytes -= frameBytes(c.received.shift()!);
+    // A reset can run again only a turn still kept.
+    if (c.log.length > limits.eventsPerSession) c.log.splice(0, c.log.length - limits.eventsPerSession);
+    conversations.set(c.id, c); // active again: the last to be forgotten
   }
 
   const sizeOf = (path: string) => {
@@ -186,7 +210,16 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
     let c = conversations.get(conversationId);
     const fresh = !c;
     if (!c) {
-      c = { id: conversationId, sockets: new Set(), log: [], received: [], stackIds: new Set(), metadata };
+      const bytes = JSON.stringify(metadata ?? null).length + conversationId.length;
+      c = {
+        id: conversationId,
+        sockets: new Set(),
+        log: [],
+        received: [],
+        stackIds: new Set(),
+        metadata,
+        bytes,
+      };
       if (senderId) c.senderId = senderId;
       conversations.set(conversationId, c);
     }
@@ -259,6 +292,9 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
     },
   };
 }
+
+/** Bytes a kept frame stands for, roughly: its text, and a little for the rest. */
+const frameBytes = (f: ClientFrame) => 64 + (f.kind === 'message' ? f.text.length : 0);
 
 function parseMetadata(raw: string | null): unknown {
   try {

@@ -6,6 +6,7 @@
  */
 import { WebSocket } from 'ws';
 import { BOT_NAME, botReplies, createBot } from '../bot';
+import { LIMITS } from '../limits';
 import { botFrame, parseVisitorFrame, splitMetaFrame } from './frames';
 
 /** Our split pair (`/chat/{id}`) or seed 004's single channel (`/single/{id}`, `/single-bare/{id}`). */
@@ -16,6 +17,13 @@ export interface NchanBotOptions {
   secret: string;
   replyDelayMs?: number;
   log?: (line: string) => void;
+  /**
+   * Conversations the bot follows (each an upstream subscription), the least recently joined
+   * dropped first, and the frames it keeps of each (limits.ts). Anyone can get a token for a
+   * conversation id, so without these made-up ids would open sockets to nginx without end.
+   */
+  maxConversations?: number;
+  maxFramesPerConversation?: number;
 }
 
 interface Conversation {
@@ -52,7 +60,11 @@ export class NchanBot {
     if (!nginx || this.closed) return Promise.reject(new Error('the nchan bot has no nginx to talk to'));
     const channel = layout === 'split' ? `${conversationId}_up` : conversationId;
     const existing = this.sockets.get(channel);
-    if (existing) return existing.ready;
+    if (existing) {
+      this.sockets.delete(channel); // joined again: the last to be dropped
+      this.sockets.set(channel, existing);
+      return existing.ready;
+    }
     const ws = new WebSocket(
       `${nginx.replace(/^http/, 'ws')}/bot/sub/${channel}?token=${this.options.secret}`,
       ['ws+meta.nchan'],
@@ -79,6 +91,7 @@ export class NchanBot {
     });
     ws.on('message', (data) => this.onFrame(layout, conversationId, data.toString()));
     this.sockets.set(channel, { ws, ready });
+    this.dropOldest(this.sockets, (old) => old.ws.terminate());
     return ready;
   }
 
@@ -115,8 +128,13 @@ export class NchanBot {
     if (!conversation) {
       conversation = { answered: new Set(), seen: [] };
       this.conversations.set(conversationId, conversation);
+      this.dropOldest(this.conversations, () => {});
     }
     conversation.seen.push(visitor.requestId);
+    const frames = this.options.maxFramesPerConversation ?? LIMITS.eventsPerSession;
+    if (conversation.seen.length > frames) conversation.seen.shift();
+    if (conversation.answered.size > frames)
+      conversation.answered.delete(conversation.answered.values().next().value ?? '');
     if (conversation.answered.has(visitor.requestId)) return;
     const first = conversation.answered.size === 0;
     conversation.answered.add(visitor.requestId);
@@ -130,6 +148,16 @@ export class NchanBot {
           ),
       );
     });
+  }
+
+  /** Drops the oldest entries of `map` beyond `maxConversations`. */
+  private dropOldest<V>(map: Map<string, V>, drop: (value: V) => void): void {
+    const max = this.options.maxConversations ?? LIMITS.conversations;
+    for (const [key, value] of map) {
+      if (map.size <= max) return;
+      map.delete(key);
+      drop(value);
+    }
   }
 
   /** POSTs to nginx, retrying for a few seconds: nginx may be restarting. */

@@ -11,6 +11,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerPreflight, applyCors, isRecord, readJsonBody, sendJson, sendText } from '../http';
+import { LIMITS } from '../limits';
 import type { ProtocolModule, ServerOptions } from '../types';
 import { type Layout, NchanBot } from './bot';
 
@@ -38,9 +39,12 @@ export function createNchanModule(options: ServerOptions = {}): NchanModule {
   const botSecret = randomBytes(18).toString('base64url');
   const refused = new Set<string>();
   const hookCalls: Array<{ path: string; allowed: boolean }> = [];
+  const limits = { ...LIMITS, ...options.limits };
   const bot = new NchanBot({
     secret: botSecret,
     log,
+    maxConversations: limits.conversations,
+    maxFramesPerConversation: limits.eventsPerSession,
     ...(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs }),
   });
 
@@ -82,6 +86,7 @@ export function createNchanModule(options: ServerOptions = {}): NchanModule {
       }
     }
     hookCalls.push({ path, allowed });
+    if (hookCalls.length > limits.eventsPerSession) hookCalls.shift(); // tests read the latest
     log(`nchan: authorize ${path} ${allowed ? 'allowed' : 'refused'}`);
     if (allowed) {
       res.writeHead(204).end();

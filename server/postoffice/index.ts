@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createBot } from '../bot';
 import { applyCors, sendJson } from '../http';
+import { BoundedMap, LIMITS } from '../limits';
 import type { ProtocolModule, RunningServer, ServerOptions } from '../types';
 import { BOT_MAILBOX, postofficeReplies, readVisitorFrame, replyFrame } from './bot';
 import { Router } from './router';
@@ -36,7 +37,8 @@ export interface PostofficeModule extends ProtocolModule {
 export function createPostofficeModule(options: PostofficeModuleOptions = {}): PostofficeModule {
   const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
   const ttlMs = (options.postofficeTokenTtlS ?? 3600) * 1000;
-  const tokens = new Map<string, number>(); // token → expires
+  const limits = { ...LIMITS, ...options.limits };
+  const tokens = new BoundedMap<number>({ maxEntries: limits.tokens, maxAgeMs: ttlMs }); // token → expires
   let tokenRequests = 0;
   const live = (token: string | null) => {
     const expires = token ? tokens.get(token) : undefined;
@@ -46,11 +48,16 @@ export function createPostofficeModule(options: PostofficeModuleOptions = {}): P
     path: POSTOFFICE_PATH,
     maxConnections: options.postofficeMaxConnections ?? 20,
     ...(options.postofficeCheckToken ? { checkToken: live } : {}),
+    maxMailboxes: limits.mailboxes,
     log,
   });
 
   /** Visitor messages the bot took, by sender and message id, oldest first (bounded). */
-  const accepted = new Map<string, string>();
+  const accepted = new BoundedMap<string>({
+    maxEntries: 10_000,
+    maxBytes: limits.historyBytes, // a frame may be 1 MB: 10,000 of them would be 10 GB
+    sizeOf: (text) => text.length,
+  });
   // The demo bot: greets each mailbox once (bounded memory), answers in order per mailbox.
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
   const greeted = new Set<string>();
@@ -61,7 +68,6 @@ export function createPostofficeModule(options: PostofficeModuleOptions = {}): P
     // recognises a message id it already took and neither stores nor answers it twice.
     const key = `${frame.from}|${frame.id ?? Math.random()}`;
     if (accepted.has(key)) return;
-    if (accepted.size >= 10_000) accepted.delete(accepted.keys().next().value ?? '');
     accepted.set(key, frame.text);
     const first = !greeted.has(frame.from);
     if (first) {
@@ -86,7 +92,6 @@ export function createPostofficeModule(options: PostofficeModuleOptions = {}): P
     }
     tokenRequests += 1;
     const now = Date.now();
-    for (const [t, expires] of tokens) if (expires <= now) tokens.delete(t);
     const token = randomUUID().replaceAll('-', '');
     tokens.set(token, now + ttlMs);
     // The shape of the router's own token call: expires in epoch ms, ttl in seconds.

@@ -220,3 +220,51 @@ describe('postoffice reference router', () => {
     expect(await refusal(server, { clientID: BOT_MAILBOX, startTime: Date.now() })).toBe(409);
   });
 });
+
+describe('bounded memory (issue 8: the reference server keeps nothing without bound)', () => {
+  it('forgets the oldest mailboxes not connected beyond its count; a connected one stays', async () => {
+    const server = await startTestServer({ replyDelayMs: 0, limits: { mailboxes: 3 } });
+    const { router } = getPostofficeModule(server);
+    const live = await mailbox(server, 'live', 1);
+    for (const id of ['a', 'b', 'c']) {
+      const gone = await mailbox(server, id, 1);
+      gone.close();
+      await waitFor(() => router.openConnections === 1, `the router saw ${id} close`);
+    }
+    // The bot's mailbox, 'live' and the latest are kept: made-up ids cannot grow the router.
+    expect(['live', 'a', 'b', 'c'].map((id) => router.recordedStartTime(id))).toEqual([
+      1,
+      undefined,
+      undefined,
+      1,
+    ]);
+    expect(router.recordedStartTime(BOT_MAILBOX)).toBeDefined();
+    live.close();
+  });
+
+  it('keeps tokens by count, the oldest forgotten first', async () => {
+    const server = await startTestServer({ postofficeCheckToken: true, limits: { tokens: 2 } });
+    const token = async () =>
+      ((await (await fetch(`${server.url}${POSTOFFICE_TOKEN_PATH}`)).json()) as { token: string }).token;
+    const first = await token();
+    await token();
+    const third = await token();
+    expect(await refusal(server, { clientID: 'user_t', startTime: 1, token: first })).toBe(401);
+    const ws = new WebSocket(routerUrl(server, { clientID: 'user_u', startTime: 1, token: third }));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    ws.terminate();
+  });
+
+  it("keeps the bot's visitor texts by bytes (a frame may be 1 MB)", async () => {
+    const server = await startTestServer({ replyDelayMs: 0, limits: { historyBytes: 3000 } });
+    const postoffice = getPostofficeModule(server);
+    const visitor = await mailbox(server, 'web_big');
+    for (const [i, letter] of ['a', 'b', 'c'].entries())
+      visitor.send(msg('web_big', BOT_MAILBOX, letter.repeat(1400), { id: `big-${i}` }));
+    await waitFor(() => postoffice.visitorTexts().includes('c'.repeat(1400)), 'the last text taken');
+    expect(postoffice.visitorTexts().map((t) => t[0])).toEqual(['b', 'c']);
+  });
+});

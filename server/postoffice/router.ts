@@ -23,6 +23,11 @@ export interface RouterOptions {
   maxConnections: number;
   /** When given, a handshake whose `token` fails it gets 401. The real router checks nothing. */
   checkToken?: (token: string | null) => boolean;
+  /**
+   * Mailboxes remembered (entry and startTime). The real router keeps every one for good; ours
+   * forgets the oldest not connected beyond this (limits.ts), so made-up clientIDs cannot grow it.
+   */
+  maxMailboxes?: number;
   log(line: string): void;
 }
 
@@ -32,6 +37,8 @@ interface Mailbox {
   deliver(raw: string): boolean;
   /** The abrupt close of an evicted connection. */
   evict(): void;
+  /** True while connected (the bot's mailbox always is). */
+  open(): boolean;
 }
 
 export interface RouterStats {
@@ -105,8 +112,10 @@ export class Router {
         return true;
       },
       evict: () => ws.terminate(),
+      open: () => ws.readyState === ws.OPEN,
     });
     this.times.set(id, ts);
+    this.forgetOldMailboxes();
     this.options.log(`postoffice: connected (${this.connections} open)`);
     // binaryType is 'nodebuffer': one Buffer per frame. Binary frames are relayed like text ones.
     ws.on('message', (data: RawData) => this.route(String(data)));
@@ -125,8 +134,21 @@ export class Router {
         return true;
       },
       evict: () => {},
+      open: () => true,
     });
     this.times.set(id, Number.MAX_SAFE_INTEGER);
+  }
+
+  /** Beyond `maxMailboxes`, the least recently connected ids not connected now are forgotten. */
+  private forgetOldMailboxes(): void {
+    const max = this.options.maxMailboxes;
+    if (max === undefined) return;
+    for (const id of this.times.keys()) {
+      if (this.times.size <= max) return;
+      if (this.clients.get(id)?.open()) continue;
+      this.times.delete(id);
+      this.clients.delete(id);
+    }
   }
 
   /** Relays a frame, as the router does with every frame any mailbox sends. */

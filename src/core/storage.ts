@@ -19,7 +19,8 @@ export function memoryStore(): KeyValueStore {
   };
 }
 
-function localStorageOrNull(): Storage | null {
+/** The page's localStorage when it can be written here, else null (privacy modes, sandboxes). */
+export function localStorageOrNull(): Storage | null {
   try {
     const ls = globalThis.localStorage;
     const probe = '__parley_probe__';

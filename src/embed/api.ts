@@ -3,16 +3,37 @@
  * (`window.Parley = window.Parley || []; Parley.push(['open'])`) and are replayed in order.
  */
 import type { Emitter } from '../core/emitter';
+import type { TransportError } from '../core/errors';
 import { log } from '../core/log';
+import type { Author, SendState, StatusChange } from '../core/types';
 
+/** What the page hears of a message: plain data, no internals (see app.tsx). */
+export interface ParleyMessage {
+  /** The server's id, once known. */
+  id?: string | undefined;
+  /** The widget's own id of a visitor's message. */
+  clientId?: string | undefined;
+  text: string;
+  /** Epoch milliseconds. */
+  at: number;
+  /** `in`: from the bot, an operator or the system; `out`: the visitor's. */
+  direction: 'in' | 'out';
+  author: Author;
+  /** Visitor's messages only. */
+  state?: SendState | undefined;
+}
+
+/** Events of `Parley.on(name, fn)` and of an instance from `mount()`, with what each handler gets. */
 export interface ParleyEvents {
   ready: undefined;
   open: undefined;
   close: undefined;
-  message: unknown;
-  sent: unknown;
-  status: unknown;
-  error: unknown;
+  /** A message was shown: a reply, or one of the visitor's own. */
+  message: ParleyMessage;
+  /** The server took one of the visitor's messages. */
+  sent: ParleyMessage;
+  status: StatusChange;
+  error: TransportError;
 }
 
 export interface ParleyInstance {
@@ -20,6 +41,9 @@ export interface ParleyInstance {
   close(): void;
   toggle(): void;
   send(text: string): void;
+  /** Logout: forgets the visitor (token, session, conversation, draft) in every tab of the site. */
+  logout(): void;
+  /** The same as `logout()`. */
   clear(): void;
   /** Browser notifications for replies while the tab is hidden; call from a click handler. */
   enableNotifications(): Promise<boolean>;
@@ -48,6 +72,7 @@ const METHODS = [
   'toggle',
   'send',
   'clear',
+  'logout',
   'enableNotifications',
   'setMetadata',
   'identify',
@@ -87,6 +112,7 @@ export function createApi(
       undefined,
     ),
     clear: live('clear', () => instance.clear(), undefined),
+    logout: live('logout', () => instance.logout(), undefined),
     enableNotifications: live(
       'enableNotifications',
       () => instance.enableNotifications(),

@@ -13,15 +13,19 @@ import css from '../theme/sheet-panel.css?inline';
 import type { Transport } from '../transports/types';
 import { ChatPanel } from '../ui/ChatPanel';
 import type { PanelSlotProps } from '../ui/Widget';
-import type { ParleyEvents } from './api';
+import type { ParleyEvents, ParleyMessage } from './api';
 import { createAttention } from './attention';
 import type { ParleyConfig } from './config';
 import { hintWhenUnreachable } from './reachability';
+import { shareAcrossTabs } from './tabs';
 import { followVisualViewport } from './viewport';
 
 export interface AppParts {
   config: ParleyConfig;
-  transport: Transport;
+  /** Builds the adapter (tab sharing builds one each time this tab takes the lead). */
+  createTransport: () => Transport;
+  /** The storage namespace: tabs with the same one share a connection (embed/tabs.ts). */
+  namespace: string;
   storage: KeyValueStore;
   t: Translate;
   title: string;
@@ -30,12 +34,14 @@ export interface AppParts {
   events: Emitter<ParleyEvents>;
   /** The visitor (or the page) opened the launcher before this code arrived. */
   open: boolean;
+  /** The panel lives in a page element (`data-target`, or an element given to `mount()`). */
+  inline: boolean;
 }
 
 export type App = ReturnType<typeof createApp>;
 
 /** What the host page sees of a message: plain data, no internals. */
-const publicMessage = (m: ChatMessage) => ({
+const publicMessage = (m: ChatMessage): ParleyMessage => ({
   id: m.id,
   clientId: m.clientId,
   text: m.text,
@@ -45,16 +51,36 @@ const publicMessage = (m: ChatMessage) => ({
   state: m.state,
 });
 
+/**
+ * The next animation frame, or 100 ms in a tab that is hidden (where frames do not come): incoming
+ * messages are applied once per frame, so a burst costs one render and one save.
+ */
+function nextFrame(fn: () => void): void {
+  const timer = setTimeout(() => {
+    cancelAnimationFrame(frame);
+    fn();
+  }, 100);
+  const frame = requestAnimationFrame(() => {
+    clearTimeout(timer);
+    fn();
+  });
+}
+
 export function createApp(parts: AppParts) {
-  const { config, transport, storage, t, title, host, shadow, events } = parts;
+  const { config, storage, t, title, host, shadow, events } = parts;
+  // One connection for all the tabs of the site showing this visitor.
+  const shared = shareAcrossTabs(parts.namespace, parts.createTransport, Boolean(config.target));
+  const { transport } = shared;
   const backendAccept = transport.capabilities.uploads ? (transport.capabilities.uploads.accept ?? []) : [];
   const store = createChatStore({
     transport,
     storage,
+    schedule: nextFrame,
     uploadLimits: {
       maxBytes: config.maxUploadMb * 1024 * 1024,
       accept: config.accept ? parseAccept(config.accept) : backendAccept,
     },
+    ...(shared.peers ? { tabs: shared.peers } : {}),
   });
 
   const sheet = new CSSStyleSheet();
@@ -63,13 +89,11 @@ export function createApp(parts: AppParts) {
 
   // Connect lazily: a page view that never opens the chat creates no customer on the backend.
   // A visitor with a conversation under way is connected at once, so replies arrive while closed.
-  let connected = false;
+  // After a logout the store forgets it was connected: a new visitor is created only when needed.
   const ensureConnected = () => {
-    if (connected) return;
-    connected = true;
-    store.connect();
+    if (!store.wantsConnection()) store.connect();
   };
-  if (store.messages.value.length > 0 || config.open || config.target) ensureConnected();
+  if (store.messages.value.length > 0 || config.open || parts.inline) ensureConnected();
 
   const unsubscribe = [
     store.events.on('message', (m) => events.emit('message', publicMessage(m))),
@@ -103,7 +127,7 @@ export function createApp(parts: AppParts) {
       ensureConnected();
       store.send(text);
     },
-    clear: () => store.clear(),
+    logout: () => store.logout(),
     enableNotifications: () => attention.enableNotifications(),
     /** Leaves the shadow root to the shell, which unmounts the tree and removes the host. */
     dispose(): void {
@@ -111,6 +135,7 @@ export function createApp(parts: AppParts) {
       attention.dispose();
       stopViewport();
       store.dispose();
+      shared.close();
       shadow.adoptedStyleSheets = shadow.adoptedStyleSheets.filter((s) => s !== sheet);
     },
   };

@@ -97,6 +97,18 @@ describe('notifications', () => {
     expect(shown).toHaveLength(1);
   });
 
+  it('shows a file name with its bidi controls visible, so it cannot pose as another file (issue 8)', async () => {
+    const { shown } = fakeNotification('granted');
+    const { transport, attention } = setup();
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    await attention.enableNotifications();
+    transport.receive({
+      text: '',
+      attachments: [{ name: 'invoice\u202Efdp.exe', url: 'https://example.com/f/1' }],
+    });
+    expect(shown.map((n) => n.body)).toEqual(['invoice\uFFFDfdp.exe']);
+  });
+
   it('stays off when the visitor refused', async () => {
     fakeNotification('denied');
     const { attention } = setup();

@@ -6,6 +6,7 @@
  * messages, or while the panel is open on a visible tab.
  */
 import { effect } from '@preact/signals';
+import { visibleBidi } from '../core/bidi';
 import type { ChatStore } from '../store/chat-store';
 import type { ChatMessage } from '../store/types';
 
@@ -69,7 +70,8 @@ export function createAttention(store: ChatStore, options: AttentionOptions, doc
   function showNotification(message: ChatMessage): void {
     const N = (globalThis as { Notification?: NotificationCtor }).Notification;
     if (N?.permission !== 'granted' || doc.visibilityState !== 'hidden') return;
-    const body = message.text || (message.attachments?.[0]?.name ?? '');
+    // A file name is a label the visitor trusts: no bidi control may disguise it (core/bidi.ts).
+    const body = message.text || visibleBidi(message.attachments?.[0]?.name ?? '');
     const n = new N(options.title, { body: body.slice(0, 140), tag: 'parley' });
     n.onclick = () => {
       globalThis.focus?.();

@@ -4,14 +4,10 @@
  * that cannot work.
  */
 
-import { Emitter } from '../core/emitter';
 import { log } from '../core/log';
-import { createApi, installApi, type ParleyEvents, type ParleyInstance } from './api';
+import { installApi } from './api';
 import { parseConfig } from './config';
-import { parseIdentity, sameIdentity, withIdentity } from './identity';
-import { type MountedWidget, mountWidget } from './shell';
-
-declare const __PARLEY_VERSION__: string;
+import { startInstance } from './instance';
 
 function findScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -39,45 +35,8 @@ function start(script: HTMLScriptElement): void {
       return;
     }
   }
-  const events = new Emitter<ParleyEvents>();
-  let current = config;
-  let widget: MountedWidget;
-  try {
-    widget = mountWidget(config, target, events);
-  } catch (err) {
-    log.error('could not start the widget:', err);
-    return;
-  }
-  /**
-   * Another visitor: the old widget goes first (nothing of theirs is written after the switch), then
-   * the new one takes its storage, which removes what the old one left (transport.ts).
-   */
-  const identify = (value: unknown) => {
-    const identity = parseIdentity(value);
-    if (identity === undefined || sameIdentity(current, identity)) return;
-    const open = widget.isOpen();
-    widget.destroy();
-    current = withIdentity(current, identity);
-    widget = mountWidget(current, target, events);
-    if (open) widget.open();
-  };
-  const instance: ParleyInstance = {
-    open: () => widget.open(),
-    close: () => widget.close(),
-    toggle: () => widget.toggle(),
-    send: (text) => widget.send(text),
-    clear: () => widget.clear(),
-    enableNotifications: () => widget.enableNotifications(),
-    setMetadata: (values) => widget.setMetadata(values),
-    identify,
-    destroy: () => widget.destroy(),
-  };
-  const api = createApi(
-    instance,
-    events,
-    typeof __PARLEY_VERSION__ === 'string' ? __PARLEY_VERSION__ : 'dev',
-  );
-  installApi(api, () => events.emit('ready', undefined));
+  const started = startInstance(config, target);
+  if (started) installApi(started.api, () => started.events.emit('ready', undefined));
 }
 
 const script = findScript();

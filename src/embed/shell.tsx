@@ -21,7 +21,7 @@ import type { ParleyEvents, ParleyInstance } from './api';
 import type { App } from './app';
 import { type ParleyConfig, parseMetadata } from './config';
 import { whenIdle } from './idle';
-import { storageFor } from './transport';
+import { storageFor, storageNamespace } from './transport';
 import { TRANSPORT_REGISTRY } from './transport-registry';
 
 /** One widget for one visitor; `Parley.identify` replaces it with another (see index.ts). */
@@ -90,10 +90,11 @@ export function mountWidget(
       loadCatalogue(lang),
     ]);
     t = createTranslator(lang, catalogue);
-    const transport = createTransport(config, { name: config.name ?? t('visitor'), storage, metadata });
+    const context = { name: config.name ?? t('visitor'), storage, metadata };
     return createApp({
       config,
-      transport,
+      createTransport: () => createTransport(config, context),
+      namespace: storageNamespace(config),
       storage,
       t,
       title: config.title ?? t('defaultTitle'),
@@ -101,6 +102,7 @@ export function mountWidget(
       shadow,
       events,
       open: isOpen.value,
+      inline: target !== null,
     });
   }
 
@@ -156,7 +158,8 @@ export function mountWidget(
       state.setOpen(!state.isOpen.value);
     },
     send: (text) => later((a) => a.send(text)),
-    clear: () => later((a) => a.clear()),
+    clear: () => later((a) => a.logout()),
+    logout: () => later((a) => a.logout()),
     enableNotifications: () => withApp((a) => a.enableNotifications()).catch(() => false),
     setMetadata: (values) => {
       const parsed = parseMetadata(JSON.stringify(values ?? null));

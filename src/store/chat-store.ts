@@ -17,10 +17,12 @@ import type {
   UploadRequest,
 } from '../core/types';
 import type { Capabilities, Transport } from '../transports/types';
-import { incomingKey, markRead, receive, update } from './conversation';
+import { incomingKey, indexIds, markRead, mergeInto, update } from './conversation';
 import { createOutbox } from './outbox';
-import { clearConversation, loadDraft, loadMessages, saveDraft, saveMessages } from './persistence';
+import { createPersister } from './persist';
+import { clearConversation, loadDraft, loadMessages, saveDraft } from './persistence';
 import { createStreams } from './streams';
+import { createTabSync, type TabPeers } from './tab-sync';
 import type { ChatMessage, Notice } from './types';
 import { createUploads, type UploadLimits } from './uploads';
 
@@ -31,6 +33,8 @@ export interface StoreEvents {
   error: TransportError;
   open: undefined;
   close: undefined;
+  /** The visitor logged out, here or in another tab: nothing of the old conversation is left. */
+  logout: undefined;
 }
 
 export interface ChatStoreOptions {
@@ -43,9 +47,23 @@ export interface ChatStoreOptions {
   typingTimeoutMs?: number;
   /** Limits for files the visitor attaches (default 10 MB, any type the backend takes). */
   uploadLimits?: UploadLimits;
+  /**
+   * Batches incoming messages: frames wait until `schedule` calls back, then all of them make one
+   * new list (one render, one save). The widget passes the next animation frame; without it each
+   * frame is applied at once. Anything else that touches the list applies the waiting frames first.
+   */
+  schedule?: (apply: () => void) => void;
+  /**
+   * The other tabs of the site, when they can coordinate: the conversation, the outbox, the open
+   * state and logout stay the same in all of them, and only the leading tab flushes the outbox.
+   */
+  tabs?: TabPeers;
 }
 
 export type ChatStore = ReturnType<typeof createChatStore>;
+
+/** How long a tab waits for the leading tab to confirm a logout before trusting events again. */
+const LOGOUT_CONFIRM_MS = 5000;
 
 export function createChatStore(options: ChatStoreOptions) {
   const { transport, storage } = options;
@@ -64,6 +82,10 @@ export function createChatStore(options: ChatStoreOptions) {
   const capabilities: Capabilities = transport.capabilities;
 
   const connected = computed(() => status.value.status === 'connected');
+  /** `connect()` was called (since the last logout): the embed code connects lazily. */
+  let wantsConnection = false;
+  /** This tab holds the connection (always, when tabs cannot coordinate). */
+  const leader = signal(options.tabs ? options.tabs.election.leader : true);
   /**
    * The files the backend asked for, when its uploads are `onRequest` (ChatFAQ's `file_upload`):
    * the attach button shows while this is set; the visitor's next message answers it.
@@ -73,15 +95,17 @@ export function createChatStore(options: ChatStoreOptions) {
   const streams = createStreams();
   const disposers: Array<() => void> = [];
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  if (options.tabs) disposers.push(options.tabs.election.onChange((v) => (leader.value = v)));
 
-  // Persist on every change: the outbox lives in this list, so what the visitor wrote survives a reload.
-  disposers.push(effect(() => saveMessages(storage, messages.value)));
+  // The outbox lives in this list, so what the visitor wrote survives a reload.
+  const persister = createPersister({ storage, messages, onStale: () => staleHere() });
   disposers.push(effect(() => saveDraft(storage, draft.value)));
 
   const outbox = createOutbox({
     transport,
     messages,
-    connected,
+    // One tab sends for all: the others' messages reach it through the tab sync.
+    connected: computed(() => connected.value && leader.value),
     confirmTimeoutMs: options.confirmTimeoutMs ?? 15_000,
     onSent: (m) => events.emit('sent', m),
   });
@@ -97,11 +121,17 @@ export function createChatStore(options: ChatStoreOptions) {
   disposers.push(uploads.dispose);
 
   function addNotice(notice: Notice): void {
-    const id = randomId();
+    settle();
+    // Every tab derives the same notices from the same events: the same key, so tabs merge them.
+    const prefix = `notice:${notice.type}:`;
+    const count = messages.value.reduce(
+      (n, m) => (m.key.startsWith(prefix) ? Math.max(n, Number(m.key.slice(prefix.length)) || 0) : n),
+      0,
+    );
     messages.value = [
       ...messages.value,
       {
-        key: `notice:${id}`,
+        key: `${prefix}${count + 1}`,
         direction: 'in',
         text: '',
         at: now(),
@@ -112,33 +142,74 @@ export function createChatStore(options: ChatStoreOptions) {
     ];
   }
 
-  function onMessage(incoming: IncomingMessage): void {
+  /** Frames waiting for the next `options.schedule` tick (empty when applied at once). */
+  const incoming: IncomingMessage[] = [];
+  let disposed = false;
+
+  function onMessage(frame: IncomingMessage): void {
     // Whatever the adapter let through: a time a Date cannot hold, or absurdly in the future, shows
     // as the arrival time (decoders do the same; this holds for every adapter).
     const arrived = now();
-    const msg =
-      isTime(incoming.at) && incoming.at <= arrived + MAX_FUTURE_MS ? incoming : { ...incoming, at: arrived };
-    const next = receive(messages.value, msg);
-    if (!next) return; // duplicate delivery
-    // Before the list changes, so the render that shows the new item finds its growing text.
-    if (msg.partial && msg.author.kind !== 'visitor') streams.start(incomingKey(msg.id), msg.text);
-    if (msg.uploadRequest && msg.author.kind !== 'visitor') uploadOffer.value = msg.uploadRequest;
-    const before = messages.value.length;
+    const msg = isTime(frame.at) && frame.at <= arrived + MAX_FUTURE_MS ? frame : { ...frame, at: arrived };
+    if (!options.schedule) {
+      applyIncoming([msg]);
+      return;
+    }
+    incoming.push(msg);
+    if (incoming.length === 1)
+      options.schedule(() => {
+        if (!disposed) settle();
+      });
+  }
+
+  /** Applies the frames still waiting, before anything else reads or changes the list. */
+  function settle(): void {
+    if (incoming.length) applyIncoming(incoming.splice(0));
+  }
+
+  /** One new list, one render and one save for any number of frames: a burst costs what one does. */
+  function applyIncoming(batchOf: readonly IncomingMessage[]): void {
+    const list = messages.value;
+    const next = list.slice();
+    const index = indexIds(list);
+    const added: Array<{ item: ChatMessage; partial: boolean }> = [];
+    let fromOthers = false;
+    for (const msg of batchOf) {
+      const merged = mergeInto(next, msg, index);
+      if (!merged) continue; // duplicate delivery
+      // Before the list changes, so the render that shows the new item finds its growing text.
+      if (msg.partial && msg.author.kind !== 'visitor') streams.start(incomingKey(msg.id), msg.text);
+      if (msg.uploadRequest && msg.author.kind !== 'visitor') uploadOffer.value = msg.uploadRequest;
+      if (msg.author.kind !== 'visitor') fromOthers = true;
+      if (merged.added) added.push({ item: merged.item, partial: !!msg.partial });
+    }
+    if (next.length === list.length && !added.length && next.every((m, i) => m === list[i])) return;
+    const unseen = added.filter((a) => a.item.direction === 'in').length;
     batch(() => {
       messages.value = next;
-      if (msg.author.kind !== 'visitor' && typing.value) typing.value = null;
-      if (next.length > before && msg.author.kind !== 'visitor' && !isOpen.value) unread.value += 1;
+      if (fromOthers && typing.value) typing.value = null;
+      if (unseen && !isOpen.value) unread.value += unseen;
     });
-    const shown = next.find((m) => m.id === msg.id || (msg.clientId && m.clientId === msg.clientId));
     // A streamed answer is announced to the page when it is complete (see messageUpdated).
-    if (shown && next.length > before && !msg.partial) events.emit('message', shown);
+    for (const a of added) if (!a.partial) events.emit('message', a.item);
   }
+
+  /**
+   * After a logout in a tab that does not hold the connection, events of the old visitor may still
+   * be on their way from the tab that does; they are dropped until it confirms the logout.
+   */
+  let oldVisitorUntil = 0;
+  const listen: Transport['on'] = (event, fn) =>
+    transport.on(event, (value) => {
+      if (now() >= oldVisitorUntil) fn(value);
+    });
 
   /**
    * A message changed. A chunk of a streaming answer is O(1): one signal write that re-renders its
    * bubble alone. The final text (or any other edit) goes into the list once.
    */
   function onUpdated(msg: IncomingMessage): void {
+    settle();
     const key = incomingKey(msg.id);
     if (msg.partial && streams.update(key, msg.text)) return;
     const streamed = streams.text(key) !== undefined;
@@ -166,9 +237,9 @@ export function createChatStore(options: ChatStoreOptions) {
       if (s.status === 'connected') error.value = null;
       events.emit('status', s);
     }),
-    transport.on('message', onMessage),
-    transport.on('messageUpdated', onUpdated),
-    transport.on('typing', (t) => {
+    listen('message', onMessage),
+    listen('messageUpdated', onUpdated),
+    listen('typing', (t) => {
       clearTimeout(typingTimer);
       // Backends often say only "an operator types": name the one we know is answering.
       const who =
@@ -176,10 +247,11 @@ export function createChatStore(options: ChatStoreOptions) {
       typing.value = t.on ? { on: true, author: who } : null;
       if (t.on) typingTimer = setTimeout(() => (typing.value = null), options.typingTimeoutMs ?? 8000);
     }),
-    transport.on('read', ({ messageId }) => {
+    listen('read', ({ messageId }) => {
+      settle();
       messages.value = markRead(messages.value, messageId);
     }),
-    transport.on('operator', (change) => {
+    listen('operator', (change) => {
       const prev = operator.value ?? change.previous;
       operator.value = change.operator;
       addNotice(
@@ -188,7 +260,7 @@ export function createChatStore(options: ChatStoreOptions) {
           : { type: 'operator-joined', operator: change.operator },
       );
     }),
-    transport.on('sessionEnded', () => {
+    listen('sessionEnded', () => {
       if (ended.value) return;
       ended.value = true;
       typing.value = null;
@@ -206,6 +278,7 @@ export function createChatStore(options: ChatStoreOptions) {
    * (the composer says so; sending then would silently leave the file behind).
    */
   function send(text: string, extra: { replyToId?: string; answerId?: string } = {}): ChatMessage | null {
+    settle();
     const body = text.trim();
     if (uploads.busy.value) return null;
     if (!body && uploads.ready.value.length === 0) return null;
@@ -247,6 +320,7 @@ export function createChatStore(options: ChatStoreOptions) {
   }
 
   function chooseAnswer(messageKey: string, answer: Answer): void {
+    settle();
     const target = messages.value.find((m) => m.key === messageKey);
     if (!target || target.chosenAnswer !== undefined) return;
     messages.value = update(messages.value, messageKey, { chosenAnswer: answer.text });
@@ -261,6 +335,7 @@ export function createChatStore(options: ChatStoreOptions) {
    * message of the bot's turn, from the first after the visitor's message) and the new one streams in.
    */
   function regenerate(key: string): void {
+    settle();
     const list = messages.value;
     let start = list.findIndex((m) => m.key === key);
     if (start === -1) return;
@@ -276,24 +351,56 @@ export function createChatStore(options: ChatStoreOptions) {
     outbox.pump();
   }
 
-  function setOpen(open: boolean): void {
-    if (isOpen.value === open) return;
+  function showOpen(open: boolean): boolean {
+    if (isOpen.value === open) return false;
     batch(() => {
       isOpen.value = open;
       if (open) unread.value = 0;
     });
     events.emit(open ? 'open' : 'close', undefined);
+    return true;
   }
 
-  /** Starts a new conversation after the backend ended the previous one. */
-  function startNew(): void {
+  function setOpen(open: boolean): void {
+    if (showOpen(open)) sync?.shareOpen(open);
+  }
+
+  function showNew(): void {
     batch(() => {
       ended.value = false;
       operator.value = null;
       uploadOffer.value = null;
     });
+  }
+
+  /** Starts a new conversation after the backend ended the previous one. */
+  function startNew(): void {
+    showNew();
+    sync?.shareStartNew();
     transport.reset?.();
     transport.connect();
+  }
+
+  /** Forgets what this tab shows of the conversation (after a logout here or elsewhere). */
+  function forgetHere(): void {
+    clearTimeout(typingTimer);
+    incoming.length = 0; // frames of the old visitor still waiting for their tick
+    streams.clear();
+    batch(() => {
+      messages.value = [];
+      draft.value = '';
+      unread.value = 0;
+      typing.value = null;
+      operator.value = null;
+      ended.value = false;
+      error.value = null;
+      uploadOffer.value = null;
+    });
+    // The old link goes; a new one (a new visitor) only if the chat is open, else when it opens.
+    transport.disconnect();
+    wantsConnection = wantsConnection && isOpen.peek();
+    if (wantsConnection) transport.connect();
+    events.emit('logout', undefined);
   }
 
   function retryConnection(): void {
@@ -302,13 +409,57 @@ export function createChatStore(options: ChatStoreOptions) {
     transport.connect();
   }
 
-  /** Forgets the conversation on this device (the JS API's `clear`). */
-  function clear(): void {
-    streams.clear();
-    messages.value = [];
-    draft.value = '';
+  /**
+   * Logout (the JS API's `logout` and `clear`): the adapter forgets the visitor (token, session,
+   * conversation and channel ids), and every tab forgets the conversation and the draft, so a
+   * reload shows nothing of it. The adapter goes first, so that the tab holding the connection
+   * has dropped the old visitor before any tab asks it to connect again.
+   */
+  function logout(): void {
+    transport.forget?.();
+    persister.newEpoch();
     clearConversation(storage);
+    if (sync) {
+      sync.shareLogout(persister.epoch ?? '', leader.peek());
+      if (!leader.peek()) oldVisitorUntil = now() + LOGOUT_CONFIRM_MS;
+    }
+    forgetHere();
   }
+
+  /** A logout told by another tab (`fromLeader`: the tab holding the connection has forgotten). */
+  function loggedOutElsewhere(epoch: string, fromLeader: boolean): void {
+    if (epoch !== persister.epoch) {
+      persister.adoptEpoch(epoch);
+      forgetHere();
+    }
+    if (fromLeader) oldVisitorUntil = 0;
+    else if (leader.peek()) {
+      // Our adapter forgot on the initiator's request (the wrapper's forget); now say so, after
+      // every event of the old visitor this tab relayed.
+      oldVisitorUntil = 0;
+      sync?.shareLogout(epoch, true);
+    } else oldVisitorUntil = now() + LOGOUT_CONFIRM_MS;
+  }
+
+  /** Storage holds another conversation's epoch: a logout elsewhere that this tab was not told of yet. */
+  function staleHere(): void {
+    forgetHere();
+    if (sync && !leader.peek()) oldVisitorUntil = now() + LOGOUT_CONFIRM_MS;
+  }
+
+  const sync =
+    options.tabs &&
+    createTabSync({
+      peers: options.tabs,
+      messages,
+      isOpen,
+      unread,
+      onItems: () => outbox.pump(),
+      onOpen: (open) => void showOpen(open),
+      onStartNew: showNew,
+      onLogout: loggedOutElsewhere,
+      epoch: () => persister.epoch,
+    });
 
   return {
     messages,
@@ -335,10 +486,19 @@ export function createChatStore(options: ChatStoreOptions) {
     setOpen,
     startNew,
     retryConnection,
-    clear,
-    connect: () => transport.connect(),
+    logout,
+    clear: logout,
+    connect(): void {
+      wantsConnection = true;
+      transport.connect();
+    },
+    /** True once `connect()` was called, until a logout with the panel closed. */
+    wantsConnection: () => wantsConnection,
     dispose(): void {
+      disposed = true;
       clearTimeout(typingTimer);
+      sync?.dispose();
+      persister.dispose();
       streams.clear();
       for (const d of disposers.splice(0)) d();
       transport.disconnect();

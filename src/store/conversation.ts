@@ -1,6 +1,6 @@
 /**
- * Pure operations on the message list. Every function returns a new array (signals compare by
- * identity) and never reorders what is already on screen: new items go to the end, unless the
+ * Operations on the message list. Each returns a new array when something changed and the same
+ * array when nothing did (signals compare by identity, so nothing downstream runs), and never reorders what is already on screen: new items go to the end, unless the
  * server's own time says the message is older than the messages from the server that end the list
  * (a redelivery or a gap fill arriving late): then it goes before them, by that time. A message a
  * history call brought late (`backfill`) also goes before the visitor's messages still waiting to
@@ -12,34 +12,57 @@ import type { ChatMessage } from './types';
 /** Key under which an incoming message is rendered. */
 export const incomingKey = (id: string) => `in:${id}`;
 
+/** Messages by server id: built once per batch, so each incoming message is O(1) to deduplicate. */
+export type IdIndex = Map<string, ChatMessage[]>;
+
+export function indexIds(list: readonly ChatMessage[]): IdIndex {
+  const index: IdIndex = new Map();
+  for (const m of list) if (m.id !== undefined) addToIndex(index, m);
+  return index;
+}
+
+function addToIndex(index: IdIndex, m: ChatMessage): void {
+  if (m.id === undefined) return;
+  const same = index.get(m.id);
+  if (same) same.push(m);
+  else index.set(m.id, [m]);
+}
+
 /**
- * Adds a message from the backend, or merges it into what we already show:
+ * Adds a message from the backend to `list` in place, or merges it into what it already shows:
  * - the echo of a visitor's message (matched by client id) confirms it instead of showing twice;
  * - a message id already shown is ignored (duplicate delivery after a reconnect), except that it
  *   gives a name to a sender shown without one.
- * Returns the same array when nothing changed.
+ * Returns the item added (`added: true`) or changed, or null when nothing changed. The echo is
+ * looked for from the end, where the visitor's recent messages are; `index` keeps up.
  */
-export function receive(list: readonly ChatMessage[], msg: IncomingMessage): ChatMessage[] | null {
+export function mergeInto(
+  list: ChatMessage[],
+  msg: IncomingMessage,
+  index: IdIndex,
+): { item: ChatMessage; added: boolean } | null {
   if (msg.clientId) {
-    const i = list.findIndex((m) => m.clientId === msg.clientId);
-    if (i !== -1) {
+    for (let i = list.length - 1; i >= 0; i--) {
       const mine = list[i]!;
+      if (mine.clientId !== msg.clientId) continue;
       const state: SendState = mine.state === 'read' || mine.state === 'delivered' ? mine.state : 'sent';
-      const next = [...list];
-      next[i] = { ...mine, id: msg.id, state };
-      return next;
+      if (mine.id === msg.id && mine.state === state) return null;
+      const item = { ...mine, id: msg.id, state };
+      list[i] = item;
+      addToIndex(index, item);
+      return { item, added: false };
     }
   }
-  const same = list.findIndex(
-    (m) => m.id === msg.id && (m.direction === 'in' || m.author.kind === msg.author.kind),
-  );
-  if (same !== -1) {
+  const same = index.get(msg.id)?.find((m) => m.direction === 'in' || m.author.kind === msg.author.kind);
+  if (same) {
     // A duplicate delivery; a history call may name the sender the live event could not.
-    const shown = list[same]!;
-    if (!msg.author.name || shown.author.name || shown.direction !== 'in') return null;
-    const next = [...list];
-    next[same] = { ...shown, author: { ...shown.author, name: msg.author.name } };
-    return next;
+    if (!msg.author.name || same.author.name || same.direction !== 'in') return null;
+    const at = list.lastIndexOf(same);
+    if (at === -1) return null;
+    const item = { ...same, author: { ...same.author, name: msg.author.name } };
+    list[at] = item;
+    addToIndex(index, item);
+    return { item, added: false };
   }
   const visitor = msg.author.kind === 'visitor';
   const item: ChatMessage = {
@@ -57,8 +80,15 @@ export function receive(list: readonly ChatMessage[], msg: IncomingMessage): Cha
   }
   if (msg.answers?.length) item.answers = msg.answers;
   if (msg.attachments?.length) item.attachments = msg.attachments;
-  const at = placeOf(list, item, msg.backfill === true);
-  return [...list.slice(0, at), item, ...list.slice(at)];
+  list.splice(placeOf(list, item, msg.backfill === true), 0, item);
+  addToIndex(index, item);
+  return { item, added: true };
+}
+
+/** `mergeInto` on a copy: a new array with the message, or null when nothing changed. */
+export function receive(list: readonly ChatMessage[], msg: IncomingMessage): ChatMessage[] | null {
+  const next = list.slice();
+  return mergeInto(next, msg, indexIds(list)) ? next : null;
 }
 
 /**
@@ -81,27 +111,36 @@ function placeOf(list: readonly ChatMessage[], item: ChatMessage, backfill: bool
 
 const unsent = (m: ChatMessage) => m.direction === 'out' && (m.state === 'sending' || m.state === 'failed');
 
-/** Applies `patch` to the message with this key. */
-export function update(
-  list: readonly ChatMessage[],
-  key: string,
-  patch: Partial<ChatMessage>,
-): ChatMessage[] {
-  return list.map((m) => (m.key === key ? { ...m, ...patch } : m));
+/**
+ * Applies `patch` to the message with this key. The same array when there is no such message or
+ * the patch changes nothing, so nothing downstream (rendering, persistence) runs for it.
+ */
+export function update(list: ChatMessage[], key: string, patch: Partial<ChatMessage>): ChatMessage[] {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const m = list[i]!;
+    if (m.key !== key) continue;
+    if ((Object.keys(patch) as Array<keyof ChatMessage>).every((k) => m[k] === patch[k])) return list;
+    const next = list.slice();
+    next[i] = { ...m, ...patch };
+    return next;
+  }
+  return list;
 }
 
 /**
  * The other side read a message: it and every earlier message of the visitor's that was
  * delivered count as read (receipts are cumulative in every backend we speak).
  */
-export function markRead(list: readonly ChatMessage[], messageId: string): ChatMessage[] {
+export function markRead(list: ChatMessage[], messageId: string): ChatMessage[] {
   const i = list.findIndex((m) => m.direction === 'out' && (m.id === messageId || m.clientId === messageId));
-  if (i === -1) return [...list];
-  return list.map((m, j) =>
-    j <= i && m.direction === 'out' && (m.state === 'sent' || m.state === 'delivered')
-      ? { ...m, state: 'read' }
-      : m,
-  );
+  let next = list;
+  for (let j = i; j >= 0; j--) {
+    const m = list[j]!;
+    if (m.direction !== 'out' || (m.state !== 'sent' && m.state !== 'delivered')) continue;
+    if (next === list) next = list.slice();
+    next[j] = { ...m, state: 'read' };
+  }
+  return next;
 }
 
 /** The visitor's messages waiting to be sent, oldest first. */

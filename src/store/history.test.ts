@@ -3,7 +3,7 @@
  * older messages stay reachable and a redelivered old message is recognised however many newer
  * ones came since; a message arriving late is placed by the server's time, not at the end.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type KeyValueStore, memoryStore } from '../core/storage';
 import { EmulatorAdapter } from '../transports/emulator/adapter';
 import { createChatStore } from './chat-store';
@@ -100,14 +100,15 @@ describe('history across reloads', () => {
     expect(loadMessages(storage).map((m) => m.text)).toEqual(next.map((m) => m.text));
   });
 
-  it('reads what an older version stored (one list under `messages`)', () => {
+  it('reads what an older version stored (one list under `messages`)', async () => {
     const storage = memoryStore();
     const legacy = Array.from({ length: 200 }, (_, i) => stored(i));
     storage.set('messages', JSON.stringify(legacy));
     const { store, transport } = open(storage);
     expect(store.messages.value).toHaveLength(200);
     transport.receive({ id: 'x', text: 'one more', at: T0 + 500 });
-    expect(loadMessages(storage)).toHaveLength(201);
+    // Written with the change batch (store/persist.ts), not at once.
+    await vi.waitFor(() => expect(loadMessages(storage)).toHaveLength(201));
   });
 });
 

@@ -84,6 +84,11 @@ function decodeList(raw: readonly unknown[]): ChatMessage[] {
   return out;
 }
 
+/** Messages from another tab (store/tab-sync.ts): what does not decode is dropped, the rest kept. */
+export function decodeMessages(raw: unknown): ChatMessage[] {
+  return Array.isArray(raw) ? decodeList(raw) : [];
+}
+
 /** The stored conversation, oldest first; a page that does not decode is skipped, not fatal. */
 export function loadMessages(store: KeyValueStore): ChatMessage[] {
   // What is read now is what the pages hold: later writes are checked against this mark.

@@ -78,8 +78,6 @@ export interface Transport {
   send(message: OutgoingMessage): Promise<SendReceipt>;
   on<K extends keyof TransportEvents>(event: K, fn: (value: TransportEvents[K]) => void): () => void;
   upload?(file: Blob & { name?: string }, options?: UploadOptions): Promise<UploadResult>;
-  markRead?(messageId: string): void;
-  sendTyping?(on: boolean): void;
   /** Forget the session so the next `connect` starts a new conversation (after `sessionEnded`). */
   reset?(): void;
   /**

@@ -172,6 +172,25 @@ describe('right-to-left override spoofing (issue 8)', () => {
     expect(bubble.getAttribute('dir')).toBe('auto');
     expect(shownText(bubble)).toContain(`مرحبا ${RLO}body`);
   });
+
+  it("an image's name shows the control on its thumbnail and in the viewer", () => {
+    const { transport, log } = open();
+    const name = `holiday${RLO}gpj.exe`;
+    act(
+      () =>
+        void transport.receive({
+          text: 'photos',
+          attachments: [{ name, url: 'https://example.com/i/1', contentType: 'image/png' }],
+        }),
+    );
+    const thumb = within(log).getByRole('button', { name: /Open image/ });
+    expect(thumb.getAttribute('aria-label')).toBe('Open image: holiday\uFFFDgpj.exe');
+    fireEvent.click(thumb);
+    const viewer = screen.getByRole('dialog', { name: /holiday/ });
+    expect(viewer.getAttribute('aria-label')).not.toContain(RLO);
+    expect(viewer.querySelector('img')?.getAttribute('alt')).toBe('holiday\uFFFDgpj.exe');
+    expect(viewer.querySelector('a[download]')?.getAttribute('download')).toBe('holiday\uFFFDgpj.exe');
+  });
 });
 
 describe('markup stays text in every field (issue 8 regression)', () => {

@@ -1,22 +1,53 @@
 /**
- * The conversation as a `role="log"` live region: screen readers announce additions politely.
+ * The conversation, as a `role="log"`. Only a window of rows near the viewport is in the DOM (at
+ * most `MAX_ROWS`), so a conversation of any length costs what a short one does: scrolling near
+ * either end of the window renders the next page of rows there and drops rows far out of view on
+ * the other side, keeping the row the visitor looks at exactly where it was (no jumps).
+ *
+ * The log is a polite live region, as chat logs are, but rows that scrolling brings (back) into
+ * the window are not news: they go into a part of the log marked `aria-live="off"`. Only messages
+ * that arrive while the log is shown land in the live part and are announced, once.
+ *
  * It follows new messages only while the visitor is at the bottom, so reading older messages is
- * never interrupted (a "jump to latest" button appears instead); the visitor's own new message
- * always scrolls into view.
+ * never interrupted (a "jump to latest" button appears instead, and while the newest rows are out of
+ * the window); the visitor's own new message always scrolls into view.
  */
-import type { ComponentChildren } from 'preact';
-import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ComponentChildren, VNode } from 'preact';
+import { useLayoutEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { isTime } from '../core/guards';
 import type { Translate } from '../i18n';
 import { formatDay } from '../i18n/format';
 import type { ChatStore } from '../store/chat-store';
-import { toLogItems } from './grouping';
+import { logItem, namedBot } from './grouping';
 import { ArrowDownIcon } from './icons';
-import { MessageItem } from './MessageItem';
-import { NoticeItem } from './NoticeItem';
+import { MessageRow } from './MessageRow';
 
 /** Within this many pixels of the end counts as "at the bottom" (sub-pixel rounding, a margin). */
 const BOTTOM_SLACK = 48;
+/** Rows rendered while following the end of the conversation. */
+export const TAIL_ROWS = 60;
+/** Rows added when scrolling near an edge of the window. */
+const PAGE_ROWS = 30;
+/** The window never holds more rows than this. */
+export const MAX_ROWS = 120;
+
+interface Window {
+  start: number;
+  end: number;
+  /** The list length the window was fitted to. */
+  length: number;
+}
+
+/** The first row at least partly in view, and where it is: kept in place across a window change. */
+function anchorOf(log: HTMLElement): { key: string; top: number } | null {
+  const top = log.getBoundingClientRect().top;
+  for (const row of log.querySelectorAll('[data-row]')) {
+    const rect = row.getBoundingClientRect();
+    const key = (row as HTMLElement).dataset.row;
+    if (rect.bottom > top && key) return { key, top: rect.top };
+  }
+  return null;
+}
 
 export function MessageList(props: {
   store: ChatStore;
@@ -29,15 +60,38 @@ export function MessageList(props: {
   const ref = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const lastKey = useRef<string | undefined>(undefined);
+  const anchor = useRef<{ key: string; top: number } | null>(null);
+  const stick = useRef(false);
   const [missed, setMissed] = useState(false);
+  const [, redraw] = useReducer((n: number) => n + 1, 0);
   const messages = store.messages.value;
-  const items = useMemo(() => toLogItems(messages), [messages]);
+  const n = messages.length;
   const regenerable = store.regenerable.value;
   const now = (props.now ?? Date.now)();
 
+  const win = useRef<Window>({ start: Math.max(0, n - TAIL_ROWS), end: n, length: n });
+  /** Index of the first message that is news: what the log showed when it opened is not. */
+  const live = useRef(n);
+  const w = win.current;
+  if (w.length !== n) {
+    // A window that reached the end of the list grows with it; one that follows the bottom keeps
+    // only the tail, so a long burst never piles up rows.
+    if (w.end >= w.length || w.end > n) w.end = n;
+    // (A page at a time, so rows are not dropped one by one on every message.)
+    if (atBottom.current && w.end === n && n - w.start > TAIL_ROWS + PAGE_ROWS) w.start = n - TAIL_ROWS;
+    w.start = Math.min(w.start, Math.max(0, w.end - 1));
+    w.length = n;
+  }
+
   const toBottom = () => {
     const el = ref.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    if (w.end !== n || w.start < n - TAIL_ROWS) {
+      // The tail is not rendered yet: scroll once it is.
+      w.start = Math.max(0, n - TAIL_ROWS);
+      w.end = n;
+      stick.current = true;
+      redraw(0);
+    } else if (el) el.scrollTop = el.scrollHeight;
     atBottom.current = true;
     setMissed(false);
   };
@@ -50,12 +104,74 @@ export function MessageList(props: {
     else if (isNew) setMissed(true);
   }, [messages]);
 
+  // After the window moved: put the row the visitor was looking at back where it was (or go to
+  // the end, for "jump to latest").
+  useLayoutEffect(() => {
+    const el = ref.current;
+    const was = anchor.current;
+    anchor.current = null;
+    if (!el) return;
+    if (stick.current) {
+      stick.current = false;
+      el.scrollTop = el.scrollHeight;
+      return;
+    }
+    if (!was) return;
+    for (const row of el.querySelectorAll('[data-row]')) {
+      if ((row as HTMLElement).dataset.row !== was.key) continue;
+      el.scrollTop += row.getBoundingClientRect().top - was.top;
+      return;
+    }
+  });
+
+  /** Renders `PAGE_ROWS` more rows before (-1) or after (+1) the window, dropping the far side. */
+  const grow = (el: HTMLElement, direction: -1 | 1) => {
+    anchor.current = anchorOf(el);
+    if (direction < 0) {
+      w.start = Math.max(0, w.start - PAGE_ROWS);
+      w.end = Math.min(w.end, w.start + MAX_ROWS);
+      // Rows below the window come back by scrolling later: they are not news then.
+      if (w.end < n) live.current = Math.max(live.current, n);
+    } else {
+      w.end = Math.min(n, w.end + PAGE_ROWS);
+      w.start = Math.max(w.start, w.end - MAX_ROWS);
+    }
+    redraw(0);
+  };
+
   const onScroll = () => {
     const el = ref.current;
     if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
+    const below = el.scrollHeight - el.scrollTop - el.clientHeight;
+    atBottom.current = below <= BOTTOM_SLACK && w.end === n;
     if (atBottom.current) setMissed(false);
+    if (anchor.current) return; // a window change is being rendered
+    if (el.scrollTop < el.clientHeight && w.start > 0) grow(el, -1);
+    else if (below < el.clientHeight && w.end < n) grow(el, 1);
   };
+
+  const bot = useMemo(() => namedBot(messages), [messages]);
+  // Rows from `live.current` on arrived while the log was shown and go to its live part.
+  const history: VNode[] = [];
+  const rows: VNode[] = [];
+  for (let i = w.start; i < w.end; i++) {
+    const item = logItem(messages, i, bot);
+    const m = item.message;
+    (i < live.current ? history : rows).push(
+      <MessageRow
+        key={m.key}
+        message={m}
+        first={item.first}
+        last={item.last}
+        day={item.day && isTime(m.at) ? formatDay(m.at, now, t) : undefined}
+        t={t}
+        onRetry={store.retry}
+        onChoose={store.chooseAnswer}
+        live={store.streamText(m.key)}
+        onRegenerate={regenerable === m.key ? store.regenerate : undefined}
+      />,
+    );
+  }
 
   return (
     <div class="log-wrap">
@@ -74,36 +190,12 @@ export function MessageList(props: {
         }}
       >
         {props.lead}
-        {items.map((item) => (
-          <div key={item.message.key} class="log__item">
-            {item.day && isTime(item.message.at) && (
-              <div class="day">
-                <span>{formatDay(item.message.at, now, t)}</span>
-              </div>
-            )}
-            {item.message.notice ? (
-              <NoticeItem notice={item.message.notice} t={t} />
-            ) : item.message.author.kind === 'system' ? (
-              // A backend's own system message ("the conversation is recorded") reads as a notice.
-              <div class="notice notice--system">
-                <span>{item.message.text}</span>
-              </div>
-            ) : (
-              <MessageItem
-                item={item}
-                t={t}
-                onRetry={store.retry}
-                onChoose={store.chooseAnswer}
-                live={store.streamText(item.message.key)}
-                onRegenerate={
-                  regenerable === item.message.key ? () => store.regenerate(regenerable) : undefined
-                }
-              />
-            )}
-          </div>
-        ))}
+        <div class="log__history" aria-live="off">
+          {history}
+        </div>
+        {rows}
       </div>
-      {missed && (
+      {(missed || w.end < n) && (
         <button type="button" class="jump" onClick={toBottom}>
           <ArrowDownIcon />
           {t('jumpToLatest')}

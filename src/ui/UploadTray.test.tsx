@@ -138,3 +138,17 @@ describe('upload tray', () => {
     }
   });
 });
+
+describe('file names the visitor picked (issue 8, bidi spoofing)', () => {
+  const RLO = '\u202E';
+
+  it('show their bidi controls in the tray, its buttons and a refusal', () => {
+    const { status } = open('hold');
+    choose(file(`invoice${RLO}fdp.exe`, 'application/octet-stream'));
+    const item = within(tray()).getByRole('listitem');
+    expect(item.querySelector('.upload__name')?.textContent).toBe('invoice\uFFFDfdp.exe');
+    expect(within(item).getByRole('button', { name: 'Cancel upload of invoice\uFFFDfdp.exe' })).toBeTruthy();
+    choose(sized(`big${RLO}gnp.exe`, 'application/octet-stream', 11 * 1024 * 1024));
+    expect(within(status()).getByText('big\uFFFDgnp.exe is too large (max 10 MB).')).toBeTruthy();
+  });
+});

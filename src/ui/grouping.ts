@@ -28,29 +28,41 @@ function sender(m: ChatMessage): string | null {
  * The bot the backend names in the conversation. Some backends (TWIN's session answer) send the
  * greeting without a name or picture and name the same bot later: one bot, one identity.
  */
-function namedBot(messages: readonly ChatMessage[]): ChatMessage['author'] | undefined {
+export function namedBot(messages: readonly ChatMessage[]): ChatMessage['author'] | undefined {
   return messages.find((m) => !m.notice && m.author.kind === 'bot' && m.author.name?.trim())?.author;
 }
 
-export function toLogItems(input: readonly ChatMessage[]): LogItem[] {
-  const bot = namedBot(input);
-  const messages = bot
-    ? input.map((m) =>
-        !m.notice && m.author.kind === 'bot' && !m.author.name?.trim() && !m.author.id
-          ? { ...m, author: bot }
-          : m,
-      )
-    : input;
-  const items: LogItem[] = messages.map((message, i) => {
-    const prev = messages[i - 1];
-    const day = !prev || differentDay(prev.at, message.at);
-    const me = sender(message);
-    const same = !!prev && !day && me !== null && sender(prev) === me && message.at - prev.at < GROUP_GAP_MS;
-    return { message, first: !same, last: true, day };
-  });
-  items.forEach((item, i) => {
-    const next = items[i + 1];
-    if (next && !next.first) item.last = false;
-  });
-  return items;
+/** An unnamed bot message shown as the named bot: the same object each time, so its row stays memoised. */
+const renamed = new WeakMap<ChatMessage, ChatMessage>();
+function asBot(m: ChatMessage | undefined, bot: ChatMessage['author'] | undefined): ChatMessage | undefined {
+  if (!m || !bot || m.notice || m.author.kind !== 'bot' || m.author.name?.trim() || m.author.id) return m;
+  let shown = renamed.get(m);
+  if (shown?.author !== bot) {
+    shown = { ...m, author: bot };
+    renamed.set(m, shown);
+  }
+  return shown;
+}
+
+/** Whether `m` continues the run of `prev` (same sender, same day, close in time). */
+function continues(prev: ChatMessage | undefined, m: ChatMessage): boolean {
+  if (!prev || differentDay(prev.at, m.at)) return false;
+  const me = sender(m);
+  return me !== null && sender(prev) === me && m.at - prev.at < GROUP_GAP_MS;
+}
+
+/**
+ * The log item for `messages[i]`, from its neighbours alone: O(1), so the log computes grouping
+ * only for the rows it renders, however long the conversation. `bot` is `namedBot(messages)`.
+ */
+export function logItem(messages: readonly ChatMessage[], i: number, bot?: ChatMessage['author']): LogItem {
+  const message = asBot(messages[i], bot)!;
+  const prev = asBot(messages[i - 1], bot);
+  const next = asBot(messages[i + 1], bot);
+  return {
+    message,
+    first: !continues(prev, message),
+    last: !next || !continues(message, next),
+    day: !prev || differentDay(prev.at, message.at),
+  };
 }

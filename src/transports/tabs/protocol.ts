@@ -3,22 +3,12 @@
  * the only code that reads or writes it. The bus is same-origin, but another Parley version or the
  * page itself may post on it, so everything is decoded like a wire frame: `unknown` in, a typed
  * message or null out, never a throw. Plain data only (structured clone; Blobs only in uploads).
+ * The decoders are small schemas (field → check), because every field of the domain types
+ * crosses here: protocol.test.ts fails when one is added to core/types.ts and not relayed.
  */
 import { TransportError, type TransportErrorCode, toTransportError } from '../../core/errors';
-import { isObj, isTime, num, type Obj, str } from '../../core/guards';
-import type {
-  Answer,
-  Attachment,
-  Author,
-  ConnectionStatus,
-  IncomingMessage,
-  MessageKind,
-  OperatorChange,
-  OutgoingMessage,
-  SendReceipt,
-  StatusChange,
-  TypingChange,
-} from '../../core/types';
+import { isObj, isTime, num, str } from '../../core/guards';
+import type { IncomingMessage, OutgoingMessage, SendReceipt, StatusChange } from '../../core/types';
 import { safeMediaUrl } from '../../core/url';
 import type { TransportEvents, UploadResult } from '../types';
 
@@ -32,9 +22,9 @@ export type Call =
 /** Requests that need no answer. */
 export type Notice =
   | { op: 'connect' }
+  /** The follower no longer wants the connection. */
   | { op: 'release' }
-  | { op: 'typing'; on: boolean }
-  | { op: 'read'; messageId: string };
+  | { op: 'regenerate'; messageId: string };
 
 export type RelayedEvent = {
   [K in keyof TransportEvents]: { name: K; value: TransportEvents[K] };
@@ -81,17 +71,57 @@ export function encodeEvent(event: RelayedEvent): WireEvent {
 
 // ---- decoding ----
 
-const STATUSES: ReadonlySet<string> = new Set<ConnectionStatus>([
-  'idle',
-  'connecting',
-  'connected',
-  'reconnecting',
-  'disconnected',
-  'failed',
-]);
-const AUTHOR_KINDS: ReadonlySet<string> = new Set(['visitor', 'bot', 'operator', 'system']);
-const MESSAGE_KINDS: ReadonlySet<string> = new Set(['regular', 'help', 'terminal']);
-const ID_MAX = 512;
+/** Returns the decoded value, or undefined to drop it. */
+type Check = (v: unknown) => unknown;
+type Shape = Record<string, Check>;
+
+const ID = 512;
+const text =
+  (max = 1000): Check =>
+  (v) =>
+    str(v, max);
+const long = text(64 * 1024);
+const id = text(ID);
+const yes: Check = (v) => (v === true ? true : undefined);
+const bool: Check = (v) => (typeof v === 'boolean' ? v : undefined);
+const oneOf =
+  (...values: string[]): Check =>
+  (v) =>
+    typeof v === 'string' && values.includes(v) ? v : undefined;
+const url: Check = (v) => (typeof v === 'string' ? (safeMediaUrl(v) ?? undefined) : undefined);
+const list =
+  (check: Check): Check =>
+  (v) =>
+    Array.isArray(v) ? v.slice(0, 100).flatMap((x) => check(x) ?? []) : undefined;
+/** A list whose every item must pass (a partly readable list would mean something else). */
+const every =
+  (check: Check): Check =>
+  (v) => {
+    const items = Array.isArray(v) ? v.slice(0, 100).map(check) : undefined;
+    return items?.every((x) => x !== undefined) ? items : undefined;
+  };
+/** A time a Date can hold: one it cannot would break rendering. */
+const time: Check = (v) => (isTime(v) ? v : undefined);
+
+/** An object with every `required` field passing its check; `optional` fields kept when they pass. */
+const shape =
+  (required: Shape, optional: Shape = {}): Check =>
+  (raw) => {
+    if (!isObj(raw)) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [k, check] of Object.entries(required)) {
+      const v = check(raw[k]);
+      if (v === undefined) return undefined;
+      out[k] = v;
+    }
+    for (const [k, check] of Object.entries(optional)) {
+      const v = check(raw[k]);
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  };
+/** Runs a schema; the schemas above mirror the domain types, field by field. */
+const as = <T>(check: Check, raw: unknown): T | null => (check(raw) as T | undefined) ?? null;
 
 const CODES: Readonly<Record<TransportErrorCode, true>> = {
   disconnected: true,
@@ -108,18 +138,48 @@ const CODES: Readonly<Record<TransportErrorCode, true>> = {
   evicted: true,
   unknown: true,
 };
+const code: Check = (v) => (typeof v === 'string' && v in CODES ? v : 'unknown');
 
-function decodeError(raw: unknown): WireError | null {
-  if (!isObj(raw) || typeof raw.retryable !== 'boolean') return null;
-  const message = str(raw.message, 1000);
-  if (message === undefined) return null;
-  const code =
-    typeof raw.code === 'string' && raw.code in CODES ? (raw.code as TransportErrorCode) : 'unknown';
-  const out: WireError = { code, message, retryable: raw.retryable };
-  const status = num(raw.status);
-  if (status !== undefined) out.status = status;
-  return out;
-}
+const author = shape(
+  { kind: oneOf('visitor', 'bot', 'operator', 'system') },
+  { id, name: text(200), avatarUrl: url },
+);
+const status = shape(
+  { status: oneOf('idle', 'connecting', 'connected', 'reconnecting', 'disconnected', 'failed') },
+  { reason: text(64), retryInMs: num, detail: text() },
+);
+const incoming = shape(
+  { id, text: long, at: time, author },
+  {
+    kind: oneOf('regular', 'help', 'terminal'),
+    answers: list(shape({ text: text() }, { id })),
+    attachments: list(
+      shape({ name: text(), url }, { id, contentType: text(200), size: num, width: num, height: num }),
+    ),
+    clientId: id,
+    uploadRequest: shape({ accept: every(text(200)) }, { maxBytes: num }),
+    partial: yes,
+    backfill: yes,
+  },
+);
+const outgoing = shape(
+  { clientId: id, text: long },
+  { replyToId: id, answerId: id, attachmentIds: list(id) },
+);
+const wireError = shape({ code, message: text(), retryable: bool }, { status: num });
+const receipt = shape({ confirmed: bool }, { id, at: time });
+const uploadResult = shape({ id, name: text() }, { url, contentType: text(200), size: num });
+
+const EVENTS: Record<keyof TransportEvents, Check> = {
+  status,
+  message: incoming,
+  messageUpdated: incoming,
+  typing: shape({ on: bool, author }),
+  read: shape({ messageId: id }),
+  operator: shape({ operator: author }, { previous: author }),
+  sessionEnded: shape({ reason: text(200) }),
+  error: wireError,
+};
 
 export function toError(w: WireError): TransportError {
   return new TransportError(
@@ -129,195 +189,51 @@ export function toError(w: WireError): TransportError {
   );
 }
 
-export function decodeStatus(raw: unknown): StatusChange | null {
-  if (!isObj(raw) || typeof raw.status !== 'string' || !STATUSES.has(raw.status)) return null;
-  const out: StatusChange = { status: raw.status as ConnectionStatus };
-  const reason = str(raw.reason, 64);
-  const retry = num(raw.retryInMs);
-  if (reason !== undefined) out.reason = reason;
-  if (retry !== undefined) out.retryInMs = retry;
-  const detail = str(raw.detail, 500);
-  if (detail !== undefined) out.detail = detail;
-  return out;
-}
-
-function decodeAuthor(raw: unknown): Author | null {
-  if (!isObj(raw) || typeof raw.kind !== 'string' || !AUTHOR_KINDS.has(raw.kind)) return null;
-  const out: Author = { kind: raw.kind as Author['kind'] };
-  const id = str(raw.id, ID_MAX);
-  const name = str(raw.name, 200);
-  const avatar = typeof raw.avatarUrl === 'string' ? safeMediaUrl(raw.avatarUrl) : null;
-  if (id !== undefined) out.id = id;
-  if (name !== undefined) out.name = name;
-  if (avatar) out.avatarUrl = avatar;
-  return out;
-}
-
-function decodeAttachment(raw: unknown): Attachment | null {
-  if (!isObj(raw)) return null;
-  const name = str(raw.name, 1000);
-  const url = typeof raw.url === 'string' ? safeMediaUrl(raw.url) : null;
-  if (name === undefined || !url) return null;
-  const out: Attachment = { name, url };
-  const id = str(raw.id, ID_MAX);
-  const type = str(raw.contentType, 200);
-  if (id !== undefined) out.id = id;
-  if (type !== undefined) out.contentType = type;
-  for (const k of ['size', 'width', 'height'] as const) {
-    const n = num(raw[k]);
-    if (n !== undefined) out[k] = n;
-  }
-  return out;
-}
-
-function decodeAnswer(raw: unknown): Answer | null {
-  if (!isObj(raw)) return null;
-  const text = str(raw.text, 1000);
-  if (text === undefined) return null;
-  const id = str(raw.id, ID_MAX);
-  return id === undefined ? { text } : { text, id };
-}
-
-function listOf<T>(raw: unknown, one: (v: unknown) => T | null): T[] | undefined {
-  if (!Array.isArray(raw)) return undefined;
-  return raw.slice(0, 100).flatMap((v) => one(v) ?? []);
-}
-
-export function decodeIncoming(raw: unknown): IncomingMessage | null {
-  if (!isObj(raw)) return null;
-  const id = str(raw.id, ID_MAX);
-  const text = str(raw.text);
-  const at = isTime(raw.at) ? raw.at : undefined; // a time a Date cannot hold would break rendering
-  const author = decodeAuthor(raw.author);
-  if (id === undefined || text === undefined || at === undefined || !author) return null;
-  const out: IncomingMessage = { id, text, at, author };
-  if (typeof raw.kind === 'string' && MESSAGE_KINDS.has(raw.kind)) out.kind = raw.kind as MessageKind;
-  const answers = listOf(raw.answers, decodeAnswer);
-  const attachments = listOf(raw.attachments, decodeAttachment);
-  const clientId = str(raw.clientId, ID_MAX);
-  if (answers) out.answers = answers;
-  if (attachments) out.attachments = attachments;
-  if (clientId !== undefined) out.clientId = clientId;
-  // A streamed answer's snapshots, and a request for files (chatfaq), cross tabs as they came.
-  if (raw.partial === true) out.partial = true;
-  const request = isObj(raw.uploadRequest) ? raw.uploadRequest : undefined;
-  const accept =
-    request && Array.isArray(request.accept)
-      ? request.accept.slice(0, 50).map((a) => str(a, 100))
-      : undefined;
-  if (accept?.every((a): a is string => a !== undefined)) {
-    const maxBytes = num(request?.maxBytes);
-    out.uploadRequest = maxBytes === undefined ? { accept } : { accept, maxBytes };
-  }
-  return out;
-}
-
-function decodeTypingChange(raw: unknown): TypingChange | null {
-  if (!isObj(raw) || typeof raw.on !== 'boolean') return null;
-  const author = decodeAuthor(raw.author);
-  return author ? { on: raw.on, author } : null;
-}
-
-function decodeOperatorChange(raw: unknown): OperatorChange | null {
-  if (!isObj(raw)) return null;
-  const operator = decodeAuthor(raw.operator);
-  if (!operator) return null;
-  const previous = raw.previous === undefined ? undefined : decodeAuthor(raw.previous);
-  return previous ? { operator, previous } : { operator };
-}
+export const decodeStatus = (raw: unknown) => as<StatusChange>(status, raw);
+export const decodeIncoming = (raw: unknown) => as<IncomingMessage>(incoming, raw);
+/** The answer to a `send`, as the follower reads it back. */
+export const decodeReceipt = (raw: unknown) => as<SendReceipt>(receipt, raw);
+export const decodeUploadResult = (raw: unknown) => as<UploadResult>(uploadResult, raw);
 
 function decodeEvent(raw: unknown): RelayedEvent | null {
-  if (!isObj(raw)) return null;
-  const v = raw.value;
-  switch (raw.name) {
-    case 'status': {
-      const value = decodeStatus(v);
-      return value && { name: 'status', value };
-    }
-    case 'message':
-    case 'messageUpdated': {
-      const value = decodeIncoming(v);
-      return value && { name: raw.name, value };
-    }
-    case 'typing': {
-      const value = decodeTypingChange(v);
-      return value && { name: 'typing', value };
-    }
-    case 'read': {
-      const messageId = isObj(v) ? str(v.messageId, ID_MAX) : undefined;
-      return messageId === undefined ? null : { name: 'read', value: { messageId } };
-    }
-    case 'operator': {
-      const value = decodeOperatorChange(v);
-      return value && { name: 'operator', value };
-    }
-    case 'sessionEnded': {
-      const reason = isObj(v) ? str(v.reason, 200) : undefined;
-      return reason === undefined ? null : { name: 'sessionEnded', value: { reason } };
-    }
-    case 'error': {
-      const value = decodeError(v);
-      return value && { name: 'error', value: toError(value) };
-    }
-    default:
-      return null;
-  }
-}
-
-function decodeOutgoing(raw: unknown): OutgoingMessage | null {
-  if (!isObj(raw)) return null;
-  const clientId = str(raw.clientId, ID_MAX);
-  const text = str(raw.text);
-  if (!clientId || text === undefined) return null;
-  const out: OutgoingMessage = { clientId, text };
-  const replyToId = str(raw.replyToId, ID_MAX);
-  if (replyToId !== undefined) out.replyToId = replyToId;
-  if (Array.isArray(raw.attachmentIds)) {
-    out.attachmentIds = raw.attachmentIds.filter((x): x is string => typeof x === 'string').slice(0, 100);
-  }
-  return out;
+  if (!isObj(raw) || typeof raw.name !== 'string' || !(raw.name in EVENTS)) return null;
+  const name = raw.name as keyof TransportEvents;
+  const value = EVENTS[name](raw.value);
+  if (value === undefined) return null;
+  return { name, value: name === 'error' ? toError(value as WireError) : value } as RelayedEvent;
 }
 
 function decodeCall(raw: unknown): Call | null {
   if (!isObj(raw)) return null;
-  switch (raw.op) {
-    case 'send': {
-      const message = decodeOutgoing(raw.message);
-      return message && { op: 'send', message };
-    }
-    case 'upload': {
-      if (typeof Blob === 'undefined' || !(raw.file instanceof Blob)) return null;
-      const name = str(raw.name, 1000);
-      return name === undefined ? { op: 'upload', file: raw.file } : { op: 'upload', file: raw.file, name };
-    }
-    case 'reset':
-    case 'forget':
-      return { op: raw.op };
-    default:
-      return null;
+  if (raw.op === 'reset' || raw.op === 'forget') return { op: raw.op };
+  if (raw.op === 'send') {
+    const message = as<OutgoingMessage>(outgoing, raw.message);
+    return message && { op: 'send', message };
   }
+  if (raw.op !== 'upload' || typeof Blob === 'undefined' || !(raw.file instanceof Blob)) return null;
+  const name = str(raw.name, 1000);
+  return name === undefined ? { op: 'upload', file: raw.file } : { op: 'upload', file: raw.file, name };
 }
 
+const notice = shape({ op: oneOf('connect', 'release', 'regenerate') }, { messageId: id });
+
 function decodeNotice(raw: unknown): Notice | null {
-  if (!isObj(raw)) return null;
-  if (raw.op === 'connect') return { op: 'connect' };
-  if (raw.op === 'release') return { op: 'release' };
-  if (raw.op === 'typing' && typeof raw.on === 'boolean') return { op: 'typing', on: raw.on };
-  const messageId = str(raw.messageId, ID_MAX);
-  if (raw.op === 'read' && messageId !== undefined) return { op: 'read', messageId };
-  return null;
+  const n = as<{ op: Notice['op']; messageId?: string }>(notice, raw);
+  if (!n) return null;
+  if (n.op === 'connect' || n.op === 'release') return { op: n.op };
+  return n.messageId === undefined ? null : { op: n.op, messageId: n.messageId };
 }
 
 /** Decodes a bus message, or null when it is not ours or not well formed. */
 export function decodeTabMessage(raw: unknown): TabMessage | null {
   if (!isObj(raw) || typeof raw.t !== 'string' || !raw.t.startsWith('tx:')) return null;
-  const from = str(raw.from, ID_MAX);
-  const to = str(raw.to, ID_MAX);
-  const id = str(raw.id, ID_MAX);
+  const from = str(raw.from, ID);
+  const to = str(raw.to, ID);
+  const key = str(raw.id, ID);
   switch (raw.t) {
     case 'tx:leader': {
-      const status = decodeStatus(raw.status);
-      return from && status ? { t: raw.t, from, status } : null;
+      const s = decodeStatus(raw.status);
+      return from && s ? { t: raw.t, from, status: s } : null;
     }
     case 'tx:hello':
     case 'tx:bye':
@@ -327,55 +243,29 @@ export function decodeTabMessage(raw: unknown): TabMessage | null {
       return from && event ? { t: raw.t, from, event } : null;
     }
     case 'tx:notice': {
-      const notice = decodeNotice(raw.notice);
-      return from && to && notice ? { t: raw.t, from, to, notice } : null;
+      const n = decodeNotice(raw.notice);
+      return from && to && n ? { t: raw.t, from, to, notice: n } : null;
     }
     case 'tx:call': {
       const call = decodeCall(raw.call);
-      return from && to && id && call ? { t: raw.t, from, to, id, call } : null;
+      return from && to && key && call ? { t: raw.t, from, to, id: key, call } : null;
     }
     case 'tx:abort':
-      return from && to && id ? { t: raw.t, from, to, id } : null;
+      return from && to && key ? { t: raw.t, from, to, id: key } : null;
     case 'tx:progress': {
       const loaded = num(raw.loaded);
       const total = num(raw.total);
-      return to && id && loaded !== undefined && total !== undefined
-        ? { t: raw.t, to, id, loaded, total }
+      return to && key && loaded !== undefined && total !== undefined
+        ? { t: raw.t, to, id: key, loaded, total }
         : null;
     }
     case 'tx:done':
-      return to && id ? { t: raw.t, to, id, value: raw.value } : null;
+      return to && key ? { t: raw.t, to, id: key, value: raw.value } : null;
     case 'tx:fail': {
-      const error = decodeError(raw.error);
-      return to && id && error ? { t: raw.t, to, id, error } : null;
+      const error = as<WireError>(wireError, raw.error);
+      return to && key && error ? { t: raw.t, to, id: key, error } : null;
     }
     default:
       return null;
   }
-}
-
-/** The answer to a `send`, as the follower reads it back. */
-export function decodeReceipt(raw: unknown): SendReceipt | null {
-  if (!isObj(raw) || typeof raw.confirmed !== 'boolean') return null;
-  const out: SendReceipt = { confirmed: raw.confirmed };
-  const id = str(raw.id, ID_MAX);
-  const at = num(raw.at);
-  if (id !== undefined) out.id = id;
-  if (at !== undefined) out.at = at;
-  return out;
-}
-
-export function decodeUploadResult(raw: unknown): UploadResult | null {
-  if (!isObj(raw)) return null;
-  const id = str(raw.id, ID_MAX);
-  const name = str(raw.name, 1000);
-  if (id === undefined || name === undefined) return null;
-  const out: UploadResult = { id, name };
-  const url = typeof raw.url === 'string' ? safeMediaUrl(raw.url) : null;
-  const type = str((raw as Obj).contentType, 200);
-  const size = num(raw.size);
-  if (url) out.url = url;
-  if (type !== undefined) out.contentType = type;
-  if (size !== undefined) out.size = size;
-  return out;
 }

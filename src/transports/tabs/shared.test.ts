@@ -162,10 +162,11 @@ describe('one connection for all tabs', () => {
     f.transport.on('typing', (t) => typing.push(t));
     f.transport.on('error', (e) => errors.push(e));
     real.receive({ id: 'm1', text: 'reply', answers: [{ text: 'Yes' }] });
+    real.receive({ id: 'm2', text: 'a streamed ans', partial: true });
     real.typing(true, 'Anna');
     real.fail(new TransportError('auth', 'refused', { status: 401 }));
     await until(() => errors.length === 1);
-    expect(a.messages.map((m) => m.id)).toEqual(['m1']);
+    expect(a.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
     expect(f.messages).toEqual(a.messages);
     expect(typing).toEqual([{ on: true, author: { kind: 'bot', name: 'Anna' } }]);
     expect(errors[0]).toBeInstanceOf(TransportError);
@@ -282,5 +283,30 @@ describe('one connection for all tabs', () => {
     await until(() => f.messages.length === 1);
     expect(f.messages[0]?.id).toBe('ok');
     expect(b.sent()).toEqual([]);
+  });
+});
+
+describe('the leading tab acknowledges only what its store took (issue 8, finding 2)', () => {
+  it("tells the real adapter when this tab's store could not take a message, so TWIN leaves it unacknowledged", async () => {
+    const b = newBrowser();
+    const tab = b.open();
+    await until(() => tab.transport.leading);
+    tab.transport.connect();
+    await until(() => tab.statuses.at(-1)?.status === 'connected');
+    const real = tab.reals()[0]!;
+    // What an adapter sees of its listeners: TWIN acknowledges only when this is true.
+    const deliver = (id: string) =>
+      (real as unknown as { events: { emit(name: 'message', m: IncomingMessage): boolean } }).events.emit(
+        'message',
+        { id, text: id, at: Date.now(), author: { kind: 'bot' } },
+      );
+    expect(deliver('taken')).toBe(true);
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const off = tab.transport.on('message', () => {
+      throw new Error('the store failed');
+    });
+    expect(deliver('not kept')).toBe(false);
+    off();
+    vi.restoreAllMocks();
   });
 });

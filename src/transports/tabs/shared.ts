@@ -79,14 +79,15 @@ export class TabSharedTransport extends TransportBase implements Transport {
   private realStatus: StatusChange = { status: 'idle' };
   /** This tab called connect() (and not disconnect() since). */
   private wanted = false;
-  /** As leader: the other tabs that want the connection (it stays up while one does). */
-  private readonly wanting = new Set<string>();
+  /** Leader: the followers that want the connection (it closes when neither they nor we do). */
+  private readonly wanters = new Set<string>();
   /** Follower: calls the leader has not answered yet (offered again to a new leader). */
   private readonly calls = new Map<string, PendingCall>();
   /** Leader: uploads running for followers, to abort on request. */
   private readonly serving = new Map<string, AbortController>();
   private readonly offs: Array<() => void> = [];
   private closed = false;
+  regenerate?: (messageId: string) => boolean;
 
   constructor(private readonly options: TabSharedOptions) {
     super();
@@ -94,6 +95,8 @@ export class TabSharedTransport extends TransportBase implements Transport {
     this.local = options.create();
     this.kind = this.local.kind;
     this.capabilities = this.local.capabilities;
+    // Only where the adapter has it: the store offers "Regenerate" when the method exists.
+    if (this.local.regenerate) this.regenerate = (messageId) => this.askRegenerate(messageId);
     this.offs.push(
       options.bus.on((raw) => {
         const msg = decodeTabMessage(raw);
@@ -118,16 +121,16 @@ export class TabSharedTransport extends TransportBase implements Transport {
       this.real.connect();
       return;
     }
-    if (already) return;
+    // Told even when already wanted: after a reset or a logout the leader's link is down until asked.
     this.notifyLeader({ op: 'connect' });
-    this.mirror(this.leaderStatus);
+    if (!already) this.mirror(this.leaderStatus);
   }
 
   disconnect(): void {
     if (this.real) {
       this.wanted = false;
       // The connection is shared: it goes only when no other tab wants it either.
-      if (this.wanting.size === 0) this.real.disconnect();
+      if (this.wanters.size === 0) this.real.disconnect();
       else this.setStatus({ status: 'disconnected' });
       return;
     }
@@ -152,14 +155,11 @@ export class TabSharedTransport extends TransportBase implements Transport {
     return this.call(call, options).then((v) => decodeUploadResult(v) ?? Promise.reject(unreadable()));
   }
 
-  sendTyping(on: boolean): void {
-    if (this.real) this.real.sendTyping?.(on);
-    else this.notifyLeader({ op: 'typing', on });
-  }
-
-  markRead(messageId: string): void {
-    if (this.real) this.real.markRead?.(messageId);
-    else this.notifyLeader({ op: 'read', messageId });
+  private askRegenerate(messageId: string): boolean {
+    if (this.real) return this.real.regenerate?.(messageId) ?? false;
+    if (!this.leaderId || this.leaderStatus.status !== 'connected') return false;
+    this.notifyLeader({ op: 'regenerate', messageId });
+    return true;
   }
 
   reset(): void {
@@ -199,6 +199,7 @@ export class TabSharedTransport extends TransportBase implements Transport {
     const real = this.options.create();
     this.real = real;
     this.leaderId = this.id;
+    this.wanters.clear();
     this.realStatus = { status: 'idle' };
     for (const name of EVENT_NAMES) {
       this.realOffs.push(real.on(name, (value) => this.relay({ name, value } as RelayedEvent)));
@@ -231,11 +232,16 @@ export class TabSharedTransport extends TransportBase implements Transport {
   }
 
   private relay(event: RelayedEvent): void {
+    // The other tabs first: what this tab's store makes of the event reaches them after it.
+    this.post({ t: 'tx:event', from: this.id, event: encodeEvent(event) });
     if (event.name === 'status') {
       this.realStatus = event.value;
       this.setStatus(event.value);
-    } else this.emitEvent(event);
-    this.post({ t: 'tx:event', from: this.id, event: encodeEvent(event) });
+    } else if (!this.emitEvent(event)) {
+      // The adapter acknowledges a message only once its listeners took it (TWIN): a relay that
+      // swallowed this tab's store failure let the server forget a message the store never kept.
+      throw new Error(`${event.name} not taken`);
+    }
   }
 
   private runLocally(pending: PendingCall): void {
@@ -396,13 +402,12 @@ export class TabSharedTransport extends TransportBase implements Transport {
       case 'tx:notice':
         if (msg.to !== this.id) return;
         if (msg.notice.op === 'connect') {
-          this.wanting.add(msg.from);
+          this.wanters.add(msg.from);
           this.real?.connect();
         } else if (msg.notice.op === 'release') {
-          this.wanting.delete(msg.from);
-          if (!this.wanted && this.wanting.size === 0) this.real?.disconnect();
-        } else if (msg.notice.op === 'typing') this.real?.sendTyping?.(msg.notice.on);
-        else this.real?.markRead?.(msg.notice.messageId);
+          this.wanters.delete(msg.from);
+          if (!this.wanted && this.wanters.size === 0) this.real?.disconnect();
+        } else this.real?.regenerate?.(msg.notice.messageId);
         return;
       case 'tx:call':
         if (msg.to === this.id) this.serve(msg);
@@ -415,8 +420,9 @@ export class TabSharedTransport extends TransportBase implements Transport {
     }
   }
 
-  private emitEvent(event: RelayedEvent): void {
-    (this.events.emit as (name: string, value: unknown) => void)(event.name, event.value);
+  /** True when every listener (the store) took it. */
+  private emitEvent(event: RelayedEvent): boolean {
+    return (this.events.emit as (name: string, value: unknown) => boolean)(event.name, event.value);
   }
 
   private post(msg: TabMessage | EventMessage): void {

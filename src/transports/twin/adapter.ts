@@ -92,6 +92,14 @@ class TwinTransport extends TransportBase implements Transport {
     this.forgetSession();
   }
 
+  /** Logout: close, and forget the session and what was sent and acknowledged in it. */
+  forget(): void {
+    this.disconnect();
+    this.forgetSession();
+    this.sends.clear();
+    this.echoes.clear();
+  }
+
   send(message: OutgoingMessage): Promise<SendReceipt> {
     const known = this.sends.get(message.clientId);
     if (known) return known;

@@ -1,0 +1,94 @@
+/**
+ * Issue 9 in the browser: a long conversation keeps a bounded DOM, scrolling up brings older
+ * messages in without moving what the visitor reads, and a burst arrives whole.
+ */
+import type { Page } from '@playwright/test';
+import { getWsChatModule } from '../server/ws-chat/index';
+import { type Backend, expect, test, Widget } from './fixtures';
+
+/** Opens the widget, says hello, and returns the conversation the server put the visitor in. */
+async function startConversation(page: Page, backend: Backend): Promise<{ widget: Widget; id: string }> {
+  const ws = getWsChatModule(backend.server);
+  const seen = new Promise<string>((resolve) => {
+    const off = ws.testing.onVisitorMessage((conversation) => {
+      off();
+      resolve(conversation);
+    });
+  });
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  const widget = new Widget(page);
+  await widget.open();
+  await widget.send('hello');
+  return { widget, id: await seen };
+}
+
+/** Elements in the widget's shadow root. */
+const shadowNodes = (page: Page) =>
+  page.evaluate(() => document.querySelector('[data-parley]')?.shadowRoot?.querySelectorAll('*').length ?? 0);
+
+test.use({ serverOptions: { replyDelayMs: 0 } });
+
+test('2,000 messages: a bounded DOM, and scrolling up shows older ones without a jump', async ({
+  page,
+  backend,
+}) => {
+  const { widget, id } = await startConversation(page, backend);
+  await expect(widget.message('You said: hello')).toBeVisible();
+  // They arrive while the panel is closed (a busy machine renders a 2,000-message burst slowly).
+  await page.keyboard.press('Escape');
+  const ws = getWsChatModule(backend.server);
+  for (let i = 0; i < 2000; i++) ws.testing.say(id, `line ${i}`);
+  await expect(
+    page.getByRole('button', { name: 'Open chat', description: '2000 unread messages' }),
+  ).toBeVisible({
+    timeout: 60_000,
+  });
+  await widget.open();
+  await expect(widget.message('line 1999')).toBeVisible();
+  expect(await shadowNodes(page)).toBeLessThan(1500);
+  await expect(widget.message('line 1000')).toHaveCount(0);
+
+  // Scroll to the top of what is rendered, and again: each time older rows come in above while
+  // the row that was at the top stays where it was.
+  for (let round = 0; round < 3; round++) {
+    // Where the top row is in the log's box, measured as the scroll lands.
+    const top = await widget.log.evaluate((log) => {
+      const first = log.querySelector<HTMLElement>('[data-row]')!;
+      log.scrollTop = 0;
+      return {
+        key: first.dataset.row!,
+        y: first.getBoundingClientRect().top - log.getBoundingClientRect().top,
+      };
+    });
+    await expect
+      .poll(() => widget.log.evaluate((log) => log.querySelector<HTMLElement>('[data-row]')!.dataset.row))
+      .not.toBe(top.key);
+    const y = await widget.log.evaluate((log, key) => {
+      const row = [...log.querySelectorAll<HTMLElement>('[data-row]')].find((r) => r.dataset.row === key)!;
+      return row.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    }, top.key);
+    expect(Math.abs(y - top.y)).toBeLessThanOrEqual(2);
+  }
+  expect(await shadowNodes(page)).toBeLessThan(1500);
+
+  // "Jump to latest" comes back to the end.
+  await page.getByRole('button', { name: 'Jump to latest messages' }).click();
+  await expect(widget.message('line 1999')).toBeInViewport();
+});
+
+test('a burst of 1,000 messages with the panel closed arrives whole and counts as unread', async ({
+  page,
+  backend,
+}) => {
+  const { widget, id } = await startConversation(page, backend);
+  await expect(widget.message('You said: hello')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(widget.composer).toBeHidden();
+  const ws = getWsChatModule(backend.server);
+  for (let i = 0; i < 1000; i++) ws.testing.say(id, `burst ${i}`);
+  await expect(
+    page.getByRole('button', { name: 'Open chat', description: '1000 unread messages' }),
+  ).toBeVisible();
+  await widget.open();
+  await expect(widget.message('burst 999')).toBeVisible();
+});

@@ -1,0 +1,167 @@
+/**
+ * One connection per visitor per browser: two tabs (two pages of one browser context, so one
+ * localStorage, one BroadcastChannel namespace, one lock manager) on the ws-chat demo against the
+ * real reference server, which counts the sockets open and the visitor messages it accepted.
+ */
+import type { Page } from '@playwright/test';
+import { getWsChatModule } from '../server/ws-chat/index';
+import { type Backend, expect, test, Widget } from './fixtures';
+
+const sockets = (backend: Backend) => getWsChatModule(backend.server).openSockets();
+const accepted = (backend: Backend, text: string) =>
+  getWsChatModule(backend.server)
+    .visitorTexts()
+    .filter((t) => t === text).length;
+/** What the widget stored under this key of its namespace (null when absent). */
+const stored = (page: Page, key: string) =>
+  page.evaluate((k) => {
+    const full = Object.keys(localStorage).find(
+      (name) => name.startsWith('parley:') && name.endsWith(`:${k}`),
+    );
+    return full ? localStorage.getItem(full) : null;
+  }, key);
+const parley = (page: Page, call: 'logout' | 'clear') =>
+  page.evaluate(
+    (name) => (window as unknown as { Parley: Record<string, () => void> }).Parley[name]?.(),
+    call,
+  );
+
+/** Tab A opens the chat and talks first (so it holds the connection), then tab B opens the same site. */
+async function twoTabs(page: Page, backend: Backend) {
+  await page.goto(`${backend.url}/demo.html`);
+  const a = new Widget(page);
+  await a.open();
+  await a.send('hello from A');
+  await expect(a.log.getByText('You said: hello from A')).toBeVisible();
+  const pageB = await page.context().newPage();
+  await pageB.goto(`${backend.url}/demo.html`);
+  const b = new Widget(pageB);
+  await b.open();
+  // B shows what A said without asking the server for anything of its own.
+  await expect(b.log.getByText('You said: hello from A')).toBeVisible();
+  return { a, b, pageB };
+}
+
+/** The most sockets the server held at once while `run` ran (sampled every 10 ms, server side). */
+async function maxSockets(backend: Backend, run: () => Promise<void>): Promise<number> {
+  let max = sockets(backend);
+  const timer = setInterval(() => {
+    max = Math.max(max, sockets(backend));
+  }, 10);
+  try {
+    await run();
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(max, sockets(backend));
+}
+
+test.describe('tabs of one site', () => {
+  // Two pages at once on a busy two-core machine.
+  test.describe.configure({ timeout: 180_000 });
+
+  test('share one socket; a message typed in B is shown in A and reaches the server once; replies show in both', async ({
+    page,
+    backend,
+  }) => {
+    let tabs: Awaited<ReturnType<typeof twoTabs>> | undefined;
+    const most = await maxSockets(backend, async () => {
+      tabs = await twoTabs(page, backend);
+      const { a, b } = tabs;
+      await b.send('typed in B');
+      await expect(a.message('typed in B')).toHaveCount(1);
+      await expect(a.log.getByText('You said: typed in B')).toHaveCount(1);
+      await expect(b.log.getByText('You said: typed in B')).toHaveCount(1);
+      await expect(b.message('typed in B')).toHaveCount(1);
+      // Both tabs show it confirmed, with the same state.
+      await expect(b.log.getByText('Sent')).toHaveCount(2);
+      await expect(a.log.getByText('Sent')).toHaveCount(2);
+    });
+    test.info().annotations.push({ type: 'most sockets open at once (two tabs)', description: `${most}` });
+    expect(most).toBe(1);
+    expect(accepted(backend, 'typed in B')).toBe(1);
+    expect(accepted(backend, 'hello from A')).toBe(1);
+  });
+
+  test('closing and opening the chat in one tab does it in the other; a reply while closed is unread in both', async ({
+    page,
+    backend,
+  }) => {
+    const { a, b, pageB } = await twoTabs(page, backend);
+    await a.page.keyboard.press('Escape');
+    await expect(b.composer).toBeHidden(); // closing in A closed B too
+    await pageB.evaluate(() =>
+      (window as unknown as { Parley: { send(t: string): void } }).Parley.send('ping'),
+    );
+    await expect(a.launcher).toHaveAccessibleDescription('1 unread message');
+    await expect(b.launcher).toHaveAccessibleDescription('1 unread message');
+    await b.launcher.click();
+    await expect(a.composer).toBeVisible();
+    await expect(a.log.getByText('You said: ping')).toBeVisible();
+    await expect(a.launcher).not.toHaveAccessibleDescription(/unread/);
+  });
+
+  test('closing the tab holding the connection hands it over; a message sent right after arrives once', async ({
+    page,
+    backend,
+  }) => {
+    const { b, pageB } = await twoTabs(page, backend);
+    await expect.poll(() => sockets(backend)).toBe(1);
+    const started = Date.now();
+    await page.close();
+    await b.send('right after the handover');
+    await expect.poll(() => accepted(backend, 'right after the handover')).toBe(1);
+    const handoverMs = Date.now() - started;
+    test.info().annotations.push({
+      type: 'close of the leading tab → message at the server (ms)',
+      description: `${handoverMs}`,
+    });
+    await expect(b.log.getByText('You said: right after the handover')).toHaveCount(1);
+    await expect(b.message('right after the handover')).toHaveCount(1);
+    expect(accepted(backend, 'right after the handover')).toBe(1);
+    await expect.poll(() => sockets(backend)).toBe(1);
+    // The history is intact in the tab that took over, each message once.
+    await expect(b.message('hello from A')).toHaveCount(1);
+    await expect(b.log.getByText('You said: hello from A')).toHaveCount(1);
+    await pageB.reload();
+    await b.open();
+    await expect(b.message('right after the handover')).toHaveCount(1);
+  });
+
+  test('logout in one tab clears both, and a reload shows nothing of the old conversation', async ({
+    page,
+    backend,
+  }) => {
+    const { a, b, pageB } = await twoTabs(page, backend);
+    await b.composer.fill('a draft in B');
+    await expect.poll(() => stored(page, 'draft')).toBe('a draft in B');
+    await a.page.keyboard.press('Escape'); // the chat closed (in both tabs): nothing reconnects after
+    await expect(b.composer).toBeHidden();
+    const before = JSON.parse((await stored(page, 'session')) ?? '{}') as { customerId?: string };
+    expect(before.customerId).toBeTruthy();
+    await parley(pageB, 'logout');
+    // Token, conversation and channel ids, messages and draft: gone from storage.
+    for (const key of ['session', 'channelId', 'draft']) expect(await stored(page, key)).toBeNull();
+    expect(JSON.parse((await stored(page, 'messages')) ?? '[]')).toEqual([]);
+    await b.launcher.click();
+    await expect(b.composer).toHaveValue('');
+    await expect(b.log.getByText('hello from A')).toHaveCount(0);
+    await expect(a.log.getByText('hello from A')).toHaveCount(0);
+    // Opening the chat again starts a new visitor on the backend.
+    await expect
+      .poll(
+        async () =>
+          (JSON.parse((await stored(page, 'session')) ?? '{}') as { customerId?: string }).customerId,
+      )
+      .not.toBe(before.customerId);
+
+    await page.reload();
+    await a.open();
+    await a.send('a new visitor');
+    await expect(a.log.getByText('You said: a new visitor')).toBeVisible();
+    await expect(a.log.getByText('hello from A')).toHaveCount(0);
+    await expect(b.log.getByText('You said: a new visitor')).toBeVisible();
+    await expect(b.log.getByText('hello from A')).toHaveCount(0);
+    await expect.poll(() => sockets(backend)).toBe(1);
+  });
+});

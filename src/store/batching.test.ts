@@ -1,0 +1,104 @@
+/**
+ * Issue 9: incoming frames are applied together (the widget passes the next animation frame as
+ * `schedule`), and updates that change nothing keep the same array, so nothing downstream runs.
+ */
+import { effect } from '@preact/signals';
+import { describe, expect, it } from 'vitest';
+import { memoryStore } from '../core/storage';
+import type { IncomingMessage } from '../core/types';
+import { EmulatorAdapter } from '../transports/emulator/adapter';
+import { createChatStore } from './chat-store';
+import { markRead, receive, update } from './conversation';
+
+/** The emulator plus an edit of a delivered message (`messageUpdated`). */
+class EditingEmulator extends EmulatorAdapter {
+  edit(msg: Pick<IncomingMessage, 'id' | 'text'>): void {
+    this.events.emit('messageUpdated', { at: Date.now(), author: { kind: 'bot' }, ...msg });
+  }
+}
+
+function batched() {
+  const transport = new EditingEmulator();
+  const ticks: Array<() => void> = [];
+  const store = createChatStore({ transport, storage: memoryStore(), schedule: (fn) => ticks.push(fn) });
+  let lists = 0;
+  const stop = effect(() => {
+    void store.messages.value;
+    lists++;
+  });
+  store.connect();
+  return { transport, store, ticks, changes: () => lists - 1, stop };
+}
+
+describe('incoming frames in one tick', () => {
+  it('make one new list, in order, with one unread bump per message', () => {
+    const { transport, store, ticks, changes, stop } = batched();
+    for (let i = 0; i < 1000; i++) transport.receive({ id: `m${i}`, text: `n${i}` });
+    expect(store.messages.value).toHaveLength(0);
+    expect(ticks).toHaveLength(1);
+    ticks[0]!();
+    expect(changes()).toBe(1);
+    expect(store.messages.value.map((m) => m.text).slice(0, 3)).toEqual(['n0', 'n1', 'n2']);
+    expect(store.messages.value).toHaveLength(1000);
+    expect(store.unread.value).toBe(1000);
+    stop();
+    store.dispose();
+  });
+
+  it('are applied before an update that concerns them', () => {
+    const { transport, store, ticks, stop } = batched();
+    transport.receive({ id: 'x', text: 'draft' });
+    transport.edit({ id: 'x', text: 'final' });
+    expect(store.messages.value.map((m) => m.text)).toEqual(['final']);
+    ticks[0]!(); // nothing left to apply
+    expect(store.messages.value).toHaveLength(1);
+    stop();
+    store.dispose();
+  });
+
+  it('are dropped at a logout: they belong to the old visitor', () => {
+    const { transport, store, ticks, stop } = batched();
+    transport.receive({ id: 'old', text: 'for the visitor who left' });
+    store.logout();
+    ticks[0]!();
+    expect(store.messages.value).toEqual([]);
+    expect(store.unread.value).toBe(0);
+    stop();
+    store.dispose();
+  });
+
+  it('are dropped with the store', () => {
+    const { transport, store, ticks, changes, stop } = batched();
+    transport.receive({ id: 'late', text: 'after the end' });
+    store.dispose();
+    ticks[0]!();
+    expect(changes()).toBe(0);
+    stop();
+  });
+});
+
+describe('updates that change nothing', () => {
+  const list = receive([], {
+    id: 's1',
+    text: 'hello',
+    at: 1,
+    author: { kind: 'visitor' },
+    clientId: 'c1',
+  })!;
+
+  it('return the same array', () => {
+    expect(update(list, 'c1', { text: 'hello' })).toBe(list);
+    expect(update(list, 'nobody', { text: 'x' })).toBe(list);
+    expect(markRead(list, 'unknown')).toBe(list);
+    expect(
+      receive(list, { id: 's1', text: 'hello', at: 1, author: { kind: 'visitor' }, clientId: 'c1' }),
+    ).toBeNull();
+  });
+
+  it('and a change returns a new array that keeps the untouched items', () => {
+    const read = markRead(list, 's1');
+    expect(read).not.toBe(list);
+    expect(read[0]!.state).toBe('read');
+    expect(markRead(read, 's1')).toBe(read);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * Writes the conversation to storage at most once per change batch: changes within one frame
+ * (a message, its echo, its receipt, a reply) cost one serialisation, not one each. The write
+ * merges with what is stored by message key (store/merge.ts), because other tabs of the site
+ * write the same key and must not lose their messages to ours.
+ *
+ * An epoch (a random id under `epoch`) marks the conversation: a logout in any tab writes a new
+ * one, and a tab that finds a different epoch than the one it loaded drops its copy instead of
+ * writing an old conversation back.
+ *
+ * Pending changes are written at once when the page hides or unloads, on logout and on dispose.
+ */
+import { effect, type Signal } from '@preact/signals';
+import { randomId } from '../core/ids';
+import type { KeyValueStore } from '../core/storage';
+import { mergeLists } from './merge';
+import { loadMessages, saveMessages } from './persistence';
+import type { ChatMessage } from './types';
+
+const EPOCH_KEY = 'epoch';
+/** One frame at 60 Hz: changes closer together than this share one write. */
+const BATCH_MS = 16;
+
+export interface PersisterOptions {
+  storage: KeyValueStore;
+  messages: Signal<ChatMessage[]>;
+  /** Another tab logged out (a new epoch is stored): forget the conversation shown here. */
+  onStale: () => void;
+}
+
+export function createPersister({ storage, messages, onStale }: PersisterOptions) {
+  let epoch = storage.get(EPOCH_KEY);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let first = true;
+
+  function flush(): void {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    timer = undefined;
+    if (storage.get(EPOCH_KEY) !== epoch) {
+      epoch = storage.get(EPOCH_KEY);
+      onStale();
+      return;
+    }
+    saveMessages(storage, mergeLists(messages.peek(), loadMessages(storage)));
+  }
+
+  const stop = effect(() => {
+    void messages.value;
+    if (first) {
+      first = false; // what was just loaded needs no write
+      return;
+    }
+    timer ??= setTimeout(flush, BATCH_MS);
+  });
+
+  const win = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>>;
+  const onHidden = () => {
+    if (globalThis.document?.visibilityState !== 'visible') flush();
+  };
+  win.addEventListener?.('pagehide', flush);
+  globalThis.document?.addEventListener('visibilitychange', onHidden);
+
+  return {
+    flush,
+    /** Logout here: a new epoch, so every other tab drops its copy instead of saving it back. */
+    newEpoch(): void {
+      clearTimeout(timer);
+      timer = undefined;
+      epoch = randomId();
+      storage.set(EPOCH_KEY, epoch);
+    },
+    /** Logout in another tab, told over the tab bus: take its epoch. */
+    adoptEpoch(next: string): void {
+      clearTimeout(timer);
+      timer = undefined;
+      epoch = next;
+    },
+    /** The conversation's epoch (null until the first logout on this browser). */
+    get epoch(): string | null {
+      return epoch;
+    },
+    dispose(): void {
+      flush();
+      stop();
+      win.removeEventListener?.('pagehide', flush);
+      globalThis.document?.removeEventListener('visibilitychange', onHidden);
+    },
+  };
+}
