@@ -20,13 +20,13 @@ import { WsChatApi } from './api';
 import { EchoConfirmations, PingConfirmations } from './confirm';
 import { linkLost, wsError } from './errors';
 import { fetchMissed, type HistoryContext } from './history';
-import { type Confirmations, Inbox } from './incoming';
+import { type Confirmations, createInbox, type Inbox } from './incoming';
 import { Link } from './link';
 import { CAPABILITIES, type WsChatOptions } from './options';
 import { sendEnvelope, writeFlat } from './outgoing';
 import { AUTH_CLOSE_CODES, socketUrl } from './protocol';
 import { SentLog } from './sent-log';
-import { CustomerSession } from './session';
+import { type CustomerSession, createSession } from './session';
 import { UploadedFiles } from './uploaded-files';
 
 export type { WsChatOptions } from './options';
@@ -62,13 +62,13 @@ export class WsChatAdapter extends TransportBase implements Transport {
     this.#sent = new SentLog(storage);
     this.#files = new UploadedFiles(storage);
     const api = new WsChatApi(options.server, options.fetch);
-    this.#session = new CustomerSession(options, api, this.#sent, {
+    this.#session = createSession(options, api, this.#sent, {
       fatal: (e) => this.#fail(e),
       later: () => this.#scheduleReconnect('network'),
     });
     const agents = new Map<string, string>();
     this.#history = { server: options.server, api, sessions: this.#session.store, sent: this.#sent, agents };
-    this.#inbox = new Inbox({
+    this.#inbox = createInbox({
       session: this.#session,
       sent: this.#sent,
       agents,

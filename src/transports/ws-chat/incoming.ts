@@ -35,57 +35,32 @@ export interface InboxParts {
   refusedFlat(): boolean;
 }
 
-export class Inbox {
-  /** Live frames held back while the gap fill runs; null when they pass. */
-  #held: unknown[] | null = null;
-  #operatorId: string | undefined;
-
-  readonly #parts: InboxParts;
-
-  constructor(parts: InboxParts) {
-    this.#parts = parts;
-  }
-
+export interface Inbox {
   /** A new link opened: hold what the others say until `release`. */
-  hold(): void {
-    this.#held = [];
-  }
-
+  hold(): void;
   /** The gap is filled: what was held is applied, in order, and frames pass from now on. */
-  release(): void {
-    const held = this.#held ?? [];
-    this.#held = null;
-    for (const raw of held) this.#handle(raw);
-  }
-
+  release(): void;
   /** The link is gone: what it held is dropped with it (the next gap fill brings it). */
-  drop(): void {
-    this.#held = null;
-  }
-
+  drop(): void;
   /** A new conversation, or another visitor: the operator must be announced again. */
-  forgetOperator(): void {
-    this.#operatorId = undefined;
-  }
+  forgetOperator(): void;
+  frame(raw: unknown): void;
+}
 
-  frame(raw: unknown): void {
-    const frame = parseFrame(raw);
-    if (!frame) return;
-    if (this.#held && !(isEnvelope(frame) && (frame.event === 'ping' || frame.event === 'error'))) {
-      this.#held.push(raw);
-      return;
-    }
-    this.#handle(raw);
-  }
+/** (A closure rather than a class: every ws-chat visitor downloads this, and locals minify best.) */
+export function createInbox(parts: InboxParts): Inbox {
+  const { session, sent, agents, events, confirmations, refusedFlat } = parts;
+  /** Live frames held back while the gap fill runs; null when they pass. */
+  let held: unknown[] | null = null;
+  let operatorId: string | undefined;
 
-  #handle(raw: unknown): void {
-    const { session, agents, sent, events } = this.#parts;
+  function handle(raw: unknown): void {
     const current = session.current;
     const frame = parseFrame(raw);
     if (!current || !frame) return;
     if (isEnvelope(frame)) {
       const event = decodeEnvelope(frame, (id) => agents.get(id));
-      if (event) this.#onEvent(event, current);
+      if (event) onEvent(event, current);
       return;
     }
     const decoded = decodeFlatFrame(frame, current.customerId);
@@ -94,14 +69,12 @@ export class Inbox {
     const { message } = decoded;
     if (message.clientId) {
       sent.forget(message.clientId);
-      this.#parts
-        .confirmations()
-        ?.echoes.echoed(message.clientId, { id: message.id, at: message.at, confirmed: true });
+      confirmations()?.echoes.echoed(message.clientId, { id: message.id, at: message.at, confirmed: true });
     }
     events.emit('message', message);
   }
 
-  #onEvent(event: EnvelopeEvent, current: Session): void {
+  function onEvent(event: EnvelopeEvent, current: Session): void {
     if (
       'sessionId' in event &&
       event.sessionId &&
@@ -111,13 +84,14 @@ export class Inbox {
       log.debug('ws-chat: an event of another session');
       return;
     }
-    const { events, agents, sent } = this.#parts;
     switch (event.type) {
       case 'pong':
-        this.#parts.confirmations()?.pings.answered();
+        confirmations()?.pings.answered();
         return;
       case 'error':
-        this.#onServerError(event.code, event.message);
+        if (event.code === 'INVALID_FORMAT' && refusedFlat()) return;
+        if (confirmations()?.pings.refused(wsError('refused', event.message, true))) return;
+        log.warn(`the server reported an error (${event.code})`);
         return;
       case 'message': {
         const { message } = event;
@@ -144,15 +118,14 @@ export class Inbox {
         events.emit('typing', { on: event.on, author: { kind: 'bot' } });
         return;
       case 'session':
-        this.#onSession(event.agentId, event.ended);
+        onSession(event.agentId, event.ended);
         return;
     }
   }
 
-  #onSession(agentId: string | undefined, ended: boolean): void {
-    const { events, agents, session } = this.#parts;
-    if (agentId && agentId !== this.#operatorId) {
-      this.#operatorId = agentId;
+  function onSession(agentId: string | undefined, ended: boolean): void {
+    if (agentId && agentId !== operatorId) {
+      operatorId = agentId;
       const name = agents.get(agentId);
       events.emit('operator', { operator: { kind: 'operator', id: agentId, ...(name ? { name } : {}) } });
     }
@@ -162,9 +135,29 @@ export class Inbox {
     events.emit('sessionEnded', { reason: 'closed' });
   }
 
-  #onServerError(code: string, message: string): void {
-    if (code === 'INVALID_FORMAT' && this.#parts.refusedFlat()) return;
-    if (this.#parts.confirmations()?.pings.refused(wsError('refused', message, true))) return;
-    log.warn(`the server reported an error (${code})`);
-  }
+  return {
+    hold: () => {
+      held = [];
+    },
+    release: () => {
+      const waiting = held ?? [];
+      held = null;
+      for (const raw of waiting) handle(raw);
+    },
+    drop: () => {
+      held = null;
+    },
+    forgetOperator: () => {
+      operatorId = undefined;
+    },
+    frame: (raw) => {
+      const frame = parseFrame(raw);
+      if (!frame) return;
+      if (held && !(isEnvelope(frame) && (frame.event === 'ping' || frame.event === 'error'))) {
+        held.push(raw);
+        return;
+      }
+      handle(raw);
+    },
+  };
 }

@@ -21,84 +21,73 @@ export interface TokenFailures {
   later(): void;
 }
 
-export class CustomerSession {
+export interface CustomerSession {
   readonly store: SessionStore;
-  #current: Session | null;
-  #call: Promise<Session | null> | null = null;
-
-  readonly #options: WsChatOptions;
-  readonly #api: WsChatApi;
-  readonly #sent: SentLog;
-  readonly #failures: TokenFailures;
-
-  constructor(options: WsChatOptions, api: WsChatApi, sent: SentLog, failures: TokenFailures) {
-    this.#options = options;
-    this.#api = api;
-    this.#sent = sent;
-    this.#failures = failures;
-    this.store = new SessionStore(options.storage);
-    this.#current = this.store.load();
-  }
-
-  get current(): Session | null {
-    return this.#current;
-  }
-
+  readonly current: Session | null;
   /** Configured, else found for this backend, else guessed from the stored session. */
-  get generation(): Generation | undefined {
-    const configured = this.#options.protocol;
-    if (configured && configured !== 'auto') return configured;
-    const s = this.#current;
-    return this.store.generation ?? (s ? (s.sessionId ? 'envelope' : 'flat') : undefined);
-  }
-
+  readonly generation: Generation | undefined;
   /** The stored session when it is good for the generation; a new token otherwise. */
-  usable(): Promise<Session | null> {
-    const s = this.#current;
-    return s && (this.generation !== 'envelope' || s.sessionId) ? Promise.resolve(s) : this.renew();
-  }
-
+  usable(): Promise<Session | null>;
   /**
-   * Asks for a token (one call at a time), keeping the conversation when the server still knows the
-   * customer. Resolves null after reporting the failure (`later` for the network, `fatal` for a refusal).
+   * Asks for a token (one call at a time), keeping the conversation when the server still knows
+   * the customer. Resolves null after reporting the failure (`later` for the network, `fatal` for a
+   * refusal).
    */
-  renew(): Promise<Session | null> {
-    this.#call ??= this.#request().finally(() => {
-      this.#call = null;
-    });
-    return this.#call;
-  }
-
+  renew(): Promise<Session | null>;
   /** The flat server named the conversation in a frame: later messages carry it. */
-  setConversation(id: string): void {
-    const s = this.#current;
-    if (!s || s.conversationId === id) return;
-    s.conversationId = id;
-    this.store.save(s);
-  }
-
+  setConversation(id: string): void;
   /** The conversation ended or was left: the customer stays, the next message needs a new one. */
-  endConversation(): void {
-    if (!this.#current) return;
-    const { customerId, token } = this.#current;
-    this.#current = { customerId, token };
-    this.store.save(this.#current);
-  }
-
+  endConversation(): void;
   /** Logout: the token, the conversation and the visitor id go; what was learnt of the backend stays. */
-  forget(): void {
-    this.#current = null;
-    this.store.forgetVisitor();
+  forget(): void;
+}
+
+/** (A closure rather than a class: every ws-chat visitor downloads this, and locals minify best.) */
+export function createSession(
+  options: WsChatOptions,
+  api: WsChatApi,
+  sent: SentLog,
+  failures: TokenFailures,
+): CustomerSession {
+  const store = new SessionStore(options.storage);
+  let current = store.load();
+  let call: Promise<Session | null> | null = null;
+
+  const save = (s: Session) => {
+    current = s;
+    store.save(s);
+  };
+
+  function generation(): Generation | undefined {
+    const configured = options.protocol;
+    if (configured && configured !== 'auto') return configured;
+    return store.generation ?? (current ? (current.sessionId ? 'envelope' : 'flat') : undefined);
   }
 
-  async #request(): Promise<Session | null> {
-    const options = this.#options;
+  /** `auto`: a token answer with a session id means the current generation. False when it cannot work. */
+  function detect(hasSession: boolean): boolean {
+    const configured = options.protocol;
+    if (configured && configured !== 'auto') {
+      if (configured === 'flat' || hasSession) return true;
+    } else if (hasSession) {
+      store.generation = 'envelope';
+      return true;
+    } else if (store.generation !== 'envelope') {
+      store.generation = 'flat';
+      return true;
+    }
+    log.error('the server wants event envelopes but its token answer names no session (data-protocol)');
+    failures.fatal(wsError('config', 'The server answered without a chat session', true));
+    return false;
+  }
+
+  async function request(): Promise<Session | null> {
     let token: Awaited<ReturnType<WsChatApi['token']>>;
     try {
-      token = await this.#api.token({
+      token = await api.token({
         name: options.name,
         channel: options.channel,
-        visitorId: this.store.visitorId(options.channelId),
+        visitorId: store.visitorId(options.channelId),
         ...(options.userId ? { userId: options.userId } : {}),
         ...(options.userId && options.userHash ? { userHash: options.userHash } : {}),
         ...(options.email ? { email: options.email } : {}),
@@ -109,38 +98,52 @@ export class CustomerSession {
       });
     } catch (err) {
       const e = err as TransportError;
-      if (e.fatal) this.#failures.fatal(e);
-      else this.#failures.later();
+      if (e.fatal) failures.fatal(e);
+      else failures.later();
       return null;
     }
-    if (!this.#detect(token.sessionId !== undefined)) return null;
-    const previous = this.#current?.customerId === token.customerId ? this.#current : null;
-    if (!previous) this.#sent.clear(); // another customer: nothing written before is theirs
+    if (!detect(token.sessionId !== undefined)) return null;
+    const previous = current?.customerId === token.customerId ? current : null;
+    if (!previous) sent.clear(); // another customer: nothing written before is theirs
     const conversationId = previous?.conversationId;
-    this.#current = {
+    save({
       customerId: token.customerId,
       token: token.token,
       ...(conversationId ? { conversationId } : {}),
       ...(token.sessionId ? { sessionId: token.sessionId } : {}),
-    };
-    this.store.save(this.#current);
-    return this.#current;
+    });
+    return current;
   }
 
-  /** `auto`: a token answer with a session id means the current generation. False when it cannot work. */
-  #detect(hasSession: boolean): boolean {
-    const configured = this.#options.protocol;
-    if (configured && configured !== 'auto') {
-      if (configured === 'flat' || hasSession) return true;
-    } else if (hasSession) {
-      this.store.generation = 'envelope';
-      return true;
-    } else if (this.store.generation !== 'envelope') {
-      this.store.generation = 'flat';
-      return true;
-    }
-    log.error('the server wants event envelopes but its token answer names no session (data-protocol)');
-    this.#failures.fatal(wsError('config', 'The server answered without a chat session', true));
-    return false;
-  }
+  const renew = () => {
+    call ??= request().finally(() => {
+      call = null;
+    });
+    return call;
+  };
+
+  return {
+    store,
+    get current() {
+      return current;
+    },
+    get generation() {
+      return generation();
+    },
+    usable: () =>
+      current && (generation() !== 'envelope' || current.sessionId) ? Promise.resolve(current) : renew(),
+    renew,
+    setConversation(id) {
+      if (!current || current.conversationId === id) return;
+      current.conversationId = id;
+      store.save(current);
+    },
+    endConversation() {
+      if (current) save({ customerId: current.customerId, token: current.token });
+    },
+    forget() {
+      current = null;
+      store.forgetVisitor();
+    },
+  };
 }
