@@ -6,6 +6,7 @@
  */
 import { WebSocket } from 'ws';
 import { BOT_NAME, botReplies, createBot } from '../bot';
+import { LIMITS } from '../limits';
 import { botFrame, parseVisitorFrame, splitMetaFrame } from './frames';
 
 /** Our split pair (`/chat/{id}`) or seed 004's single channel (`/single/{id}`, `/single-bare/{id}`). */
@@ -16,6 +17,17 @@ export interface NchanBotOptions {
   secret: string;
   replyDelayMs?: number;
   log?: (line: string) => void;
+  /** False: it takes visitor messages but answers none (the soak answers through `say`). */
+  answers?: boolean;
+  /** Told of every visitor message; `repeat`: one it took already (same `x-request-id`). */
+  heard?: (conversationId: string, text: string, repeat: boolean) => void;
+  /**
+   * Conversations the bot follows (each an upstream subscription), the least recently joined
+   * dropped first, and the frames it keeps of each (limits.ts). Anyone can get a token for a
+   * conversation id, so without these made-up ids would open sockets to nginx without end.
+   */
+  maxConversations?: number;
+  maxFramesPerConversation?: number;
 }
 
 interface Conversation {
@@ -52,7 +64,11 @@ export class NchanBot {
     if (!nginx || this.closed) return Promise.reject(new Error('the nchan bot has no nginx to talk to'));
     const channel = layout === 'split' ? `${conversationId}_up` : conversationId;
     const existing = this.sockets.get(channel);
-    if (existing) return existing.ready;
+    if (existing) {
+      this.sockets.delete(channel); // joined again: the last to be dropped
+      this.sockets.set(channel, existing);
+      return existing.ready;
+    }
     const ws = new WebSocket(
       `${nginx.replace(/^http/, 'ws')}/bot/sub/${channel}?token=${this.options.secret}`,
       ['ws+meta.nchan'],
@@ -79,6 +95,7 @@ export class NchanBot {
     });
     ws.on('message', (data) => this.onFrame(layout, conversationId, data.toString()));
     this.sockets.set(channel, { ws, ready });
+    this.dropOldest(this.sockets, (old) => old.ws.terminate());
     return ready;
   }
 
@@ -115,13 +132,21 @@ export class NchanBot {
     if (!conversation) {
       conversation = { answered: new Set(), seen: [] };
       this.conversations.set(conversationId, conversation);
+      this.dropOldest(this.conversations, () => {});
     }
     conversation.seen.push(visitor.requestId);
-    if (conversation.answered.has(visitor.requestId)) return;
+    const frames = this.options.maxFramesPerConversation ?? LIMITS.eventsPerSession;
+    if (conversation.seen.length > frames) conversation.seen.shift();
+    if (conversation.answered.size > frames)
+      conversation.answered.delete(conversation.answered.values().next().value ?? '');
+    const repeat = conversation.answered.has(visitor.requestId);
+    this.options.heard?.(conversationId, visitor.text, repeat);
+    if (repeat) return;
     const first = conversation.answered.size === 0;
     conversation.answered.add(visitor.requestId);
     if (this.accepted.length >= 10_000) this.accepted.shift();
     this.accepted.push(visitor.text);
+    if (this.options.answers === false) return;
     this.replies.respond(conversationId, botReplies({ text: visitor.text, first }), (text) => {
       this.publish(layout, conversationId, botFrame(visitor.requestId, text, BOT_NAME)).catch(
         (error: unknown) =>
@@ -130,6 +155,16 @@ export class NchanBot {
           ),
       );
     });
+  }
+
+  /** Drops the oldest entries of `map` beyond `maxConversations`. */
+  private dropOldest<V>(map: Map<string, V>, drop: (value: V) => void): void {
+    const max = this.options.maxConversations ?? LIMITS.conversations;
+    for (const [key, value] of map) {
+      if (map.size <= max) return;
+      map.delete(key);
+      drop(value);
+    }
   }
 
   /** POSTs to nginx, retrying for a few seconds: nginx may be restarting. */

@@ -285,3 +285,28 @@ describe('one connection for all tabs', () => {
     expect(b.sent()).toEqual([]);
   });
 });
+
+describe('the leading tab acknowledges only what its store took (issue 8, finding 2)', () => {
+  it("tells the real adapter when this tab's store could not take a message, so TWIN leaves it unacknowledged", async () => {
+    const b = newBrowser();
+    const tab = b.open();
+    await until(() => tab.transport.leading);
+    tab.transport.connect();
+    await until(() => tab.statuses.at(-1)?.status === 'connected');
+    const real = tab.reals()[0]!;
+    // What an adapter sees of its listeners: TWIN acknowledges only when this is true.
+    const deliver = (id: string) =>
+      (real as unknown as { events: { emit(name: 'message', m: IncomingMessage): boolean } }).events.emit(
+        'message',
+        { id, text: id, at: Date.now(), author: { kind: 'bot' } },
+      );
+    expect(deliver('taken')).toBe(true);
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const off = tab.transport.on('message', () => {
+      throw new Error('the store failed');
+    });
+    expect(deliver('not kept')).toBe(false);
+    off();
+    vi.restoreAllMocks();
+  });
+});

@@ -237,7 +237,11 @@ export class TabSharedTransport extends TransportBase implements Transport {
     if (event.name === 'status') {
       this.realStatus = event.value;
       this.setStatus(event.value);
-    } else this.emitEvent(event);
+    } else if (!this.emitEvent(event)) {
+      // The adapter acknowledges a message only once its listeners took it (TWIN): a relay that
+      // swallowed this tab's store failure let the server forget a message the store never kept.
+      throw new Error(`${event.name} not taken`);
+    }
   }
 
   private runLocally(pending: PendingCall): void {
@@ -416,8 +420,9 @@ export class TabSharedTransport extends TransportBase implements Transport {
     }
   }
 
-  private emitEvent(event: RelayedEvent): void {
-    (this.events.emit as (name: string, value: unknown) => void)(event.name, event.value);
+  /** True when every listener (the store) took it. */
+  private emitEvent(event: RelayedEvent): boolean {
+    return (this.events.emit as (name: string, value: unknown) => boolean)(event.name, event.value);
   }
 
   private post(msg: TabMessage | EventMessage): void {
