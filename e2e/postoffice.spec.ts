@@ -150,7 +150,8 @@ test.describe('postoffice demo', () => {
     await expect(widgetB.log.getByText('You said: from B')).toBeVisible();
     const router = getPostofficeModule(backend.server).router;
     const evictions = router.stats.evicted;
-    expect(evictions).toBeLessThanOrEqual(3);
+    // Each device gives up after two quick drops in a row (one could be a router restart).
+    expect(evictions).toBeLessThanOrEqual(5);
     await expect(b.getByText('Online')).toBeVisible();
     // when: the visitor on A chooses to take it back
     await a.getByRole('button', { name: 'Try again' }).click();

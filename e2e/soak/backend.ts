@@ -1,10 +1,15 @@
 /**
  * The reference server as the soak uses it: the demo bot silent (the soak answers), state kept
  * across restarts on the same port, and one feed of visitor messages whichever server instance
- * took them in.
+ * took them in. With nginx + nchan in front (`front: 'nchan'`), the widget talks to nginx through a
+ * proxy that makes the drops, a restart is nginx's (the application behind it keeps running), and
+ * the page comes through both.
  */
 import { type ReferenceServerOptions, startServer } from '../../server/index';
+import { startNchanFront } from '../../server/nchan/front';
+import type { RunningNginx } from '../../server/nchan/nginx';
 import type { ProtocolModule, RunningServer, ServerState, TestHooks } from '../../server/types';
+import { type DropProxy, startDropProxy } from './proxy';
 import type { SoakTransport } from './transports';
 
 export interface VisitorArrival {
@@ -23,6 +28,9 @@ export class SoakBackend {
   readonly arrivals: VisitorArrival[] = [];
   /** The hooks of the last instance: they keep working on the kept state after it stopped. */
   private hooks: TestHooks | null = null;
+  /** `front: 'nchan'` only. */
+  private nginx: RunningNginx | null = null;
+  private proxy: DropProxy | null = null;
 
   constructor(
     private readonly transport: SoakTransport,
@@ -30,14 +38,23 @@ export class SoakBackend {
   ) {}
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://127.0.0.1:${this.proxy?.port ?? this.port}`;
   }
 
   get running(): boolean {
-    return this.server !== null;
+    return this.nginx ? this.nginx.running : this.server !== null;
   }
 
   async start(): Promise<void> {
+    if (this.nginx) return this.nginx.start();
+    await this.startServer();
+    if (this.transport.front !== 'nchan' || !this.server) return;
+    const nginx = await startNchanFront(this.server);
+    this.nginx = nginx;
+    this.proxy = await startDropProxy(() => nginx.port);
+  }
+
+  private async startServer(): Promise<void> {
     const options: ReferenceServerOptions = {
       replyDelayMs: 0,
       ...this.transport.server,
@@ -60,6 +77,7 @@ export class SoakBackend {
 
   /** A deployment's restart: answers being written are finished, sockets are cut. */
   async stop(): Promise<void> {
+    if (this.nginx) return this.nginx.stop();
     const server = this.server;
     this.server = null;
     this.stopUpdates?.();
@@ -68,7 +86,8 @@ export class SoakBackend {
 
   /** Every live connection cut at once, as a lost network would (no close frame). */
   drop(): void {
-    this.server?.dropConnections();
+    if (this.proxy) this.proxy.drop();
+    else this.server?.dropConnections();
   }
 
   /** A bot message, written now when the server runs, stored for later delivery anyway. */
@@ -81,6 +100,9 @@ export class SoakBackend {
   }
 
   async close(): Promise<void> {
+    await this.proxy?.close();
+    await this.nginx?.close();
+    this.nginx = null;
     await this.stop();
   }
 }

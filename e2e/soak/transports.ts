@@ -12,12 +12,20 @@ export interface SoakTransport {
   label: string;
   /** The module in the reference server (RunningServer.modules key). */
   module: string;
-  /** `data-*` attributes of the widget beyond transport, server and open. */
+  /** `data-*` attributes of the widget; `{origin}` in a value is the page's origin (e2e/pages/soak.js). */
   attributes: Record<string, string>;
   /** Options of the reference server beyond the soak's own (bot off, kept state). */
   server?: Partial<ReferenceServerOptions>;
   /** False: only the full soak (`npm run soak`) runs it, not the short one in `npm test`. */
   short?: boolean;
+  /**
+   * False: the protocol keeps nothing for a visitor who is away (postoffice, chatfaq), so a message
+   * written then is lost by design. The soak then writes nothing while the widget is away and lets
+   * what is under way arrive before each fault; it still counts every reply it wrote.
+   */
+  replay?: boolean;
+  /** `nchan`: nginx + nchan in front of the server; drops cut the TCP connections, restarts are nginx's. */
+  front?: 'nchan';
   /** Protocols that acknowledge each delivery: sent ids and acknowledgement counts of a conversation. */
   acks?(module: ProtocolModule, conversation: string): { sent: string[]; acks: Map<string, number> };
 }
@@ -51,5 +59,31 @@ export const SOAK_TRANSPORTS: readonly SoakTransport[] = [
     server: { twinSocketIo: 4 },
     short: false,
     acks: twinAcks,
+  },
+  {
+    label: 'postoffice',
+    module: 'postoffice',
+    attributes: {
+      transport: 'postoffice',
+      server: '{origin}/postoffice',
+      to: '/service/parley/bot',
+      'token-url': '{origin}/postoffice/token',
+    },
+    replay: false,
+    short: false,
+  },
+  {
+    label: 'chatfaq',
+    module: 'chatfaq',
+    attributes: { transport: 'chatfaq', fsm: 'demo' },
+    replay: false,
+    short: false,
+  },
+  {
+    label: 'nchan',
+    module: 'nchan',
+    attributes: { transport: 'nchan', 'channel-path': '/chat/{id}', 'token-url': '{origin}/nchan/token' },
+    front: 'nchan',
+    short: false,
   },
 ];

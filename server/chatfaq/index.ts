@@ -17,8 +17,9 @@ import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { createBot } from '../bot';
 import { answerPreflight, applyCors, requestOrigin, sendText } from '../http';
-import { BoundedMap, LIMITS } from '../limits';
-import type { ProtocolModule, RunningServer, ServerOptions } from '../types';
+import { BoundedMap, LIMITS, type Limits } from '../limits';
+import type { ProtocolModule, RunningServer, ServerOptions, TestHooks } from '../types';
+import { createVisitorFeed, keptState } from '../visitor-feed';
 import { rawToString, refuse } from '../ws';
 import { type ClientFrame, errorFrame, parseClientFrame, stackFrames } from './frames';
 import {
@@ -79,26 +80,43 @@ export interface ChatfaqModule extends ProtocolModule {
   push(conversationId: string, frame: unknown): void;
   /** Close every socket with this code and reason (tests: the final closes and the other ones). */
   closeSockets(code: number, reason: string): void;
+  /** `say(conversationId, text)` sends a bot message (one `message` stack). */
+  readonly testing: TestHooks;
+}
+
+/** Conversations and stack ids; a restart "keeping state" hands them on (ServerState). */
+class ConsumerState {
+  // Bounded like every store of the reference server (limits.ts): anyone who reaches the socket
+  // can start conversations, and a heartbeat every few seconds is a frame kept for the tests.
+  readonly conversations: BoundedMap<Conversation>;
+  nextId = 1;
+  constructor(limits: Limits) {
+    this.conversations = new BoundedMap<Conversation>({
+      maxEntries: limits.conversations,
+      maxBytes: limits.historyBytes,
+      sizeOf: (c) => c.bytes,
+    });
+  }
 }
 
 export function createChatfaqModule(options: ChatfaqModuleOptions = {}): ChatfaqModule {
   const log = options.verbose ? (line: string) => console.log(`[parley-server] ${line}`) : () => {};
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
-  // Bounded like every store of the reference server (limits.ts): anyone who reaches the socket
-  // can start conversations, and a heartbeat every few seconds is a frame kept for the tests.
   const limits = { ...LIMITS, ...options.limits };
-  const conversations = new BoundedMap<Conversation>({
-    maxEntries: limits.conversations,
-    maxBytes: limits.historyBytes,
-    sizeOf: (c) => c.bytes,
-  });
+  const state = keptState(
+    options.state,
+    CHATFAQ,
+    (v): v is ConsumerState => v instanceof ConsumerState,
+    () => new ConsumerState(limits),
+  );
+  const { conversations } = state;
+  const feed = createVisitorFeed();
   /** Pre-signed upload targets handed out, and what was uploaded to them. */
   const uploads = new BoundedMap<{ type: string; size?: number }>({
     maxEntries: limits.uploads,
     maxAgeMs: limits.uploadAgeMs,
   });
-  let nextId = 1;
   let closed = false;
 
   function broadcast(c: Conversation, frame: unknown): void {
@@ -108,14 +126,19 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
 
   /** Queue the frames of a turn; each one a reply delay after the previous, in order. */
   function answer(c: Conversation, stacks: ReturnType<typeof fsmGreeting>): void {
+    if (options.bot === false) return; // the FSM's worker is silent: the test answers (testing.say)
+    bot.respond(c.id, turnFrames(c, stacks), (frame) => broadcast(c, frame));
+  }
+
+  /** The frames of one bot turn, in order, each stack logged with its database id. */
+  function turnFrames(c: Conversation, stacks: ReturnType<typeof fsmGreeting>): object[] {
     const groupId = randomUUID();
-    const frames = stacks.flatMap((stack, i) => {
-      const id = nextId++;
+    return stacks.flatMap((stack, i) => {
+      const id = state.nextId++;
       c.log.push({ id, human: false, takes: 0 });
       const ctx = { id, stackId: randomUUID(), groupId, last: i === stacks.length - 1 };
       return stackFrames(stack, c.senderId ? { ...ctx, senderId: c.senderId } : ctx, Date.now);
     });
-    bot.respond(c.id, frames, (frame) => broadcast(c, frame));
   }
 
   function env(origin: string) {
@@ -139,8 +162,12 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
     const frame = parsed.frame;
     // A stack id already taken is a resend (the widget could not know the first one arrived).
     // Upstream does not promise this; the reference server does, so "delivered once" is testable.
-    if (frame.kind === 'message' && frame.stackId && c.stackIds.has(frame.stackId)) return;
+    if (frame.kind === 'message' && frame.stackId && c.stackIds.has(frame.stackId)) {
+      feed.heard(c.id, frame.text, true);
+      return;
+    }
     keep(c, frame);
+    if (frame.kind === 'message') feed.heard(c.id, frame.text, false);
     if (frame.kind === 'heartbeat') return;
     if (frame.kind === 'reset') {
       const at = c.log.findIndex((t) => t.id === frame.id);
@@ -168,7 +195,7 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
       take: 1,
     };
     if (frame.answerId) input.answerId = frame.answerId;
-    c.log.push({ id: nextId++, human: true, input, takes: 1 });
+    c.log.push({ id: state.nextId++, human: true, input, takes: 1 });
     answer(c, fsmAnswer(input, env(origin)));
   }
 
@@ -283,6 +310,16 @@ export function createChatfaqModule(options: ChatfaqModuleOptions = {}): Chatfaq
     },
     closeSockets(code, reason) {
       for (const ws of wss.clients) ws.close(code, reason);
+    },
+    testing: {
+      onVisitorMessage: feed.onVisitorMessage,
+      say(id, text) {
+        const c = conversations.get(id);
+        if (!c) throw new Error('no such conversation');
+        const frames = turnFrames(c, [{ layers: [{ type: 'message', payload: { content: text } }] }]);
+        for (const frame of frames) broadcast(c, frame);
+        return String(c.log.at(-1)?.id);
+      },
     },
     async close() {
       closed = true;

@@ -17,6 +17,10 @@ export interface NchanBotOptions {
   secret: string;
   replyDelayMs?: number;
   log?: (line: string) => void;
+  /** False: it takes visitor messages but answers none (the soak answers through `say`). */
+  answers?: boolean;
+  /** Told of every visitor message; `repeat`: one it took already (same `x-request-id`). */
+  heard?: (conversationId: string, text: string, repeat: boolean) => void;
   /**
    * Conversations the bot follows (each an upstream subscription), the least recently joined
    * dropped first, and the frames it keeps of each (limits.ts). Anyone can get a token for a
@@ -135,11 +139,14 @@ export class NchanBot {
     if (conversation.seen.length > frames) conversation.seen.shift();
     if (conversation.answered.size > frames)
       conversation.answered.delete(conversation.answered.values().next().value ?? '');
-    if (conversation.answered.has(visitor.requestId)) return;
+    const repeat = conversation.answered.has(visitor.requestId);
+    this.options.heard?.(conversationId, visitor.text, repeat);
+    if (repeat) return;
     const first = conversation.answered.size === 0;
     conversation.answered.add(visitor.requestId);
     if (this.accepted.length >= 10_000) this.accepted.shift();
     this.accepted.push(visitor.text);
+    if (this.options.answers === false) return;
     this.replies.respond(conversationId, botReplies({ text: visitor.text, first }), (text) => {
       this.publish(layout, conversationId, botFrame(visitor.requestId, text, BOT_NAME)).catch(
         (error: unknown) =>

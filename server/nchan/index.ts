@@ -12,7 +12,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerPreflight, applyCors, isRecord, readJsonBody, sendJson, sendText } from '../http';
 import { LIMITS } from '../limits';
-import type { ProtocolModule, ServerOptions } from '../types';
+import type { ProtocolModule, ServerOptions, TestHooks } from '../types';
+import { createVisitorFeed } from '../visitor-feed';
 import { type Layout, NchanBot } from './bot';
 
 export const NCHAN = 'nchan';
@@ -26,6 +27,8 @@ export interface NchanModule extends ProtocolModule {
   refuse(conversationId: string): void;
   /** Authorize-hook calls so far (tests: a 403 is final, nothing retries it). */
   readonly hookCalls: ReadonlyArray<{ path: string; allowed: boolean }>;
+  /** `say(conversationId, text)` publishes a bot message to a conversation of the `/chat/` layout. */
+  readonly testing: TestHooks;
 }
 
 /** Which locations of our nginx config serve which layout (see config.ts). */
@@ -40,11 +43,15 @@ export function createNchanModule(options: ServerOptions = {}): NchanModule {
   const refused = new Set<string>();
   const hookCalls: Array<{ path: string; allowed: boolean }> = [];
   const limits = { ...LIMITS, ...options.limits };
+  const feed = createVisitorFeed();
+  let said = 0;
   const bot = new NchanBot({
     secret: botSecret,
     log,
     maxConversations: limits.conversations,
     maxFramesPerConversation: limits.eventsPerSession,
+    answers: options.bot !== false,
+    heard: feed.heard,
     ...(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs }),
   });
 
@@ -121,6 +128,17 @@ export function createNchanModule(options: ServerOptions = {}): NchanModule {
     visitorTexts: () => [...bot.accepted],
     async close() {
       bot.close();
+    },
+    testing: {
+      onVisitorMessage: feed.onVisitorMessage,
+      say(conversationId, text) {
+        // Published with retries (nginx may be restarting); nchan buffers it for a visitor who is away.
+        bot
+          .say('split', conversationId, text)
+          .catch((error: unknown) => log(`nchan: testing.say lost a message: ${String(error)}`));
+        said += 1;
+        return `said-${said}`;
+      },
     },
   };
 }

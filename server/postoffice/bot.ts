@@ -78,3 +78,16 @@ export function replyFrame(to: VisitorFrame, content: Content, now = Date.now())
     ...(to.id ? { inReplyTo: to.id } : {}),
   });
 }
+
+/** A bot message to a mailbox that answers nothing (fault tests and the soak), times in milliseconds. */
+export function botFrame(to: string, text: string, id: string, now = Date.now()): string {
+  return JSON.stringify({
+    from: BOT_MAILBOX,
+    to,
+    subject: 'chat',
+    content: text,
+    type: 'msg',
+    createTime: now,
+    id,
+  });
+}

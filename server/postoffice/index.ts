@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createBot } from '../bot';
 import { applyCors, sendJson } from '../http';
-import { BoundedMap, LIMITS } from '../limits';
-import type { ProtocolModule, RunningServer, ServerOptions } from '../types';
-import { BOT_MAILBOX, postofficeReplies, readVisitorFrame, replyFrame } from './bot';
+import { BoundedMap, LIMITS, type Limits } from '../limits';
+import type { ProtocolModule, RunningServer, ServerOptions, TestHooks } from '../types';
+import { createVisitorFeed, keptState } from '../visitor-feed';
+import { BOT_MAILBOX, botFrame, postofficeReplies, readVisitorFrame, replyFrame } from './bot';
 import { Router } from './router';
 
 export const POSTOFFICE = 'postoffice';
@@ -32,6 +33,22 @@ export interface PostofficeModule extends ProtocolModule {
   readonly tokenRequests: number;
   /** Invalidates every token handed out so far (tests of refresh with a checking router). */
   revokeTokens(): void;
+  /** Conversations are the visitors' mailboxes: `say(clientId, text)` sends a bot message. */
+  readonly testing: TestHooks;
+}
+
+/** What the bot remembers; a restart "keeping state" hands it to the next module (ServerState). */
+class BotMemory {
+  /** Visitor messages the bot took, by sender and message id, oldest first (bounded). */
+  readonly accepted: BoundedMap<string>;
+  readonly greeted = new Set<string>();
+  constructor(limits: Limits) {
+    this.accepted = new BoundedMap<string>({
+      maxEntries: 10_000,
+      maxBytes: limits.historyBytes, // a frame may be 1 MB: 10,000 of them would be 10 GB
+      sizeOf: (text) => text.length,
+    });
+  }
 }
 
 export function createPostofficeModule(options: PostofficeModuleOptions = {}): PostofficeModule {
@@ -52,23 +69,26 @@ export function createPostofficeModule(options: PostofficeModuleOptions = {}): P
     log,
   });
 
-  /** Visitor messages the bot took, by sender and message id, oldest first (bounded). */
-  const accepted = new BoundedMap<string>({
-    maxEntries: 10_000,
-    maxBytes: limits.historyBytes, // a frame may be 1 MB: 10,000 of them would be 10 GB
-    sizeOf: (text) => text.length,
-  });
+  const { accepted, greeted } = keptState(
+    options.state,
+    POSTOFFICE,
+    (v): v is BotMemory => v instanceof BotMemory,
+    () => new BotMemory(limits),
+  );
+  const feed = createVisitorFeed();
   // The demo bot: greets each mailbox once (bounded memory), answers in order per mailbox.
   const bot = createBot(options.replyDelayMs === undefined ? {} : { replyDelayMs: options.replyDelayMs });
-  const greeted = new Set<string>();
   router.register(BOT_MAILBOX, (raw) => {
     const frame = readVisitorFrame(raw);
     if (!frame) return;
     // The router confirms nothing, so a widget re-sends after a drop; the bot (not the router)
     // recognises a message id it already took and neither stores nor answers it twice.
     const key = `${frame.from}|${frame.id ?? Math.random()}`;
-    if (accepted.has(key)) return;
+    const repeat = accepted.has(key);
+    feed.heard(frame.from, frame.text, repeat);
+    if (repeat) return;
     accepted.set(key, frame.text);
+    if (options.bot === false) return;
     const first = !greeted.has(frame.from);
     if (first) {
       if (greeted.size >= 10_000) greeted.clear();
@@ -114,6 +134,15 @@ export function createPostofficeModule(options: PostofficeModuleOptions = {}): P
     async close() {
       bot.close();
       await router.close();
+    },
+    testing: {
+      onVisitorMessage: feed.onVisitorMessage,
+      say(mailbox, text) {
+        // As the bot's own replies, minus `inReplyTo`: nothing the visitor sent is being answered.
+        const id = randomUUID();
+        router.route(botFrame(mailbox, text, id));
+        return id;
+      },
     },
   };
 }

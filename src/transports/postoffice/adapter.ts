@@ -5,9 +5,11 @@
  * - liveness is a heartbeat to our own mailbox (liveness.ts), every 25 s and after each message;
  * - a bot's reply naming a message in `inReplyTo` is the only receipt: it marks that message read;
  * - the router keeps one connection per mailbox and drops the older one when the same mailbox
- *   connects again. A takeover looks like any abrupt close, so we reconnect once at once; if that
- *   new connection is dropped the same way within `evictionWindowMs`, someone else holds the
- *   mailbox (another tab or device) and we report `evicted` instead of fighting over it.
+ *   connects again. A takeover looks like any abrupt close, so we reconnect at once; when two such
+ *   reconnects in a row are dropped the same way within `evictionWindowMs`, someone else holds the
+ *   mailbox (another tab or device) and we report `evicted` instead of fighting over it. One is
+ *   not enough: a lost network followed by a router restart also drops a fresh reconnect, but then
+ *   the next attempt is refused (the router is down), which clears the count.
  */
 import type { Backoff } from '../../core/backoff';
 import { notConnected, TransportError, toTransportError } from '../../core/errors';
@@ -83,6 +85,8 @@ export class PostofficeAdapter extends TransportBase implements Transport {
   private refusals = 0;
   /** The next connection is the immediate retry after an abrupt close. */
   private afterAbrupt = false;
+  /** Reconnects in a row, each made at once after an abrupt close, dropped within the eviction window. */
+  private quickDrops = 0;
   /** Client ids we sent, so `inReplyTo` marks only our messages (bounded). */
   private readonly sent = new Set<string>();
   /** Tells our heartbeat echoes apart from an earlier page load's on the same mailbox. */
@@ -176,6 +180,7 @@ export class PostofficeAdapter extends TransportBase implements Transport {
     this.lastStartTime = startTime;
     const fresh = this.afterAbrupt;
     this.afterAbrupt = false;
+    if (!fresh) this.quickDrops = 0; // after a refusal or a backoff: the run of quick drops is over
     const Ctor = this.options.WebSocket ?? globalThis.WebSocket;
     const ws = new Ctor(socketUrl(this.options.server, this.clientId, startTime, token));
     this.socket = ws;
@@ -206,7 +211,9 @@ export class PostofficeAdapter extends TransportBase implements Transport {
       if (ev.code !== 1006) return this.scheduleReconnect('server-close');
       // No close frame: a network loss, a router restart, or the router dropping us because the
       // same mailbox connected again.
-      if (fresh && Date.now() - openedAt < (this.options.evictionWindowMs ?? 5000)) return this.onEvicted();
+      const quick = fresh && Date.now() - openedAt < (this.options.evictionWindowMs ?? 5000);
+      this.quickDrops = quick ? this.quickDrops + 1 : 0;
+      if (this.quickDrops >= 2) return this.onEvicted();
       this.afterAbrupt = true;
       void this.open();
     };

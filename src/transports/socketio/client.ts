@@ -192,7 +192,7 @@ export class SocketIoClient {
   private onPacket(text: string): void {
     const p = decodePacket(text);
     if (!p) {
-      log.warn('socket.io: dropped a malformed or binary packet');
+      log.warn('socket.io: dropped a malformed, oversized or binary packet');
     } else if (p.nsp !== '/') {
       // Other namespaces are not ours.
     } else if (p.type === CONNECT) {

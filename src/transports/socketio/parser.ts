@@ -23,8 +23,15 @@ export function encodePacket(type: number, data?: unknown, id?: number): string 
   return `${type}${id ?? ''}${data === undefined ? '' : JSON.stringify(data)}`;
 }
 
-/** Decodes one packet; null when it is malformed or binary. Never throws. */
+/**
+ * Longest packet read. TWIN's events carry one message each (its text at most 64 KB); a longer one
+ * is a broken or hostile server, and is dropped before `JSON.parse` spends time and memory on it.
+ */
+export const MAX_PACKET_CHARS = 1024 * 1024;
+
+/** Decodes one packet; null when it is malformed, oversized or binary. Never throws. */
 export function decodePacket(text: string): Packet | null {
+  if (text.length > MAX_PACKET_CHARS) return null;
   const type = Number(text[0]);
   if (!(type >= 0 && type <= 4)) return null;
   const packet: Packet = { type, nsp: '/' };
