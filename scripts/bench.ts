@@ -45,6 +45,9 @@ function sizes(build: Build): { first: number; visitor: number } {
     return { first, visitor: first }; // one file
   }
   const files = manifest!.files;
+  // A pack holds the panel and the transport in one file (build/classic-chunks.ts).
+  const pack = Object.entries(files).find(([, f]) => f.role === 'pack:ws-chat')?.[0];
+  if (pack) return { first, visitor: first + gz(pack) };
   const need = new Set<string>();
   for (const [name, f] of Object.entries(files)) {
     if (f.role === 'panel' || f.role === 'transport:ws-chat') for (const n of [name, ...f.deps]) need.add(n);
