@@ -59,7 +59,9 @@ console.log('building the variants…');
 const current = await currentBuilds();
 const baseline = baselineRev ? await baselineBuilds(baselineRev) : undefined;
 
-const server = await startServer({ replyDelayMs: 0 });
+// The flat generation of ws-chat: what an older build (--baseline) speaks; the page sets
+// data-protocol="flat" so this build speaks it too and both are measured on the same frames.
+const server = await startServer({ replyDelayMs: 0, wsChatProtocol: 'flat' });
 const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   const variants: Variant[] = [
