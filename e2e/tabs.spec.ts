@@ -168,6 +168,31 @@ test.describe('tabs of one site', () => {
     await expect.poll(() => sockets(backend)).toBe(1);
   });
 
+  test('without Web Locks (heartbeat over the tab bus): one socket, and closing the leading tab hands it over', async ({
+    page,
+    backend,
+  }) => {
+    // As in a browser without navigator.locks (or a page outside a secure context).
+    await page
+      .context()
+      .addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }));
+    let tabs: Awaited<ReturnType<typeof twoTabs>> | undefined;
+    const held = await maxSockets(backend, async () => {
+      tabs = await twoTabs(page, backend);
+      await tabs.b.send('typed in B');
+      await expect(tabs.a.log.getByText('You said: typed in B')).toHaveCount(1);
+    });
+    expect(await page.evaluate(() => navigator.locks)).toBeUndefined();
+    expect(held).toBe(1);
+    const { b } = tabs!;
+    await page.close();
+    await b.send('after the leader left');
+    await expect(b.log.getByText('You said: after the leader left')).toHaveCount(1);
+    expect(accepted(backend, 'after the leader left')).toBe(1);
+    expect(accepted(backend, 'typed in B')).toBe(1);
+    await expect.poll(() => sockets(backend)).toBe(1);
+  });
+
   test('"A offline" in A and "B offline" in B while the server is down: each reaches it once, both tabs show both and the replies, a reload of A keeps both', async ({
     page,
     backend,

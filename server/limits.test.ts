@@ -130,6 +130,19 @@ describe('TWIN sessions', () => {
   });
 });
 
+/** A ws-chat (flat) visitor says one frame and waits for its echo; returns the token answer. */
+async function speak(server: RunningServer, channelId: string, frame: Record<string, unknown>) {
+  const t = await getToken(server, { name: 'N', channel: 'WEB', channelId });
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/chat?token=${t.token}`);
+  sockets.push(ws);
+  const frames: string[] = [];
+  ws.on('message', (d) => frames.push(String(d)));
+  await new Promise((resolve) => ws.once('open', resolve));
+  ws.send(JSON.stringify(frame));
+  await waitFor(() => frames.length > 0, 'the echo');
+  return t;
+}
+
 describe('ws-chat customers and tokens', () => {
   it('are bounded by count: the least recently active customer is forgotten with its tokens', async () => {
     const server = await startTestServer({ wsChatProtocol: 'flat', limits: { customers: 2, tokens: 3 } });
@@ -150,17 +163,8 @@ describe('ws-chat customers and tokens', () => {
 
   it('history is bounded by bytes across conversations', async () => {
     const server = await startTestServer({ wsChatProtocol: 'flat', limits: { historyBytes: 3000 } });
-    const send = async (channelId: string) => {
-      const t = await getToken(server, { name: 'N', channel: 'WEB', channelId });
-      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/chat?token=${t.token}`);
-      sockets.push(ws);
-      const frames: string[] = [];
-      ws.on('message', (d) => frames.push(String(d)));
-      await new Promise((resolve) => ws.once('open', resolve));
-      ws.send(JSON.stringify({ content: 'y'.repeat(1200), metadata: { clientMessageId: 'k' } }));
-      await waitFor(() => frames.length > 0, 'the echo');
-      return t;
-    };
+    const send = (channelId: string) =>
+      speak(server, channelId, { content: 'y'.repeat(1200), metadata: { clientMessageId: 'k' } });
     const first = await send('web_1');
     await send('web_2');
     await send('web_3'); // 3 × 1200 characters > 3000: the first customer goes
@@ -170,17 +174,6 @@ describe('ws-chat customers and tokens', () => {
 });
 
 describe('ws-chat texts kept outside the history', () => {
-  const speak = async (server: RunningServer, channelId: string, frame: Record<string, unknown>) => {
-    const t = await getToken(server, { name: 'N', channel: 'WEB', channelId });
-    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/chat?token=${t.token}`);
-    sockets.push(ws);
-    const frames: string[] = [];
-    ws.on('message', (d) => frames.push(String(d)));
-    await new Promise((resolve) => ws.once('open', resolve));
-    ws.send(JSON.stringify(frame));
-    await waitFor(() => frames.length > 0, 'the echo');
-  };
-
   it('messages past the history that the dedupe ids still hold count toward the bytes bound', async () => {
     // 510 messages of 100 characters: the history keeps 500 (50,000), the dedupe ids all 510.
     const server = await startTestServer({
