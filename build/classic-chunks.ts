@@ -22,12 +22,20 @@
  * Every factory runs once per widget script: two `<script>` tags of the same build each run their
  * own copy (several widgets on a page share no state), and the registered factories are shared.
  */
+
+import { createHash } from 'node:crypto';
 import type { OutputAsset, OutputChunk } from 'rolldown';
 import { minify } from 'terser';
 import type { Plugin } from 'vite';
 
 /** The loader, written out as readable code; the build minifies it into the entry. */
-function parleyLoader(factories: Record<string, Factory>, deps: Record<string, string[]>, entry: string) {
+function parleyLoader(
+  factories: Record<string, Factory>,
+  deps: Record<string, string[]>,
+  packs: Record<string, string>,
+  panel: string,
+  entry: string,
+) {
   const me =
     (document.currentScript as HTMLScriptElement | null) ??
     document.querySelector<HTMLScriptElement>('script[data-transport][src*="parley"]');
@@ -59,19 +67,14 @@ function parleyLoader(factories: Record<string, Factory>, deps: Record<string, s
   const modules: Record<string, { exports: object }> = {};
   const pending: Record<string, Promise<void>> = {};
 
-  const load = (name: string, url: string) =>
+  /** Inserts one script; resolves once it ran (whatever it registered), rejects with its URL. */
+  const load = (url: string) =>
     new Promise<void>((resolve, reject) => {
       const script = document.createElement('script');
       const done = (ok: boolean) => {
         script.remove();
-        const factory = ok && registered[name];
-        if (factory) {
-          factories[name] = factory;
-          resolve();
-        } else {
-          delete pending[name];
-          reject(new Error(`${url} ${ok ? 'did not register' : 'could not be loaded'}`));
-        }
+        if (ok) resolve();
+        else reject(new Error(`${url} could not be loaded`));
       };
       script.src = scriptUrl(url) as string;
       script.async = true;
@@ -82,9 +85,58 @@ function parleyLoader(factories: Record<string, Factory>, deps: Record<string, s
       (document.head ?? document.documentElement).appendChild(script);
     });
 
+  const files: Record<string, Promise<void>> = {};
+  const fetchFile = (file: string) => {
+    const url = new URL(file, me?.src ?? document.baseURI).href;
+    files[file] ??= load(url).catch((err: unknown) => {
+      delete files[file];
+      throw err;
+    });
+    return files[file].then(() => url);
+  };
+
+  /**
+   * Chunks asked for in one turn of the event loop (the panel, a transport and their shared files
+   * come together) are fetched together: when a transport has a pack (one file holding it, the
+   * panel and what both need: one download, and it compresses better than the parts), the pack
+   * brings every asked chunk it holds; the rest come as files of their own.
+   */
+  let wanted: Array<{ name: string; resolve: () => void; reject: (e: unknown) => void }> = [];
+  const flush = () => {
+    const batch = wanted;
+    wanted = [];
+    const transport = batch.find((w) => packs[w.name])?.name;
+    // What the build put in the pack (see `packs` below): the panel, the transport, what they need.
+    const members = transport ? [panel, transport, ...(deps[panel] ?? []), ...(deps[transport] ?? [])] : [];
+    for (const w of batch) {
+      const file = transport && members.includes(w.name) ? (packs[transport] as string) : w.name;
+      fetchFile(file).then(
+        (url) => {
+          // A pack registers several chunks: take them all, the ones asked later are there then.
+          for (const name of file === w.name ? [w.name] : members) {
+            const factory = registered[name];
+            if (factory) factories[name] ??= factory;
+          }
+          if (factories[w.name]) w.resolve();
+          else {
+            delete pending[w.name];
+            w.reject(new Error(`${url} did not register`));
+          }
+        },
+        (err: unknown) => {
+          delete pending[w.name];
+          w.reject(err);
+        },
+      );
+    }
+  };
+
   const fetchChunk = (name: string): Promise<void> | undefined => {
     if (factories[name]) return undefined;
-    pending[name] ??= load(name, new URL(name, me?.src ?? document.baseURI).href);
+    pending[name] ??= new Promise<void>((resolve, reject) => {
+      if (!wanted.length) setTimeout(flush);
+      wanted.push({ name, resolve, reject });
+    });
     return pending[name];
   };
 
@@ -122,11 +174,13 @@ function manifest(
   chunks: OutputChunk[],
   inEntry: Set<string>,
   deps: Record<string, string[]>,
+  packs: Record<string, string>,
 ) {
   const files: Record<string, { role: string; deps: string[] }> = {};
   for (const c of chunks) {
     if (!inEntry.has(c.fileName)) files[c.fileName] = { role: roleOf(c), deps: deps[c.fileName] ?? [] };
   }
+  for (const [name, role] of Object.entries(packs)) files[name] = { role, deps: [] };
   return { entry, files };
 }
 
@@ -186,12 +240,57 @@ export function classicChunks(): Plugin {
         if (m) m.asset.source = JSON.stringify({ ...m.map, mappings: `;${m.map.mappings}` });
       }
 
+      // Packs: per transport, one file registering the transport, the panel and the shared chunks
+      // both need. Every visitor needs the panel and one transport at the same moment, and one file
+      // compresses better than six (gzip shares nothing across files). The parts stay as files too
+      // (a later chunk such as `upload` needs them; the loader falls back to them).
+      const packs: Record<string, string> = {};
+      const packRoles: Record<string, string> = {};
+      const panel = chunks.find((c) => roleOf(c) === 'panel');
+      for (const t of chunks) {
+        const role = roleOf(t);
+        if (!panel || inEntry.has(t.fileName) || !role.startsWith('transport:')) continue;
+        const members = [
+          ...new Set([
+            ...(deps[panel.fileName] ?? []),
+            panel.fileName,
+            ...(deps[t.fileName] ?? []),
+            t.fileName,
+          ]),
+        ];
+        let text = '';
+        let line = 0;
+        const sections: Array<{ offset: { line: number; column: number }; map: unknown }> = [];
+        for (const name of members) {
+          const c = byName.get(name) as OutputChunk;
+          const m = mapOf(c);
+          if (m) sections.push({ offset: { line, column: 0 }, map: JSON.parse(String(m.asset.source)) });
+          const part = c.code.replace(MAP_COMMENT, '');
+          text += `${part}\n`;
+          line += part.split('\n').length;
+        }
+        const kind = role.slice('transport:'.length);
+        const hash = createHash('sha256').update(text).digest('base64url').slice(0, 8);
+        const fileName = `parley-pack-${kind}-${hash}.js`;
+        this.emitFile({ type: 'asset', fileName, source: `${text}//# sourceMappingURL=${fileName}.map\n` });
+        this.emitFile({
+          type: 'asset',
+          fileName: `${fileName}.map`,
+          source: JSON.stringify({ version: 3, file: fileName, sections }),
+        });
+        packs[t.fileName] = fileName;
+        packRoles[fileName] = `pack:${kind}`;
+      }
+
       // The entry: the loader, then each factory on lines of its own; an index map with one section each.
-      // `F` and `D` are the factories and dependencies written below: free names, so never mangled.
-      const loader = await minify(`(${parleyLoader.toString()})(F,D,${JSON.stringify(entry.fileName)})`, {
-        ecma: 2020,
-        compress: { passes: 2 },
-      });
+      // `F`, `D` and `P` are the factories, dependencies and packs written below: free names, so never mangled.
+      const loader = await minify(
+        `(${parleyLoader.toString()})(F,D,P,${JSON.stringify(panel?.fileName ?? '')},${JSON.stringify(entry.fileName)})`,
+        {
+          ecma: 2020,
+          compress: { passes: 2 },
+        },
+      );
       let code = `(()=>{"use strict";const F={`;
       let line = 0;
       const sections: Array<{ offset: { line: number; column: number }; map: unknown }> = [];
@@ -209,14 +308,14 @@ export function classicChunks(): Plugin {
           delete bundle[`${name}.map`];
         }
       }
-      if (!/\(F,D\);?$/.test(loader.code ?? ''))
+      if (!/\(F,D,P(,"[^"]*")*\);?$/.test(loader.code ?? ''))
         this.error('classic-chunks: the minified loader lost its call');
-      code += `},D=${JSON.stringify(deps)};${loader.code}})();${mapComment(entry)}`;
+      code += `},D=${JSON.stringify(deps)},P=${JSON.stringify(packs)};${loader.code}})();${mapComment(entry)}`;
       entry.code = code;
       this.emitFile({
         type: 'asset',
         fileName: 'chunks.json',
-        source: `${JSON.stringify(manifest(entry.fileName, chunks, inEntry, deps), null, 2)}\n`,
+        source: `${JSON.stringify(manifest(entry.fileName, chunks, inEntry, deps, packRoles), null, 2)}\n`,
       });
       const entryMap = mapOf(entry);
       if (entryMap) entryMap.asset.source = JSON.stringify({ version: 3, file: entry.fileName, sections });

@@ -97,14 +97,10 @@ for (const layout of LAYOUTS) {
       await page.goto(`${backend.url}${WELCOME_PAGE}`);
       const loaded = () =>
         page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()));
-      await expect
-        .poll(loaded)
-        .toEqual(
-          expect.arrayContaining([
-            expect.stringMatching(/^parley-app-/),
-            expect.stringMatching(/^parley-ws-chat-/),
-          ]),
-        );
+      await expect.poll(loaded).toEqual(
+        // The panel and the ws-chat transport come in one pack (build/classic-chunks.ts).
+        expect.arrayContaining([expect.stringMatching(/^parley-pack-ws-chat-/)]),
+      );
       await backend.stop();
       const widget = new Widget(page);
 
@@ -115,6 +111,20 @@ for (const layout of LAYOUTS) {
       await expect(widget.dialog.getByText(OFFLINE_TITLE)).toBeVisible();
       await expect(widget.dialog.getByText(/it will be sent when we are back/)).toBeVisible();
       await expect(widget.log.getByText(GREETING)).toBeVisible();
+      // The note is a card of its own inside the panel, set off from the log, not bare text at its edge.
+      const note = await widget.dialog.locator('.offline').evaluate((el) => {
+        const panel = el.closest('.panel')!;
+        const [box, outer] = [el.getBoundingClientRect(), panel.getBoundingClientRect()];
+        return {
+          inset: Math.min(box.left - outer.left, outer.right - box.right),
+          background: getComputedStyle(el).backgroundColor,
+          panel: getComputedStyle(panel).backgroundColor,
+          margins: [...el.querySelectorAll('p')].map((p) => getComputedStyle(p).marginTop),
+        };
+      });
+      expect(note.inset).toBeGreaterThanOrEqual(8);
+      expect(note.background).not.toBe(note.panel);
+      expect(note.margins[0]).toBe('0px');
 
       // when: the visitor writes anyway
       await widget.send('Are you there?');
@@ -126,8 +136,9 @@ for (const layout of LAYOUTS) {
 
       // when: the backend is back
       await backend.restart();
-      // then: the message goes once, the note goes, the conversation is live
-      await expect(widget.log.getByText('You said: Are you there?')).toBeVisible();
+      // then: the message goes once, the note goes, the conversation is live (the next attempt may
+      // be up to the widget's 30 s backoff cap away: the scans above took a while on a busy machine)
+      await expect(widget.log.getByText('You said: Are you there?')).toBeVisible({ timeout: 60_000 });
       await expect(widget.dialog.getByText(OFFLINE_TITLE)).toHaveCount(0);
       await expect(widget.dialog.locator('.status__text')).toHaveText('Online');
       expect(wsChatTexts(backend)).toEqual(['Are you there?']);
@@ -142,6 +153,18 @@ for (const layout of LAYOUTS) {
       );
       await expect(widget.dialog.getByRole('button', { name: 'Try again' })).toBeVisible();
       await expect(widget.log.getByText('Hi! Ask us anything.')).toBeVisible();
+      // The body promises nothing that will not happen by itself.
+      await expect(widget.dialog.getByText('We cannot connect right now.')).toBeVisible();
+      await expect(widget.dialog.getByText(/when we are back/)).toHaveCount(0);
+      // A long reason wraps beside the status dot, which stays on the text's first line.
+      const status = await widget.dialog.locator('.status').evaluate((el) => {
+        const [dot, text] = [el.querySelector('.status__dot')!, el.querySelector('.status__text')!];
+        const [d, t] = [dot.getBoundingClientRect(), text.getBoundingClientRect()];
+        const line = Number.parseFloat(getComputedStyle(text).lineHeight);
+        return { beside: d.right <= t.left, offset: d.top + d.height / 2 - (t.top + line / 2), line };
+      });
+      expect(status.beside).toBe(true);
+      expect(Math.abs(status.offset)).toBeLessThan(status.line / 2);
       await record(page, testInfo, `failed-${layout.name}`);
     });
   });

@@ -4,6 +4,7 @@
  * real reference server, which counts the sockets open and the visitor messages it accepted.
  */
 import type { Page } from '@playwright/test';
+import { getPostofficeModule } from '../server/postoffice/index';
 import { getWsChatModule } from '../server/ws-chat/index';
 import { type Backend, expect, test, Widget } from './fixtures';
 
@@ -42,19 +43,21 @@ async function twoTabs(page: Page, backend: Backend) {
   return { a, b, pageB };
 }
 
-/** The most sockets the server held at once while `run` ran (sampled every 10 ms, server side). */
-async function maxSockets(backend: Backend, run: () => Promise<void>): Promise<number> {
-  let max = sockets(backend);
+/** The most of `count()` seen while `run` ran (sampled every 10 ms, server side). */
+async function most(count: () => number, run: () => Promise<void>): Promise<number> {
+  let max = count();
   const timer = setInterval(() => {
-    max = Math.max(max, sockets(backend));
+    max = Math.max(max, count());
   }, 10);
   try {
     await run();
   } finally {
     clearInterval(timer);
   }
-  return Math.max(max, sockets(backend));
+  return Math.max(max, count());
 }
+/** The most sockets the ws-chat server held at once while `run` ran. */
+const maxSockets = (backend: Backend, run: () => Promise<void>) => most(() => sockets(backend), run);
 
 test.describe('tabs of one site', () => {
   // Two pages at once on a busy two-core machine.
@@ -163,5 +166,101 @@ test.describe('tabs of one site', () => {
     await expect(b.log.getByText('You said: a new visitor')).toBeVisible();
     await expect(b.log.getByText('hello from A')).toHaveCount(0);
     await expect.poll(() => sockets(backend)).toBe(1);
+  });
+
+  test('without Web Locks (heartbeat over the tab bus): one socket, and closing the leading tab hands it over', async ({
+    page,
+    backend,
+  }) => {
+    // As in a browser without navigator.locks (or a page outside a secure context).
+    await page
+      .context()
+      .addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }));
+    let tabs: Awaited<ReturnType<typeof twoTabs>> | undefined;
+    const held = await maxSockets(backend, async () => {
+      tabs = await twoTabs(page, backend);
+      await tabs.b.send('typed in B');
+      await expect(tabs.a.log.getByText('You said: typed in B')).toHaveCount(1);
+    });
+    expect(await page.evaluate(() => navigator.locks)).toBeUndefined();
+    expect(held).toBe(1);
+    const { b } = tabs!;
+    await page.close();
+    await b.send('after the leader left');
+    await expect(b.log.getByText('You said: after the leader left')).toHaveCount(1);
+    expect(accepted(backend, 'after the leader left')).toBe(1);
+    expect(accepted(backend, 'typed in B')).toBe(1);
+    await expect.poll(() => sockets(backend)).toBe(1);
+  });
+
+  test('"A offline" in A and "B offline" in B while the server is down: each reaches it once, both tabs show both and the replies, a reload of A keeps both', async ({
+    page,
+    backend,
+  }) => {
+    const { a, b } = await twoTabs(page, backend);
+    await backend.stop();
+    await expect(a.page.getByText(/Reconnecting/)).toBeVisible();
+    await expect(b.page.getByText(/Reconnecting/)).toBeVisible();
+    await a.send('A offline');
+    await b.send('B offline');
+    // Each tab shows what the other typed before the server is back.
+    for (const w of [a, b]) {
+      await expect(w.message('A offline')).toHaveCount(1);
+      await expect(w.message('B offline')).toHaveCount(1);
+    }
+    await backend.restart();
+    // The next attempt may be a whole backoff away (it grows to 30 s while the server is down).
+    await expect(a.log.getByText('You said: A offline')).toHaveCount(1, { timeout: 90_000 });
+    for (const w of [a, b]) {
+      await expect(w.log.getByText('You said: A offline')).toHaveCount(1);
+      await expect(w.log.getByText('You said: B offline')).toHaveCount(1);
+    }
+    expect(accepted(backend, 'A offline')).toBe(1);
+    expect(accepted(backend, 'B offline')).toBe(1);
+    // What A stored is not overwritten by B's copy (nor B's by A's): a reload of A shows both.
+    await page.reload();
+    await a.open();
+    for (const text of ['A offline', 'B offline', 'You said: A offline', 'You said: B offline']) {
+      await expect(a.log.getByText(text, { exact: true })).toHaveCount(1);
+    }
+    await expect(b.message('A offline')).toHaveCount(1);
+    await expect(b.message('B offline')).toHaveCount(1);
+    expect(accepted(backend, 'A offline')).toBe(1);
+    expect(accepted(backend, 'B offline')).toBe(1);
+  });
+});
+
+test.describe('tabs of one site on a router that allows one connection per visitor (postoffice)', () => {
+  test.describe.configure({ timeout: 240_000 }); // three pages at once on a busy two-core machine
+
+  test('three tabs hold one connection, nobody is evicted, and every tab still chats', async ({
+    page,
+    backend,
+  }) => {
+    const DEMO = `${backend.url}/demo-postoffice.html`;
+    const router = getPostofficeModule(backend.server).router;
+    const tabs: Widget[] = [];
+    const held = await most(
+      () => router.openConnections,
+      async () => {
+        for (const name of ['A', 'B', 'C']) {
+          const p = tabs.length === 0 ? page : await page.context().newPage();
+          await p.goto(DEMO);
+          const w = new Widget(p);
+          tabs.push(w);
+          await w.open();
+          await w.send(`from ${name}`);
+          for (const each of tabs) await expect(each.log.getByText(`You said: from ${name}`)).toHaveCount(1);
+        }
+        // The first tab (the oldest connection before tabs shared one) still sends and gets replies.
+        await tabs[0]?.send('A again');
+        for (const each of tabs) await expect(each.log.getByText('You said: A again')).toHaveCount(1);
+      },
+    );
+    test
+      .info()
+      .annotations.push({ type: 'most router connections at once (three tabs)', description: `${held}` });
+    expect(router.stats.evicted).toBe(0);
+    expect(held).toBe(1);
   });
 });

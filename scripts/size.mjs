@@ -24,7 +24,9 @@ const BUDGET_FIRST = 20_000;
 // browser; the election, bus and shared transport were on main before but nothing loaded them):
 // +6,382 B for the ws-chat visitor (48,996 -> 55,378). Cut: load the tab code only once a second tab
 // of the site shows up.
-const BUDGET_VISITOR = 55_500;
+// Lowered when each transport got a pack (the panel, the transport and what both need in one file,
+// which compresses better than six): ws-chat 56,551 -> 55,196, twin 55,624 -> 54,354.
+const BUDGET_VISITOR = 55_300;
 const Z_INDEX_DEFAULT = '2147483000';
 
 const dist = new URL('../dist/', import.meta.url);
@@ -58,6 +60,9 @@ const panelFiles = closure(panelName);
 const panel = bytes(panelFiles);
 const counted = new Set(panelFiles);
 const transports = byRole('transport:').map((t) => ({ ...t, bytes: bytes(closure(t.name, counted)) }));
+// A transport's pack (build/classic-chunks.ts): the panel, the transport and what both need, in one
+// file: what a visitor of that transport downloads after the first script.
+const packs = new Map(byRole('pack:').map((p) => [p.label, gzip(p.name)]));
 const languages = byRole('language:').map((l) => ({ ...l, bytes: bytes(closure(l.name, counted)) }));
 const worstLanguage = Math.max(0, ...languages.map((l) => l.bytes));
 
@@ -68,9 +73,13 @@ for (const t of transports) console.log(`transport       ${t.label.padEnd(30)} $
 for (const l of languages) console.log(`language        ${l.label.padEnd(30)} ${pad(l.bytes, 6)} B gzip`);
 if (first > BUDGET_FIRST) problems.push(`the first script is ${first - BUDGET_FIRST} B over its budget`);
 for (const t of transports) {
-  const total = first + panel + t.bytes + worstLanguage;
+  const pack = packs.get(t.label);
+  const total = first + (pack ?? panel + t.bytes) + worstLanguage;
+  const what = pack
+    ? `pack ${pad(pack, 6)} (panel + transport as files: ${pad(panel + t.bytes, 6)})`
+    : 'panel + transport';
   console.log(
-    `a visitor of ${t.label.padEnd(12)} first + panel + transport + largest language = ${pad(total, 6)} B gzip   budget ${BUDGET_VISITOR}`,
+    `a visitor of ${t.label.padEnd(12)} first + ${what} + largest language = ${pad(total, 6)} B gzip   budget ${BUDGET_VISITOR}`,
   );
   if (total > BUDGET_VISITOR)
     problems.push(`a ${t.label} visitor downloads ${total - BUDGET_VISITOR} B over the budget`);

@@ -11,6 +11,8 @@ import { BoundedMap } from './limits';
 import { getToken, postJson, startTestServer, stopTestServers, TestClient, waitFor } from './test-helpers';
 import type { TwinModule } from './twin/index';
 import type { RunningServer } from './types';
+import type { WsChatModule } from './ws-chat/index';
+import { MAX_HISTORY } from './ws-chat/store';
 
 const sockets: WebSocket[] = [];
 afterEach(async () => {
@@ -128,6 +130,19 @@ describe('TWIN sessions', () => {
   });
 });
 
+/** A ws-chat (flat) visitor says one frame and waits for its echo; returns the token answer. */
+async function speak(server: RunningServer, channelId: string, frame: Record<string, unknown>) {
+  const t = await getToken(server, { name: 'N', channel: 'WEB', channelId });
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/chat?token=${t.token}`);
+  sockets.push(ws);
+  const frames: string[] = [];
+  ws.on('message', (d) => frames.push(String(d)));
+  await new Promise((resolve) => ws.once('open', resolve));
+  ws.send(JSON.stringify(frame));
+  await waitFor(() => frames.length > 0, 'the echo');
+  return t;
+}
+
 describe('ws-chat customers and tokens', () => {
   it('are bounded by count: the least recently active customer is forgotten with its tokens', async () => {
     const server = await startTestServer({ wsChatProtocol: 'flat', limits: { customers: 2, tokens: 3 } });
@@ -148,22 +163,53 @@ describe('ws-chat customers and tokens', () => {
 
   it('history is bounded by bytes across conversations', async () => {
     const server = await startTestServer({ wsChatProtocol: 'flat', limits: { historyBytes: 3000 } });
-    const send = async (channelId: string) => {
-      const t = await getToken(server, { name: 'N', channel: 'WEB', channelId });
-      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/chat?token=${t.token}`);
-      sockets.push(ws);
-      const frames: string[] = [];
-      ws.on('message', (d) => frames.push(String(d)));
-      await new Promise((resolve) => ws.once('open', resolve));
-      ws.send(JSON.stringify({ content: 'y'.repeat(1200), metadata: { clientMessageId: 'k' } }));
-      await waitFor(() => frames.length > 0, 'the echo');
-      return t;
-    };
+    const send = (channelId: string) =>
+      speak(server, channelId, { content: 'y'.repeat(1200), metadata: { clientMessageId: 'k' } });
     const first = await send('web_1');
     await send('web_2');
     await send('web_3'); // 3 × 1200 characters > 3000: the first customer goes
     const res = await getToken(server, { name: 'N', channel: 'WEB', channelId: 'web_1' });
     expect(res.customerId).not.toBe(first.customerId);
+  });
+});
+
+describe('ws-chat texts kept outside the history', () => {
+  it('messages past the history that the dedupe ids still hold count toward the bytes bound', async () => {
+    // 510 messages of 100 characters: the history keeps 500 (50,000), the dedupe ids all 510.
+    const server = await startTestServer({
+      wsChatProtocol: 'flat',
+      bot: false,
+      limits: { historyBytes: 50_500 },
+    });
+    const t = await getToken(server, { name: 'N', channel: 'WEB', channelId: 'web_long' });
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/chat?token=${t.token}`);
+    sockets.push(ws);
+    let echoes = 0;
+    ws.on('message', () => {
+      echoes += 1;
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    for (let i = 0; i < MAX_HISTORY + 10; i++)
+      ws.send(
+        JSON.stringify({ content: String(i).padEnd(100, '.'), metadata: { clientMessageId: `k${i}` } }),
+      );
+    await waitFor(() => echoes === MAX_HISTORY + 10, 'every echo');
+    // What the server holds: the history and the dedupe map's messages (the same objects, once).
+    const held = (server.modules.get('ws-chat') as WsChatModule).state
+      .allConversations()
+      .flatMap((c) => [...new Set([...c.messages, ...c.accepted.values()])]);
+    expect(held.reduce((n, m) => n + m.text.length, 0)).toBeLessThanOrEqual(50_500);
+  });
+
+  it('the delivery log the tests read is bounded by bytes too', async () => {
+    const server = await startTestServer({
+      wsChatProtocol: 'flat',
+      bot: false,
+      limits: { historyBytes: 2500 },
+    });
+    for (const id of ['1', '2', '3']) await speak(server, `web_${id}`, { content: id.repeat(1000) });
+    const texts = (server.modules.get('ws-chat') as unknown as { visitorTexts(): string[] }).visitorTexts();
+    expect(texts.map((t) => t[0])).toEqual(['2', '3']);
   });
 });
 

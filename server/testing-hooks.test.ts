@@ -4,7 +4,9 @@
  * `testing.say()` and the visitor-message feed, and a graceful close that answers what it took in.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { startServer } from './index';
+import { BOT_MAILBOX } from './postoffice/bot';
 import { getToken, postJson, TestClient, visitorFrame, waitFor } from './test-helpers';
 import type { TwinModule } from './twin/index';
 import type { RunningServer, ServerState } from './types';
@@ -22,6 +24,54 @@ afterEach(async () => {
 });
 
 const twinOf = (server: RunningServer) => server.modules.get('twin') as TwinModule;
+
+/** A plain socket to a module's path, with every JSON frame it got; closed after the test. */
+async function socketTo(server: RunningServer, path: string) {
+  const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}${path}`, {
+    headers: { Origin: server.url },
+  });
+  const frames: Array<Record<string, unknown>> = [];
+  ws.on('message', (data) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
+  ws.on('error', () => {});
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  sockets.add(ws);
+  return { send: (frame: unknown) => ws.send(JSON.stringify(frame)), frames };
+}
+const sockets = new Set<WebSocket>();
+afterEach(() => {
+  for (const ws of sockets) ws.terminate();
+  sockets.clear();
+});
+
+/** Starts, feeds `send` twice with one message, restarts on the kept state and feeds it once more. */
+async function repeatsAcrossARestart(
+  module: string,
+  connect: (server: RunningServer) => Promise<{ send(frame: unknown): void; frames: unknown[] }>,
+  message: unknown,
+) {
+  const state: ServerState = {};
+  const first = await start({ state, bot: false });
+  const heard: Array<[string, boolean]> = [];
+  const listen = (server: RunningServer) =>
+    server.modules.get(module)?.testing?.onVisitorMessage((_c, text, repeat) => heard.push([text, repeat]));
+  listen(first);
+  const before = await connect(first);
+  before.send(message);
+  before.send(message); // a resend after a lost link: flagged, not taken again
+  await waitFor(() => heard.length === 2, 'both frames reported');
+  await first.close({ graceful: true });
+  const second = await start({ state, bot: false, port: first.port });
+  listen(second);
+  const after = await connect(second);
+  after.send(message); // the same message again, to the restarted server: still known
+  await waitFor(() => heard.length === 3, 'the third frame reported');
+  expect(heard).toEqual([
+    ['one', false],
+    ['one', true],
+    ['one', true],
+  ]);
+  return { second, before, after, testing: second.modules.get(module)?.testing };
+}
 
 async function twinSession(server: RunningServer): Promise<string> {
   const res = await postJson(server, '/api/chats/v1/chats/demo/sessions?x_widget=1', { name: 'Ann' });
@@ -148,5 +198,37 @@ describe('test hooks of the reference server', () => {
       req.flushHeaders();
     });
     expect(await answered).toBe(201);
+  });
+
+  it('postoffice: a restart with the same state still knows the message ids the bot took; say() reaches the mailbox', async () => {
+    const mailbox = (server: RunningServer) =>
+      socketTo(server, `/postoffice?clientID=web_a&startTime=${Date.now()}`);
+    const frame = { from: 'web_a', to: BOT_MAILBOX, type: 'msg', content: 'one', id: 'c-1' };
+    const { before, after, testing } = await repeatsAcrossARestart('postoffice', mailbox, frame);
+    const id = testing?.say('web_a', 'r1');
+    await waitFor(() => after.frames.length > 0, 'the reply');
+    expect(after.frames).toEqual([
+      expect.objectContaining({ from: BOT_MAILBOX, to: 'web_a', content: 'r1', id }),
+    ]);
+    expect(before.frames).toEqual([]); // the silent bot answered nothing
+  });
+
+  it('chatfaq: a restart with the same state keeps the conversation and its stack ids; say() reaches its sockets', async () => {
+    const broker = (server: RunningServer) => socketTo(server, '/back/ws/broker/conv-1/demo/');
+    const frame = {
+      sender: { type: 'human' },
+      stack: [{ type: 'message', payload: { content: 'one' } }],
+      stack_id: 's1',
+    };
+    const { before, after, testing } = await repeatsAcrossARestart('chatfaq', broker, frame);
+    expect(before.frames).toEqual([]); // no greeting, no answer: the FSM's worker is silent
+    testing?.say('conv-1', 'r1');
+    await waitFor(() => after.frames.length > 0, 'the reply');
+    expect(after.frames).toEqual([
+      expect.objectContaining({
+        sender: { type: 'bot' },
+        stack: [{ type: 'message', payload: { content: 'r1' } }],
+      }),
+    ]);
   });
 });

@@ -12,6 +12,7 @@ import * as chatfaq from '../src/transports/chatfaq/protocol';
 import * as nchan from '../src/transports/nchan/protocol';
 import * as postoffice from '../src/transports/postoffice/protocol';
 import { decodePacket, MAX_PACKET_CHARS } from '../src/transports/socketio/parser';
+import * as tabs from '../src/transports/tabs/protocol';
 import * as twin from '../src/transports/twin/protocol';
 import { MAX_FRAME_CHARS, parseFrame } from '../src/transports/ws-chat/protocol';
 import { decodeEnvelope, envelopeHistoryUrl } from '../src/transports/ws-chat/protocol-envelope';
@@ -48,6 +49,24 @@ describe('no prototype pollution', () => {
     twin.decodeMessage(raw, Date.now());
     twin.decodeSession(JSON.parse(`${evil},"id":"s","messages":[${evil},"id":"m","body":"x"}]}`), Date.now());
     twin.decodeOperatorChange(JSON.parse(`${evil},"operatorId":"o"}`));
+    expect(polluted().polluted).toBeUndefined();
+  });
+
+  it('from postoffice, nchan, ChatFAQ and tab frames', () => {
+    postoffice.decodeFrame(
+      `${evil},"type":"msg","from":"bot","to":"me","content":${evil},"text":"x","answers":[${evil}}]}}`,
+      'me',
+    );
+    nchan.decodeEnvelope(`${evil},"headers":${evil}},"body":${evil},"text":"x"}}`, 'n1');
+    chatfaq.decodeFrame(
+      `${evil},"type":"response","stack":[${evil},"type":"message","payload":${evil},"content":"x"}}],"stack_id":"s"}`,
+      Date.now(),
+    );
+    tabs.decodeTabMessage(
+      JSON.parse(
+        `${evil},"t":"tx:event","from":"a","event":${evil},"name":"message","value":${evil},"id":"m","text":"x","at":1,"author":${evil},"kind":"bot"}}}}`,
+      ),
+    );
     expect(polluted().polluted).toBeUndefined();
   });
 

@@ -100,6 +100,7 @@ export class ChatStore {
 
   constructor(limits: Partial<Limits> = {}) {
     const l = { ...LIMITS, ...limits };
+    this.historyBytes = l.historyBytes;
     this.customers = new BoundedMap<Customer>({
       maxEntries: l.customers,
       maxBytes: l.historyBytes,
@@ -119,6 +120,8 @@ export class ChatStore {
   }
   /** Texts of accepted visitor messages, newest last, bounded (tests count deliveries). */
   private readonly accepted: string[] = [];
+  private acceptedBytes = 0;
+  private readonly historyBytes: number;
 
   /**
    * Find or create the customer of `visitorId` and issue a NEW token; earlier tokens stay valid
@@ -204,8 +207,9 @@ export class ChatStore {
   append(conversation: Conversation, message: StoredMessage): void {
     conversation.messages.push(message);
     conversation.bytes += message.text.length;
-    if (conversation.messages.length > MAX_HISTORY)
-      conversation.bytes -= conversation.messages.shift()?.text.length ?? 0;
+    const old = conversation.messages.length > MAX_HISTORY ? conversation.messages.shift() : undefined;
+    // A message the dedupe map still holds stays in memory: its text still counts.
+    if (old && ![...conversation.accepted.values()].includes(old)) conversation.bytes -= old.text.length;
     this.customers.resized(conversation.customerId);
   }
 
@@ -222,13 +226,21 @@ export class ChatStore {
     this.append(conversation, message);
     conversation.visitorMessages += 1;
     this.accepted.push(message.text);
-    if (this.accepted.length > MAX_HISTORY * 20) this.accepted.shift();
+    this.acceptedBytes += message.text.length;
+    while (this.accepted.length > MAX_HISTORY * 20 || this.acceptedBytes > this.historyBytes)
+      this.acceptedBytes -= this.accepted.shift()?.length ?? 0;
     if (clientMessageId === undefined) return;
     conversation.accepted.set(clientMessageId, message);
     if (conversation.accepted.size > MAX_DEDUPE_IDS) {
       // Maps iterate in insertion order: the first key is the oldest.
       const oldest = conversation.accepted.keys().next().value;
+      const gone = oldest === undefined ? undefined : conversation.accepted.get(oldest);
       if (oldest !== undefined) conversation.accepted.delete(oldest);
+      // Out of the history already, its text was still counted for the dedupe map (issue 8).
+      if (gone && !conversation.messages.includes(gone)) {
+        conversation.bytes -= gone.text.length;
+        this.customers.resized(conversation.customerId);
+      }
     }
   }
 

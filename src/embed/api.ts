@@ -34,12 +34,32 @@ export interface ParleyEvents {
   sent: ParleyMessage;
   status: StatusChange;
   error: TransportError;
+  /** The number of replies the visitor has not seen (0 once the panel opens). */
+  unread: number;
 }
+
+/**
+ * Every event, also dispatched on the widget's host element as a DOM event named `parley:<event>`
+ * (bubbling, with the value as `detail`), for tag managers that listen on `document`.
+ */
+export const EVENT_NAMES = [
+  'ready',
+  'open',
+  'close',
+  'message',
+  'sent',
+  'status',
+  'error',
+  'unread',
+] as const;
 
 export interface ParleyInstance {
   open(): void;
   close(): void;
   toggle(): void;
+  /** Hides the whole widget, launcher and panel (closing it); `show()` brings it back. */
+  hide(): void;
+  show(): void;
   send(text: string): void;
   /** Logout: forgets the visitor (token, session, conversation, draft) in every tab of the site. */
   logout(): void;
@@ -70,6 +90,8 @@ const METHODS = [
   'open',
   'close',
   'toggle',
+  'hide',
+  'show',
   'send',
   'clear',
   'logout',
@@ -103,6 +125,8 @@ export function createApi(
     open: live('open', () => instance.open(), undefined),
     close: live('close', () => instance.close(), undefined),
     toggle: live('toggle', () => instance.toggle(), undefined),
+    hide: live('hide', () => instance.hide(), undefined),
+    show: live('show', () => instance.show(), undefined),
     send: live(
       'send',
       (text: string) => {

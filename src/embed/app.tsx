@@ -3,6 +3,7 @@
  * store over the loaded adapter, the panel and its stylesheet, the page-attention features, and the
  * store events the host page hears. `shell.tsx` loads it at idle, or at once when it is needed.
  */
+import { effect } from '@preact/signals';
 import type { Emitter } from '../core/emitter';
 import type { KeyValueStore } from '../core/storage';
 import type { Translate } from '../i18n';
@@ -95,6 +96,7 @@ export function createApp(parts: AppParts) {
   };
   if (store.messages.value.length > 0 || config.open || parts.inline) ensureConnected();
 
+  let lastUnread = 0;
   const unsubscribe = [
     store.events.on('message', (m) => events.emit('message', publicMessage(m))),
     store.events.on('sent', (m) => events.emit('sent', publicMessage(m))),
@@ -105,6 +107,12 @@ export function createApp(parts: AppParts) {
       events.emit('open', undefined);
     }),
     store.events.on('close', () => events.emit('close', undefined)),
+    // The count the launcher's badge shows, each time it changes.
+    effect(() => {
+      const count = store.unread.value;
+      if (count !== lastUnread) events.emit('unread', count);
+      lastUnread = count;
+    }),
     hintWhenUnreachable((fn) => store.events.on('status', fn), config.server),
   ];
   if (parts.open) store.setOpen(true);

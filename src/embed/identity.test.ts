@@ -5,8 +5,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readJson, writeJson } from '../core/storage';
+import { EmulatorAdapter } from '../transports/emulator/adapter';
 import { parseConfig } from './config';
 import { identitySegment, parseIdentity, sameIdentity, withIdentity } from './identity';
+import { shareAcrossTabs } from './tabs';
 import { storageFor, storageNamespace } from './transport';
 
 const HASH = 'a'.repeat(64);
@@ -126,5 +128,29 @@ describe('two widgets on one page (issue 8 regression)', () => {
     b.set('session', '{"token":"cust_B"}');
     expect(a.get('session')).toBe('{"token":"cust_A"}');
     expect(b.get('session')).toBe('{"token":"cust_B"}');
+  });
+});
+
+describe('tabs of two visitors never share a connection (finding 3 with tab sharing)', () => {
+  it('the channel the tabs of a site talk on names the visitor, as storage does', () => {
+    const names: string[] = [];
+    class RecordingChannel {
+      onmessage: unknown = null;
+      constructor(name: string) {
+        names.push(name);
+      }
+      postMessage() {}
+      close() {}
+    }
+    vi.stubGlobal('BroadcastChannel', RecordingChannel);
+    try {
+      for (const userId of ['a', 'b'])
+        shareAcrossTabs(storageNamespace(config({ userId })), () => new EmulatorAdapter(), false).close();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(names).toHaveLength(2);
+    expect(names[0]).toContain('user:a');
+    expect(names[1]).toContain('user:b');
   });
 });

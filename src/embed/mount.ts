@@ -43,7 +43,7 @@ export function mount(options: ParleyOptions): Parley {
   const { config } = result;
   const target = findTarget(options.target);
   const started = startInstance(config, target);
-  if (!started) throw new Error('[parley] mount(): the widget could not start (see the console)');
+  if (!started) throw new Error('[parley] mount(): the widget could not start here (the console says why)');
   const { push: _queue, ...handle } = started.api;
   // A microtask later, so that `mount(…).on('ready', fn)` hears it.
   queueMicrotask(() => started.events.emit('ready', undefined));

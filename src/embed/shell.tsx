@@ -25,7 +25,7 @@ import { storageFor, storageNamespace } from './transport';
 import { TRANSPORT_REGISTRY } from './transport-registry';
 
 /** One widget for one visitor; `Parley.identify` replaces it with another (see index.ts). */
-export interface MountedWidget extends Omit<ParleyInstance, 'identify'> {
+export interface MountedWidget extends Omit<ParleyInstance, 'identify' | 'hide' | 'show'> {
   readonly events: Emitter<ParleyEvents>;
   readonly host: HTMLElement;
   isOpen(): boolean;

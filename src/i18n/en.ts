@@ -22,6 +22,8 @@ export const en = {
   /** The body's note while the backend cannot be reached; the composer stays usable. */
   offlineTitle: 'We are offline right now.',
   offlineText: 'Write your message anyway: it will be sent when we are back.',
+  failedTitle: 'We cannot connect right now.',
+  failedText: 'What you write is kept here and sent once the chat connects again.',
   errorGeneric: 'Something went wrong.',
   /** Shown in the panel when it cannot render what storage or the server gave it. */
   renderFailed: 'This conversation could not be shown.',

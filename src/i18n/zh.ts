@@ -16,6 +16,8 @@ export const zh = {
   statusEvicted: '已在其他窗口打开',
   offlineTitle: '我们暂时离线。',
   offlineText: '您仍可以写下消息：恢复连接后会自动发送。',
+  failedTitle: '暂时无法连接。',
+  failedText: '您写的消息会保存在这里，聊天重新连接后发送。',
   errorGeneric: '出了点问题。',
   renderFailed: '无法显示此对话。',
   startOver: '重新开始',

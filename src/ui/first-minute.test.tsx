@@ -73,6 +73,15 @@ describe('welcome state', () => {
     expect(within(log).getByText('Hi! Ask us anything.')).toBeTruthy(); // the greeting stays
   });
 
+  it('shows the team initials, not a broken image, when the team picture cannot load', () => {
+    const { header, log } = open({ welcome });
+    for (const img of [...header.querySelectorAll('img.avatar'), ...log.querySelectorAll('img.avatar')])
+      fireEvent.error(img);
+    expect(header.querySelector('img.avatar')).toBeNull();
+    expect(header.querySelector('span.avatar')?.textContent).toBe('S');
+    expect(log.querySelector('.welcome span.avatar')?.textContent).toBe('S');
+  });
+
   it('shows nothing extra when the page sets none of it', () => {
     const { log, header } = open();
     expect(log.querySelector('.welcome')).toBeNull();
@@ -81,7 +90,7 @@ describe('welcome state', () => {
 });
 
 describe('offline state', () => {
-  it.each(['reconnecting', 'disconnected', 'failed'] as const)(
+  it.each(['reconnecting', 'disconnected'] as const)(
     'while %s the body says we are offline and the message will go when we are back',
     (status) => {
       const { dialog, transport } = open();
@@ -93,6 +102,15 @@ describe('offline state', () => {
       expect(dialog.querySelector('.offline')).toBeNull();
     },
   );
+
+  it('after a failure promises no return by itself: what the visitor writes is kept until the chat connects', () => {
+    const { dialog, transport } = open();
+    act(() => transport.emitStatus({ status: 'failed', detail: 'Authentication failed' }));
+    expect(within(dialog).getByText('We cannot connect right now.')).toBeTruthy();
+    expect(within(dialog).getByText(/kept here and sent once the chat connects again/)).toBeTruthy();
+    expect(within(dialog).queryByText(/when we are back/)).toBeNull();
+    expect(within(dialog).getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
 
   it('keeps the composer usable: a message written offline waits in the outbox and goes on reconnect', async () => {
     const { store, transport } = open();
