@@ -30,10 +30,9 @@ window.soakReadScreen = async () => {
     }
     return out;
   };
+  // Rows sit at any depth (the log keeps rows from before it opened in a part that is not announced).
   const rows = () =>
-    [...log.children]
-      .filter((el) => el instanceof HTMLElement && el.dataset.row)
-      .map((el) => ({ key: el.dataset.row, tokens: tokensOf(el) }));
+    [...log.querySelectorAll('[data-row]')].map((el) => ({ key: el.dataset.row, tokens: tokensOf(el) }));
   let order = rows();
   if (order.length === 0) return tokensOf(log); // a log that renders every message as it is
   const frames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));

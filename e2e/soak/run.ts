@@ -193,56 +193,68 @@ export async function runSoak(
       });
     };
 
-    for (let n = 1; n <= plan.messages; n++) {
-      for (const fault of faults.get(n) ?? []) {
-        if (fault !== 'tab') await settle(n);
-        if (fault === 'drop') {
-          backend.drop();
-          // Written while the widget is away, where the protocol keeps it for later.
-          if (conversation && transport.replay !== false) nextReply(conversation);
-        } else if (fault === 'restart' && backend.running) {
-          await backend.stop();
-          upAgainAfter = n + plan.whileDown - 1;
-        } else if (fault === 'reload') {
-          await first.reload();
-          await ready(first);
-        } else if (fault === 'tab' && backend.running) {
-          // Start from a settled point, so the order across the two tabs is defined.
-          await until(horizon(), () => hasAllUpTo(n - 1));
-          second = await context.newPage();
-          watch(second, 'tab 2');
-          await second.goto(pageUrl());
-          await ready(second);
-          secondUntil = n + plan.secondTab - 1;
+    let at = 0;
+    try {
+      for (let n = 1; n <= plan.messages; n++) {
+        at = n;
+        for (const fault of faults.get(n) ?? []) {
+          if (fault !== 'tab') await settle(n);
+          if (fault === 'drop') {
+            backend.drop();
+            // Written while the widget is away, where the protocol keeps it for later.
+            if (conversation && transport.replay !== false) nextReply(conversation);
+          } else if (fault === 'restart' && backend.running) {
+            await backend.stop();
+            upAgainAfter = n + plan.whileDown - 1;
+          } else if (fault === 'reload') {
+            await first.reload();
+            await ready(first);
+          } else if (fault === 'tab' && backend.running) {
+            // Start from a settled point, so the order across the two tabs is defined.
+            await until(horizon(), () => hasAllUpTo(n - 1));
+            second = await context.newPage();
+            watch(second, 'tab 2');
+            await second.goto(pageUrl());
+            await ready(second);
+            secondUntil = n + plan.secondTab - 1;
+          }
+          lastFaultAt = Date.now();
+          progress(
+            `${transport.label}: ${fault} before ${label('v', n)} at ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          );
         }
-        lastFaultAt = Date.now();
-        progress(
-          `${transport.label}: ${fault} before ${label('v', n)} at ${((Date.now() - started) / 1000).toFixed(1)} s`,
-        );
-      }
 
-      const text = label('v', n);
-      const sentAt = Date.now();
-      if (second && n <= secondUntil) await apiSend(second, text);
-      else if (n % 2 === 1) {
-        // Typed as a visitor types, without waiting for the composer to look settled (it is
-        // usable while the log below it animates).
-        await composer.fill(text, { force: true });
-        await composer.press('Enter');
-      } else await apiSend(first, text);
-      if (Date.now() - sentAt > 2000)
-        progress(`${transport.label}: ${text} took ${Date.now() - sentAt} ms to hand over`);
+        const text = label('v', n);
+        const sentAt = Date.now();
+        if (second && n <= secondUntil) await apiSend(second, text);
+        else if (n % 2 === 1) {
+          // Typed as a visitor types, without waiting for the composer to look settled (it is
+          // usable while the log below it animates).
+          await composer.fill(text, { force: true });
+          await composer.press('Enter');
+        } else await apiSend(first, text);
+        if (Date.now() - sentAt > 2000)
+          progress(`${transport.label}: ${text} took ${Date.now() - sentAt} ms to hand over`);
 
-      if (second && n === secondUntil) {
-        await until(horizon(), () => hasAllUpTo(n));
-        await second.close();
-        second = undefined;
-        lastFaultAt = Date.now();
+        if (second && n === secondUntil) {
+          await until(horizon(), () => hasAllUpTo(n));
+          await second.close();
+          second = undefined;
+          lastFaultAt = Date.now();
+        }
+        if (!backend.running && n >= upAgainAfter) {
+          await backend.start();
+          lastFaultAt = Date.now();
+        }
       }
-      if (!backend.running && n >= upAgainAfter) {
-        await backend.start();
-        lastFaultAt = Date.now();
-      }
+    } catch (error) {
+      // Say where it stuck and what the page looked like, instead of a bare locator timeout.
+      const shot = `test-results/soak-${transport.label.replace(/\W+/g, '-')}-${label('v', at)}.png`;
+      await first.screenshot({ path: shot }).catch(() => {});
+      const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw new Error(
+        `${transport.label}: stuck at ${label('v', at)} after ${elapsed()} (${why}); see ${shot}`,
+      );
     }
     if (!backend.running) await backend.start();
     const drainFrom = Math.max(lastFaultAt, Date.now());
