@@ -3,13 +3,21 @@
  * Exactly once and in order after a fault (issue 16, items 1, 2 and 6), with the real store on top
  * of the adapter and the reference server playing each generation.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { BOT_ID, BOT_NAME } from '../../../server/bot';
 import { newMessage } from '../../../server/ws-chat/store';
 import { Backoff } from '../../core/backoff';
 import { type KeyValueStore, memoryStore } from '../../core/storage';
-import { GENERATIONS, restartableServer, server, serverTexts, until, widget } from './test-support';
+import {
+  GENERATIONS,
+  onCleanup,
+  restartableServer,
+  server,
+  serverTexts,
+  until,
+  widget,
+} from './test-support';
 
 /** Slower than the bot (300 ms), so its reply is sent while no socket is open. */
 const slowRetry = () => new Backoff({ baseMs: 800, capMs: 800, random: () => 1 });
@@ -84,10 +92,15 @@ describe.each(GENERATIONS)('after a fault, %s generation', (generation) => {
     const s = await server({ wsChatProtocol: generation, wsChatClientIds: false });
     const storage = snapshotStore();
     let atWrite: KeyValueStore | null = null;
+    // A reload fires `pagehide` first, on which the store writes what it batched (store/persist.ts).
+    const pagehide = pageHideListeners();
     // The page is reloaded at the worst moment: right as the message goes out, before any answer.
     class Watched extends NodeWebSocket {
       override send(data: unknown, ...rest: unknown[]): void {
-        if (String(data).includes('written once')) atWrite ??= storage.snapshot();
+        if (String(data).includes('written once') && !atWrite) {
+          for (const fn of pagehide) fn();
+          atWrite = storage.snapshot();
+        }
         (super.send as (...args: unknown[]) => void)(data, ...rest);
       }
     }
@@ -111,6 +124,17 @@ describe.each(GENERATIONS)('after a fault, %s generation', (generation) => {
     expect(reloaded.store.messages.value.filter((m) => m.text === 'written once')).toHaveLength(1);
   });
 });
+
+/** Node has no window events: the `pagehide` listeners registered from now on, to fire by hand. */
+function pageHideListeners(): Set<() => void> {
+  const listeners = new Set<() => void>();
+  vi.stubGlobal('addEventListener', (type: string, fn: () => void) => {
+    if (type === 'pagehide') listeners.add(fn);
+  });
+  vi.stubGlobal('removeEventListener', (_type: string, fn: () => void) => listeners.delete(fn));
+  onCleanup(() => vi.unstubAllGlobals());
+  return listeners;
+}
 
 /** A memory store whose state at one moment can be copied: what a reload at that moment finds. */
 function snapshotStore(): KeyValueStore & { snapshot(): KeyValueStore } {
