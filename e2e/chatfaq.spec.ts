@@ -159,6 +159,101 @@ test.describe('chatfaq demo', () => {
   });
 });
 
+/** Where a streamed answer's bubble was, and how it looked, at one step. */
+interface Place {
+  live: boolean;
+  top: number;
+  left: number;
+  width: number;
+  text: string;
+  opacity: string;
+  transform: string;
+}
+
+test.describe('chatfaq streaming on screen', () => {
+  test.use({ serverOptions: { replyDelayMs: 80 }, viewport: { width: 390, height: 640 } });
+
+  test('a streamed answer settles where it grew: no jump when it becomes final', async ({
+    page,
+    backend,
+  }) => {
+    test.setTimeout(120_000); // a long journey on a busy 2-core machine
+    const { widget } = await openDemo(page, backend);
+    // Where the answer's bubble sits in the log's content (not the viewport: the log scrolls; and
+    // without the entrance's slide, which is motion, not layout), and how it looks, at every step:
+    // recorded in the page so that no step is missed on a busy machine.
+    await widget.log.evaluate((log, story) => {
+      const places: Place[] = [];
+      (window as unknown as { cfPlaces: Place[] }).cfPlaces = places;
+      new MutationObserver(() => {
+        const bubble = [...log.querySelectorAll<HTMLElement>('.bubble')].find((b) => {
+          const text = b.textContent ?? '';
+          return text.length > 0 && story.startsWith(text);
+        });
+        if (!bubble) return;
+        const style = getComputedStyle(bubble);
+        const slide = style.transform === 'none' ? 0 : new DOMMatrix(style.transform).m42;
+        const [box, outer] = [bubble.getBoundingClientRect(), log.getBoundingClientRect()];
+        places.push({
+          live: bubble.classList.contains('bubble--live'),
+          top: box.top - slide - outer.top + log.scrollTop,
+          left: box.left - outer.left,
+          width: box.width,
+          text: bubble.textContent ?? '',
+          opacity: style.opacity,
+          transform: style.transform,
+        });
+      }).observe(log, { subtree: true, childList: true, characterData: true, attributes: true });
+    }, STORIES[0]!);
+
+    await widget.log.getByRole('button', { name: 'Tell me a story' }).click();
+    await expect(widget.message(STORIES[0]!)).toHaveCount(1);
+    await expect(widget.log.locator('.bubble--live')).toHaveCount(0);
+
+    const places = await page.evaluate(() => (window as unknown as { cfPlaces: Place[] }).cfPlaces);
+    const lastLive = places.filter((p) => p.live).at(-1);
+    const settled = places.find((p) => !p.live && p.text === STORIES[0]);
+    expect(lastLive).toBeDefined();
+    expect(settled).toBeDefined();
+    // The bubble stays where it grew; with the whole text it is as wide as when it was live.
+    expect(Math.abs(settled!.top - lastLive!.top)).toBeLessThanOrEqual(1);
+    expect(Math.abs(settled!.left - lastLive!.left)).toBeLessThanOrEqual(1);
+    if (lastLive!.text === settled!.text)
+      expect(Math.abs(settled!.width - lastLive!.width)).toBeLessThanOrEqual(1);
+    // The final bubble does not fade and slide in again: the visitor watched it grow.
+    expect([settled!.opacity, settled!.transform]).toEqual(['1', 'none']);
+    // and the end of the log is in view: the visitor was reading it
+    expect(
+      await widget.log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight),
+    ).toBeLessThanOrEqual(48);
+  });
+});
+
+test.describe('chatfaq page attributes', () => {
+  test('data-token, data-sender-id and data-metadata reach the consumer; the token is never printed', async ({
+    page,
+    backend,
+    consoleLines,
+  }) => {
+    test.setTimeout(90_000);
+    await page.goto(`${backend.url}/e2e/pages/chatfaq-details.html`);
+    const widget = new Widget(page);
+    await widget.open();
+    // The private FSM greets only a socket with the right token.
+    await expect(widget.log.getByText(FSM_GREETING)).toBeVisible();
+    await widget.send('hello private');
+    await expect(widget.log.getByText('You said: hello private')).toBeVisible();
+
+    const module = getChatfaqModule(backend.server);
+    const [conversation] = module.conversationIds();
+    expect(module.metadata(conversation!)).toEqual({ plan: 'pro', page: 'pricing' });
+    expect(module.received(conversation!).find((f) => f.kind === 'message')).toMatchObject({
+      senderId: 'visitor-42',
+    });
+    expect(consoleLines.filter((l) => l.includes('demo-token'))).toEqual([]);
+  });
+});
+
 test.describe('chatfaq final closes', () => {
   for (const c of [
     { page: 'chatfaq-nosuch.html', reason: '`No FSM found with name nosuch`' },

@@ -102,6 +102,24 @@ describe('a streaming answer on screen', () => {
     act(() => transport.chunk(answer('a longer text')));
     expect(log.scrollTop).toBe(560);
   });
+
+  it('leaves a visitor reading older messages where they are while it grows', () => {
+    const { log, transport } = openLog();
+    act(() => {
+      transport.receive(answer('a'));
+    });
+    let height = 2000;
+    Object.defineProperty(log, 'clientHeight', { configurable: true, get: () => 300 });
+    Object.defineProperty(log, 'scrollHeight', { configurable: true, get: () => height });
+    log.scrollTop = 400; // far from the end: reading back
+    const bubble = log.querySelector('.bubble--live') as HTMLElement;
+    let bubbleHeight = 20;
+    Object.defineProperty(bubble, 'offsetHeight', { configurable: true, get: () => bubbleHeight });
+    height = 2060;
+    bubbleHeight = 80;
+    act(() => transport.chunk(answer('a longer text')));
+    expect(log.scrollTop).toBe(400);
+  });
 });
 
 describe('regenerate and the failure reason', () => {

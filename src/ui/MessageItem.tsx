@@ -3,6 +3,7 @@
  * visually hidden text on the others, so a screen reader always hears who wrote each message.
  */
 import type { ReadonlySignal } from '@preact/signals';
+import { useRef } from 'preact/hooks';
 import { isTime } from '../core/guards';
 import type { Answer } from '../core/types';
 import type { Translate } from '../i18n';
@@ -40,9 +41,12 @@ export function MessageItem({ item, t, onRetry, onChoose, live, onRegenerate }: 
   const m = item.message;
   const name = authorName(m.author, t);
   const incoming = m.direction === 'in';
+  // An answer that streamed is on screen already: its final bubble does not play the entrance again.
+  const streamed = useRef(false);
+  if (live) streamed.current = true;
   return (
     // While streaming the row is hidden from screen readers and keyed apart: the final row is a new
-    // node in the live log, announced once; it has the same size, so nothing moves on screen.
+    // node in the live log, announced once; it has the same size and no entrance, so nothing moves.
     <div
       key={live ? 'live' : 'final'}
       class={classes(m, item)}
@@ -57,7 +61,7 @@ export function MessageItem({ item, t, onRetry, onChoose, live, onRegenerate }: 
           <LiveBubble text={live} />
         ) : (
           m.text && (
-            <div class="bubble" dir="auto">
+            <div class={streamed.current ? 'bubble bubble--settled' : 'bubble'} dir="auto">
               <RichText text={m.text} />
             </div>
           )
