@@ -137,6 +137,26 @@ describe('nchan adapter, resume', () => {
     expect(conversationOf(second)).toBe(cid);
     expect(texts(second)).toEqual(['while the page was closed', 'You said: after']);
   });
+
+  it('logout (forget) starts a new conversation: a reload shows nothing of the old one', async () => {
+    const first = adapter();
+    first.adapter.connect();
+    await until(() => first.adapter.status === 'connected');
+    await first.adapter.send({ clientId: 'l-1', text: 'before the logout' });
+    await until(() => texts(first).includes('You said: before the logout'));
+    const cid = conversationOf(first);
+    first.adapter.forget();
+    expect(first.adapter.status).toBe('disconnected');
+    expect(conversationOf(first)).not.toBe(cid);
+
+    await nchanStack().module.bot.say('split', cid, 'for the old visitor');
+    const second = adapter({ storage: first.storage });
+    second.adapter.connect();
+    await until(() => second.adapter.status === 'connected');
+    await second.adapter.send({ clientId: 'l-2', text: 'a new visitor' });
+    await until(() => texts(second).includes('You said: a new visitor'));
+    expect(texts(second).join('\n')).not.toMatch(/before the logout|for the old visitor/);
+  });
 });
 
 describe('nchan adapter, seed 004 single channel', () => {

@@ -132,6 +132,14 @@ export class NchanAdapter extends TransportBase implements Transport {
     });
   }
 
+  /** Logout: close, and forget the conversation (its channel id), where it was read up to and our sends. */
+  forget(): void {
+    this.disconnect();
+    this.newConversation();
+    this.resume.clear();
+    this.own.clear();
+  }
+
   /** Forgets the conversation: the next connection starts a new one. */
   reset(): void {
     this.newConversation();

@@ -113,6 +113,29 @@ describe('postoffice adapter against the reference router', () => {
     expect(adapter(s, { clientId: 'user_123456' }).t.clientId).toBe('user_123456');
   });
 
+  it('logout (forget) drops a mailbox of its own making for a new one, and chats from it', async () => {
+    const s = await server();
+    const router = getPostofficeModule(s).router;
+    const storage = memoryStore();
+    const a = adapter(s, { storage });
+    const old = a.t.clientId;
+    a.t.connect();
+    await until(() => a.status() === 'connected');
+    a.t.forget();
+    expect(a.status()).toBe('disconnected');
+    expect(a.t.clientId).not.toBe(old);
+    expect(storage.get('clientId')).toBe(a.t.clientId);
+    a.t.connect();
+    await until(() => a.status() === 'connected');
+    await a.t.send({ clientId: 'c-after', text: 'a new visitor' });
+    await until(() => a.messages.some((m) => m.text === 'You said: a new visitor'));
+    expect(router.recordedStartTime(a.t.clientId)).toBeGreaterThan(0);
+    // A mailbox the site named (data-client-id) is its user's: it stays.
+    const named = adapter(s, { clientId: 'user_123456' });
+    named.t.forget();
+    expect(named.t.clientId).toBe('user_123456');
+  });
+
   it('retries a 409 at once with a larger startTime', async () => {
     const s = await server();
     const router = getPostofficeModule(s).router;

@@ -70,10 +70,10 @@ const CAPABILITIES: Capabilities = {
 export class PostofficeAdapter extends TransportBase implements Transport {
   readonly kind = 'postoffice';
   readonly capabilities = CAPABILITIES;
-  /** The visitor's mailbox. */
-  readonly clientId: string;
+  /** The visitor's mailbox (a new one after `forget()`, unless the site names it). */
+  clientId: string;
   readonly tokens: TokenSource | null;
-  private readonly addressing: Addressing;
+  private addressing: Addressing;
   private readonly reconnector: Reconnector;
   private socket: WebSocket | null = null;
   private live: Liveness | null = null;
@@ -308,6 +308,20 @@ export class PostofficeAdapter extends TransportBase implements Transport {
     this.events.emit('message', frame.message);
     if (frame.inReplyTo && this.sent.has(frame.inReplyTo))
       this.events.emit('read', { messageId: frame.inReplyTo });
+  }
+
+  /**
+   * Logout: close, and forget the token and what was sent; a mailbox of our own making is dropped
+   * for a new one (one the site set with `data-client-id` names its user and stays).
+   */
+  forget(): void {
+    this.disconnect();
+    this.tokens?.invalidate();
+    this.sent.clear();
+    if (this.options.clientId) return;
+    this.options.storage.remove('clientId');
+    this.clientId = this.storedClientId();
+    this.addressing = { ...this.addressing, me: this.clientId };
   }
 
   private storedClientId(): string {
