@@ -58,7 +58,10 @@ for (const layout of LAYOUTS) {
       await expect(greeting).toHaveText(GREETING);
       await expect(widget.dialog.getByText('Usually replies in minutes')).toBeVisible();
       const team = widget.dialog.locator('header img.avatar');
-      await expect.poll(() => team.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+      // (the picture is fetched from the reference server, which a busy machine may serve late)
+      await expect
+        .poll(() => team.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 60_000 })
+        .toBeGreaterThan(0);
       const suggestions = widget.log.getByRole('group', { name: 'Suggested answers' });
       await expect(suggestions.getByRole('button')).toHaveText(['Where is my order?', 'Talk to a person']);
       // nothing to send yet: the send button says so
