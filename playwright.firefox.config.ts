@@ -18,6 +18,8 @@ export default defineConfig({
   testDir: 'e2e/browsers',
   testIgnore: [],
   outputDir: 'test-results/firefox',
+  // Firefox over BiDi is slower than Chromium here; on a loaded machine a reload journey took 2 min.
+  timeout: 180_000,
   use: {
     ...base.use,
     browserName: 'firefox',

@@ -164,6 +164,8 @@ function roleOf(chunk: OutputChunk): string {
   const transport = id.match(/\/src\/embed\/transports\/([\w-]+)\.ts$/);
   if (transport) return `transport:${transport[1]}`;
   const lang = id.match(/\/src\/i18n\/([\w-]+)\.ts$/);
+  // The whole English catalogue is the fallback of every language: it goes with the panel.
+  if (lang?.[1] === 'en') return 'english';
   if (lang) return `language:${lang[1]}`;
   if (id.endsWith('/src/embed/app.tsx')) return 'panel';
   return chunk.facadeModuleId ? `lazy:${chunk.name}` : 'shared';
@@ -214,6 +216,13 @@ export function classicChunks(): Plugin {
         const lazy = [...closure(c.fileName)].filter((d) => !inEntry.has(d));
         if (lazy.length) deps[c.fileName] = lazy;
       }
+      // Every visitor needs the whole English catalogue once the panel loads (what the first script
+      // has of it is the launcher's part): fetched with the panel, and in every pack.
+      const panelChunk = chunks.find((c) => roleOf(c) === 'panel');
+      const english = chunks.find((c) => roleOf(c) === 'english');
+      if (panelChunk && english)
+        deps[panelChunk.fileName] = [...(deps[panelChunk.fileName] ?? []), english.fileName];
+
       const dynamicImports = chunks.reduce((n, c) => n + c.dynamicImports.length, 0);
       const rendered = chunks.reduce(
         (n, c) => n + (c.code.match(/Promise\.resolve\(\)\.then\(/g)?.length ?? 0),
@@ -246,7 +255,7 @@ export function classicChunks(): Plugin {
       // (a later chunk such as `upload` needs them; the loader falls back to them).
       const packs: Record<string, string> = {};
       const packRoles: Record<string, string> = {};
-      const panel = chunks.find((c) => roleOf(c) === 'panel');
+      const panel = panelChunk;
       for (const t of chunks) {
         const role = roleOf(t);
         if (!panel || inEntry.has(t.fileName) || !role.startsWith('transport:')) continue;

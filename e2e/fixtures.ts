@@ -45,6 +45,12 @@ export const test = base.extend<{ backend: Backend; serverOptions: ServerOptions
       if (running) await server.close();
     }
   },
+  // The server starts before the browser context and so stops after it: a failed test's page
+  // snapshot (taken as the context closes) shows the page as the test left it, not the widget
+  // reacting to the server being stopped ("Reconnecting…").
+  context: async ({ backend: _started, context }, use) => {
+    await use(context);
+  },
   consoleLines: async ({ page }, use) => {
     const lines: string[] = [];
     page.on('console', (msg) => lines.push(`${msg.type()}: ${msg.text()}`));

@@ -1,6 +1,7 @@
 /**
  * Steps shared by the rich-UI specs (ui, a11y, uploads): a full TWIN conversation, test files,
- * keyboard moves that check the focus ring on the way, screenshots and axe scans kept as test artifacts.
+ * upload requests watched and a slow uplink, keyboard moves that check the focus ring on the way,
+ * screenshots and axe scans kept as test artifacts.
  */
 import { writeFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
@@ -27,6 +28,37 @@ export const binaryFile = (name: string, bytes: number, mimeType = 'application/
   mimeType,
   buffer: Buffer.alloc(bytes, 7),
 });
+
+/** Upload requests to `path` the page makes, and how each ended ('ok' with its status, or 'failed'). */
+export function watchUploads(page: Page, path: string) {
+  const ended: string[] = [];
+  const isUpload = (r: { url(): string; method(): string }) =>
+    r.method() === 'POST' && new URL(r.url()).pathname === path;
+  page.on('requestfinished', async (r) => {
+    if (isUpload(r)) ended.push(`ok ${(await r.response())?.status()}`);
+  });
+  page.on('requestfailed', (r) => {
+    if (isUpload(r)) ended.push('failed');
+  });
+  let started = 0;
+  page.on('request', (r) => {
+    if (isUpload(r)) started += 1;
+  });
+  return { ended, started: () => started };
+}
+
+/** Sets the page's uplink through the Chrome DevTools Protocol: bytes per second, -1 for no limit. */
+export async function uplinkControl(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  return (uploadThroughput: number) =>
+    cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput,
+    });
+}
 
 /**
  * The TWIN demo bot's commands, one after the other: answer buttons (help), a file (chosen with

@@ -5,28 +5,10 @@
  * clear sentence and never uploaded; files dropped on the panel or pasted into the message box
  * are attached like chosen ones.
  */
-
-import type { Page } from '@playwright/test';
 import { expect, test, Widget } from './fixtures';
-import { binaryFile, keepScreenshot, pngFile, TWIN_PAGE } from './helpers';
+import { binaryFile, keepScreenshot, pngFile, TWIN_PAGE, uplinkControl, watchUploads } from './helpers';
 
-/** Upload requests the page makes, and how each ended ('ok' with its status, or 'failed'). */
-function watchUploads(page: Page) {
-  const ended: string[] = [];
-  const isUpload = (r: { url(): string; method(): string }) =>
-    r.method() === 'POST' && new URL(r.url()).pathname === '/api/chats/v1/files';
-  page.on('requestfinished', async (r) => {
-    if (isUpload(r)) ended.push(`ok ${(await r.response())?.status()}`);
-  });
-  page.on('requestfailed', (r) => {
-    if (isUpload(r)) ended.push('failed');
-  });
-  let started = 0;
-  page.on('request', (r) => {
-    if (isUpload(r)) started += 1;
-  });
-  return { ended, started: () => started };
-}
+const TWIN_UPLOAD = '/api/chats/v1/files';
 
 test('a slow upload shows progress and can be cancelled; a small one is sent and acknowledged', async ({
   page,
@@ -37,17 +19,9 @@ test('a slow upload shows progress and can be cancelled; a small one is sent and
   const widget = new Widget(page);
   await widget.open();
   await expect(widget.log.getByText(/I am the TWIN demo bot/)).toBeVisible();
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  const uplink = (uploadThroughput: number) =>
-    cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 0,
-      downloadThroughput: -1,
-      uploadThroughput,
-    });
+  const uplink = await uplinkControl(page);
   await uplink(64 * 1024);
-  const uploads = watchUploads(page);
+  const uploads = watchUploads(page, TWIN_UPLOAD);
 
   // when: the visitor attaches a 1.5 MB file with the attach button
   const chooser = page.waitForEvent('filechooser');
@@ -103,7 +77,7 @@ test('a file over data-max-upload-mb, or of a type the page does not accept, is 
   await widget.open();
   const input = page.locator('input[type="file"]');
   await expect(input).toHaveAttribute('accept', 'image/*,.pdf,.txt');
-  const uploads = watchUploads(page);
+  const uploads = watchUploads(page, TWIN_UPLOAD);
 
   // when: a 1.5 MB PDF is chosen
   await input.setInputFiles(binaryFile('photo.pdf', 1536 * 1024));

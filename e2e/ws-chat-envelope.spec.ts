@@ -6,7 +6,7 @@
  * the end of a session and a new one, and the visitor's details in the token call.
  */
 import { expect, test, Widget, wsChatOf, wsChatTexts } from './fixtures';
-import { binaryFile, pngFile } from './helpers';
+import { binaryFile, pngFile, uplinkControl, watchUploads } from './helpers';
 
 test.use({ serverOptions: { replyDelayMs: 150, wsChatProtocol: 'envelope' } });
 
@@ -65,25 +65,9 @@ test('a slow upload shows progress and can be cancelled; the server keeps only w
   await widget.open();
   await widget.send('hi');
   await expect(widget.log.getByText('You said: hi')).toBeVisible();
-  const ended: string[] = [];
-  const isUpload = (r: { url(): string; method(): string }) =>
-    r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/files/upload';
-  page.on('requestfinished', async (r) => {
-    if (isUpload(r)) ended.push(`ok ${(await r.response())?.status()}`);
-  });
-  page.on('requestfailed', (r) => {
-    if (isUpload(r)) ended.push('failed');
-  });
-  // A slow uplink (64 KB/s) through the Chrome DevTools Protocol.
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  const uplink = (uploadThroughput: number) =>
-    cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 0,
-      downloadThroughput: -1,
-      uploadThroughput,
-    });
+  const uploads = watchUploads(page, '/api/v1/files/upload');
+  // A slow uplink (64 KB/s).
+  const uplink = await uplinkControl(page);
   await uplink(64 * 1024);
 
   const chooser = page.waitForEvent('filechooser');
@@ -95,7 +79,7 @@ test('a slow upload shows progress and can be cancelled; the server keeps only w
   await page.getByRole('button', { name: 'Cancel upload of big.pdf' }).click();
   await expect(bar).toHaveCount(0);
   await expect(page.getByRole('list', { name: 'Files to send' })).toHaveCount(0);
-  await expect.poll(() => ended).toEqual(['failed']);
+  await expect.poll(() => uploads.ended).toEqual(['failed']);
 
   await uplink(-1);
   const chooser2 = page.waitForEvent('filechooser');
@@ -109,7 +93,7 @@ test('a slow upload shows progress and can be cancelled; the server keeps only w
   await widget.sendButton.click();
   await expect(widget.log.getByRole('link', { name: /Download notes\.txt/ })).toBeVisible();
   await expect(widget.log.getByText('I received your message.')).toBeVisible();
-  expect(ended).toEqual(['failed', 'ok 200']);
+  expect(uploads.ended).toEqual(['failed', 'ok 200']);
   const files = [...wsChatOf(backend).state.files.values()].map((f) => f.name);
   expect(files).toEqual(['notes.txt']);
   const [conversation] = wsChatOf(backend).state.allConversations();

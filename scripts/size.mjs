@@ -26,7 +26,14 @@ const BUDGET_FIRST = 20_000;
 // of the site shows up.
 // Lowered when each transport got a pack (the panel, the transport and what both need in one file,
 // which compresses better than six): ws-chat 56,551 -> 55,196, twin 55,624 -> 54,354.
-const BUDGET_VISITOR = 55_300;
+// Raised, on purpose, to 56,000 after merging main at 04:30: the page API, the support check and
+// the tab fixes that landed meanwhile put the ws-chat visitor at 55,779 and the first script at
+// 20,308 (308 B over its budget). The first script came back under it by moving the English
+// catalogue, all but the launcher's strings, to the pack (first script -751 B, visitor +126 B).
+// And to 56,300 after merging main at 04:50 (the ws-chat adapter split into session/incoming/
+// outgoing files: ws-chat visitor 55,905 -> 56,222). Next cut: the tab code (about 5,400 B of the
+// pack) loaded only once a second tab of the site shows up.
+const BUDGET_VISITOR = 56_300;
 const Z_INDEX_DEFAULT = '2147483000';
 
 const dist = new URL('../dist/', import.meta.url);

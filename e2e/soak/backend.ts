@@ -58,6 +58,8 @@ export class SoakBackend {
     const options: ReferenceServerOptions = {
       replyDelayMs: 0,
       ...this.transport.server,
+      // The whole conversation is counted: a session keeps 500 events by default (server/limits.ts).
+      limits: { eventsPerSession: 10_000, ...this.transport.server?.limits },
       bot: false,
       state: this.state,
       port: this.port,

@@ -62,6 +62,12 @@ export interface TwinModule extends ProtocolModule {
    * returns a reading of how many were lost so far.
    */
   loseAcknowledgements(count: number): () => number;
+  /**
+   * Holds every session's bot plan at its next typing step until `release()`: the typing event goes
+   * out, is sent again every `repeatMs` (widgets drop an indicator nothing renews, ours after 8 s),
+   * and the steps behind it wait. Tests scan or inspect the typing state without a timing window.
+   */
+  holdAtTyping(repeatMs?: number): { release(): void };
   /** Conversations are sessions: `say(sessionId, text)` sends a bot message. */
   readonly testing: TestHooks;
 }
@@ -139,11 +145,20 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
     sockets.emit(s.id, event, payload);
   }
 
+  /** holdAtTyping(): the sessions typing now (with their repeat timers) and the steps held back. */
+  let hold: { repeatMs: number; typing: Map<string, NodeJS.Timeout>; held: Array<() => void> } | null = null;
+
   function run(s: Session, step: BotStep): void {
     if (s.ended) return;
+    if (hold?.typing.has(s.id)) {
+      hold.held.push(() => run(s, step));
+      return;
+    }
     const operator = s.operator;
     if (step.kind === 'typing') {
-      sockets.emit(s.id, 'showTypingIndicatorEmit', { authorType: step.author });
+      const typing = () => sockets.emit(s.id, 'showTypingIndicatorEmit', { authorType: step.author });
+      typing();
+      if (hold) hold.typing.set(s.id, setInterval(typing, hold.repeatMs));
     } else if (step.kind === 'read') {
       sockets.emit(s.id, 'chatMessageReadEmit', { messageId: step.messageId });
     } else if (step.kind === 'assign') {
@@ -255,11 +270,24 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
       const s = store.sessions.get(id);
       if (s) send(s, MESSAGE_EVENT, payload);
     },
+    holdAtTyping(repeatMs = 1000) {
+      const mine = { repeatMs, typing: new Map<string, NodeJS.Timeout>(), held: [] as Array<() => void> };
+      hold = mine;
+      return {
+        release() {
+          if (hold === mine) hold = null;
+          for (const timer of mine.typing.values()) clearInterval(timer);
+          for (const step of mine.held.splice(0)) step();
+        },
+      };
+    },
     expire(id) {
       const s = store.sessions.get(id);
       if (s) s.ended = true;
     },
     async close() {
+      if (hold) for (const timer of hold.typing.values()) clearInterval(timer);
+      hold = null;
       bot.close();
       sockets.close();
     },

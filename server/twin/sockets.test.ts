@@ -73,6 +73,22 @@ describe.each([
     await waitFor(() => s.module.acks(id).get(payload.id) === 2, 'two acknowledgements counted');
     expect(s.module.sentIds(id)).toEqual([payload.id]);
   });
+
+  it('holdAtTyping keeps sending the typing event and holds the reply until release()', async () => {
+    await start();
+    const id = await sessionOn(s.url);
+    const { frames } = await raw(s.url, `EIO=3&key=${id}`);
+    await waitFor(() => frames.includes('40'), 'CONNECT');
+    const hold = s.module.holdAtTyping(20);
+    await fetch(`${s.url}/api/v1/sessions/${id}/messages`, { method: 'POST', body: '{"body":"echo ping"}' });
+    const typing = () => frames.filter((f) => f.startsWith('42["showTypingIndicatorEmit"')).length;
+    const replies = () => frames.filter((f) => f.startsWith('42["chatMessageCreatedEmit"')).length;
+    // The bot's step right behind the typing (no reply delay here) would have arrived long ago.
+    await waitFor(() => typing() >= 3, 'the typing event, repeated');
+    expect(replies()).toBe(0);
+    hold.release();
+    await waitFor(() => replies() === 1, 'the reply after release');
+  });
 });
 
 describe('sharing the http server', () => {

@@ -12,7 +12,7 @@ import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { Emitter } from '../core/emitter';
 import { log } from '../core/log';
-import { createTranslator, loadCatalogue, pickLanguage } from '../i18n';
+import { loadCatalogue, pickLanguage, translator } from '../i18n/first';
 import { hasStoredConversation } from '../store/stored-keys';
 import css from '../theme/sheet-launcher.css?inline';
 import type { LauncherState } from '../ui/Launcher';
@@ -38,7 +38,7 @@ export function mountWidget(
   pageEvents?: Emitter<ParleyEvents>,
 ): MountedWidget {
   const lang = pickLanguage(config.lang, document.documentElement.lang, navigator.languages ?? []);
-  let t = createTranslator(lang);
+  let t = translator(lang);
   const storage = storageFor(config);
   const metadata: Record<string, string> = { ...config.metadata };
   const events = pageEvents ?? new Emitter<ParleyEvents>();
@@ -84,12 +84,12 @@ export function mountWidget(
     );
 
   async function load(): Promise<App> {
-    const [{ createApp }, { createTransport }, catalogue] = await Promise.all([
+    const [{ createApp }, { createTransport }, catalogues] = await Promise.all([
       import('./app'),
       TRANSPORT_REGISTRY[config.transport].load(),
       loadCatalogue(lang),
     ]);
-    t = createTranslator(lang, catalogue);
+    t = translator(lang, catalogues);
     const context = { name: config.name ?? t('visitor'), storage, metadata };
     return createApp({
       config,
@@ -135,9 +135,9 @@ export function mountWidget(
   draw();
   if (lang !== 'en')
     void loadCatalogue(lang).then(
-      (catalogue) => {
+      (catalogues) => {
         if (app || destroyed) return;
-        t = createTranslator(lang, catalogue);
+        t = translator(lang, catalogues);
         draw();
       },
       () => {},

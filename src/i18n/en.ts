@@ -1,17 +1,15 @@
+import { enFirst } from './en-first';
+
 /**
  * English, the reference catalogue: every other language is typed against these keys, and any key a
  * language lacks falls back to the English text. Every string the visitor can see or hear is here,
  * including accessible names. `{name}` placeholders are filled by the translator; an object value
- * holds plural forms chosen with `Intl.PluralRules` from `vars.count`.
+ * holds plural forms chosen with `Intl.PluralRules` from `vars.count`. The strings the first script
+ * needs (the launcher's) are in en-first.ts; the rest comes with the panel.
  */
 export const en = {
-  /** BCP 47 tag used for dates, times, numbers and plural rules. Not shown. */
-  locale: 'en',
-  /** Header title when the page sets none. */
-  defaultTitle: 'Chat',
-  openChat: 'Open chat',
+  ...enFirst,
   closeChat: 'Close chat',
-  unread: { one: '{count} unread message', other: '{count} unread messages' },
   statusConnecting: 'Connecting…',
   statusOnline: 'Online',
   statusReconnecting: 'Reconnecting…',
@@ -35,7 +33,6 @@ export const en = {
   messagePlaceholder: 'Write a message…',
   send: 'Send',
   you: 'You',
-  visitor: 'Visitor',
   bot: 'Bot',
   operator: 'Operator',
   stateSending: 'Sending…',

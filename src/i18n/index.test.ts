@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en, type Key } from './en';
+import { enFirst } from './en-first';
+import { translator } from './first';
 import { createTranslator, loadCatalogue, pickLanguage } from './index';
 import { ru } from './ru';
 import { zh } from './zh';
@@ -44,10 +46,21 @@ describe('createTranslator', () => {
     expect(createTranslator('xx')('openChat')).toBe('Open chat');
   });
 
-  it('loads each catalogue on demand, English without loading', async () => {
-    expect(await loadCatalogue('en')).toBe(en);
-    expect(createTranslator('zh', await loadCatalogue('zh'))('visitor')).toBe('访客');
-    expect(createTranslator('ru', await loadCatalogue('ru'))('visitor')).toBe('Посетитель');
+  it('loads each catalogue on demand, with the whole English one to fall back to', async () => {
+    expect(await loadCatalogue('en')).toEqual({ catalogue: en, english: en });
+    expect(translator('zh', await loadCatalogue('zh'))('visitor')).toBe('访客');
+    expect(translator('ru', await loadCatalogue('ru'))('visitor')).toBe('Посетитель');
+    // A key zh lacks falls back to the whole English catalogue, not to the launcher's part of it.
+    expect(
+      translator('zh', { catalogue: {}, english: (await loadCatalogue('zh')).english })('closeChat'),
+    ).toBe('Close chat');
+  });
+
+  it('before the panel loads, speaks the launcher from the first script alone', () => {
+    const t = translator('en');
+    expect(t('openChat')).toBe('Open chat');
+    expect(t('unread', { count: 3 })).toBe('3 unread messages');
+    expect(Object.keys(enFirst).every((k) => k in en)).toBe(true);
   });
 });
 
