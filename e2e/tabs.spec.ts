@@ -176,15 +176,14 @@ test.describe('tabs of one site', () => {
     await page
       .context()
       .addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }));
-    let tabs: Awaited<ReturnType<typeof twoTabs>> | undefined;
-    const held = await maxSockets(backend, async () => {
-      tabs = await twoTabs(page, backend);
-      await tabs.b.send('typed in B');
-      await expect(tabs.a.log.getByText('You said: typed in B')).toHaveCount(1);
-    });
+    const tabs = await twoTabs(page, backend);
+    await tabs.b.send('typed in B');
+    await expect(tabs.a.log.getByText('You said: typed in B')).toHaveCount(1);
     expect(await page.evaluate(() => navigator.locks)).toBeUndefined();
-    expect(held).toBe(1);
-    const { b } = tabs!;
+    // A newcomer that hears no answer within 250 ms leads too (a busy machine can delay the answer);
+    // two leaders settle on one at the next beat, so the steady state is checked, not every instant.
+    await expect.poll(() => sockets(backend)).toBe(1);
+    const { b } = tabs;
     await page.close();
     await b.send('after the leader left');
     await expect(b.log.getByText('You said: after the leader left')).toHaveCount(1);
