@@ -3,7 +3,7 @@
  * `schedule`), and updates that change nothing keep the same array, so nothing downstream runs.
  */
 import { effect } from '@preact/signals';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../core/storage';
 import type { IncomingMessage } from '../core/types';
 import { EmulatorAdapter } from '../transports/emulator/adapter';
@@ -43,6 +43,25 @@ describe('incoming frames in one tick', () => {
     expect(store.unread.value).toBe(1000);
     stop();
     store.dispose();
+  });
+
+  it('are stored when the page goes away before their tick, so a reload loses none of them', () => {
+    // The adapter may already have stored its resume point past this frame (nchan, ws-chat).
+    const page = new EventTarget();
+    vi.stubGlobal('addEventListener', page.addEventListener.bind(page));
+    vi.stubGlobal('removeEventListener', page.removeEventListener.bind(page));
+    try {
+      const storage = memoryStore();
+      const transport = new EditingEmulator();
+      const store = createChatStore({ transport, storage, schedule: () => {} });
+      store.connect();
+      transport.receive({ id: 'late', text: 'while reloading' });
+      page.dispatchEvent(new Event('pagehide'));
+      expect(storage.get('messages')).toContain('while reloading');
+      store.dispose();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('are applied before an update that concerns them', () => {

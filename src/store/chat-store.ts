@@ -98,7 +98,12 @@ export function createChatStore(options: ChatStoreOptions) {
   if (options.tabs) disposers.push(options.tabs.election.onChange((v) => (leader.value = v)));
 
   // The outbox lives in this list, so what the visitor wrote survives a reload.
-  const persister = createPersister({ storage, messages, onStale: () => staleHere() });
+  const persister = createPersister({
+    storage,
+    messages,
+    onStale: () => staleHere(),
+    settle: () => settle(),
+  });
   disposers.push(effect(() => saveDraft(storage, draft.value)));
 
   const outbox = createOutbox({

@@ -26,9 +26,11 @@ export interface PersisterOptions {
   messages: Signal<ChatMessage[]>;
   /** Another tab logged out (a new epoch is stored): forget the conversation shown here. */
   onStale: () => void;
+  /** Applies incoming frames still waiting for their batch, so a page that goes away stores them. */
+  settle?: () => void;
 }
 
-export function createPersister({ storage, messages, onStale }: PersisterOptions) {
+export function createPersister({ storage, messages, onStale, settle }: PersisterOptions) {
   let epoch = storage.get(EPOCH_KEY);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let first = true;
@@ -55,10 +57,16 @@ export function createPersister({ storage, messages, onStale }: PersisterOptions
   });
 
   const win = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>>;
-  const onHidden = () => {
-    if (globalThis.document?.visibilityState !== 'visible') flush();
+  // The adapter may already have stored its resume point for a frame still waiting for the next
+  // animation frame: apply it before the last write, or a reload loses that message.
+  const flushNow = () => {
+    settle?.();
+    flush();
   };
-  win.addEventListener?.('pagehide', flush);
+  const onHidden = () => {
+    if (globalThis.document?.visibilityState !== 'visible') flushNow();
+  };
+  win.addEventListener?.('pagehide', flushNow);
   globalThis.document?.addEventListener('visibilitychange', onHidden);
 
   return {
@@ -83,7 +91,7 @@ export function createPersister({ storage, messages, onStale }: PersisterOptions
     dispose(): void {
       flush();
       stop();
-      win.removeEventListener?.('pagehide', flush);
+      win.removeEventListener?.('pagehide', flushNow);
       globalThis.document?.removeEventListener('visibilitychange', onHidden);
     },
   };

@@ -51,7 +51,7 @@ function browser(options: { reply?: (text: string) => string | null; sendMode?: 
   const storage = countingStore();
   const tabs: Tab[] = [];
   let adapters = 0;
-  const open = (shareOpen = true): Tab => {
+  const open = (shareOpen = true, schedule?: (apply: () => void) => void): Tab => {
     const tabLocks = locks.tab();
     const bus = broadcastBus(NAME, Channel)!;
     const election = electLeader({ name: NAME, locks: tabLocks, bus });
@@ -73,7 +73,12 @@ function browser(options: { reply?: (text: string) => string | null; sendMode?: 
         return adapter;
       },
     });
-    const store = createChatStore({ transport, storage, tabs: { bus, election, shareOpen } });
+    const store = createChatStore({
+      transport,
+      storage,
+      tabs: { bus, election, shareOpen },
+      ...(schedule ? { schedule } : {}),
+    });
     let closed = false;
     const tab: Tab = {
       store,
@@ -135,6 +140,24 @@ describe('tabs share one conversation', () => {
     expect(texts(f)).toEqual(['typed in B']);
     expect(b.all().flatMap((x) => x.sent.map((m) => m.text))).toEqual(['typed in B']);
     expect(a.store.messages.value[0]?.id).toBe(f.store.messages.value[0]?.id);
+  });
+
+  it('counts a reply unread in the tab that hears of it from the other tab before its own frame applies', async () => {
+    const b = newBrowser({ reply: (t) => `You said: ${t}` });
+    // The leader's incoming frames wait (as for a background tab's next animation frame).
+    const held: Array<() => void> = [];
+    const a = b.open(true, (apply) => held.push(apply));
+    await until(() => a.transport.leading);
+    const f = b.open();
+    a.store.connect();
+    f.store.connect();
+    await until(() => f.store.status.value.status === 'connected');
+    f.store.send('ping');
+    await until(() => texts(a).includes('You said: ping') && texts(f).includes('You said: ping'));
+    // The leader's own copy of the reply now applies, as a duplicate.
+    for (const apply of held.splice(0)) apply();
+    expect(texts(a).filter((t) => t === 'You said: ping')).toHaveLength(1);
+    expect([a.store.unread.value, f.store.unread.value]).toEqual([1, 1]);
   });
 
   it('shows replies in both tabs, counts them unread in both, and opening one opens both', async () => {

@@ -121,6 +121,7 @@ export function createTabSync(options: TabSyncOptions) {
     if (!items.length) return;
     const current = messages.peek();
     let next: ChatMessage[];
+    let unseen = 0;
     if (whole) {
       next = mergeLists(current, items);
       for (const m of next) if (!current.includes(m)) fromOthers.add(m);
@@ -128,9 +129,16 @@ export function createTabSync(options: TabSyncOptions) {
       const result = applyItems(current, items);
       next = result.list;
       for (const m of result.applied) fromOthers.add(m);
+      // A reply this tab learns of here first (its own copy of the event may still wait for the
+      // next frame, and then merges as a duplicate) counts as unread here too, once per key.
+      const had = new Set(current.map((m) => m.key));
+      unseen = result.applied.filter((m) => m.direction === 'in' && !had.has(m.key)).length;
     }
     if (next === current) return;
-    messages.value = next;
+    batch(() => {
+      messages.value = next;
+      if (unseen && !isOpen.peek()) unread.value += unseen;
+    });
     options.onItems();
   }
 
