@@ -50,7 +50,6 @@ test.describe('twin demo', () => {
     expect(consoleLines.filter((l) => /Refused to|Content Security Policy/i.test(l))).toEqual([]);
   });
 
-  // Bot steps are one reply delay apart: long enough here to see the typing indicator on screen.
   test.describe(() => {
     test.use({ serverOptions: { replyDelayMs: 400 } });
     test('typing indicator comes and goes, an operator takes over, reads, and "stop" ends the session', async ({
@@ -67,15 +66,18 @@ test.describe('twin demo', () => {
       // then: a help request, the operator notice, typing, the operator's message
       await expect(widget.log.getByText('Let me call an operator.')).toBeVisible();
       await expect(widget.log.getByText('Anna joined the conversation')).toBeVisible();
-      // The indicator lives for one reply delay: poll often rather than with expect's backoff.
-      await expect.poll(() => page.getByText('Anna is typing…').count(), { intervals: [25] }).toBe(1);
       await expect(widget.log.getByText('Hi, I am Anna. How can I help?')).toBeVisible();
       await expect(page.getByText(/is typing/)).toHaveCount(0);
       await expect(page.getByText('Anna is answering')).toBeVisible();
 
-      // when: the visitor writes to the operator, who reads it
+      // when: the visitor writes to the operator, who types (held by the server until released,
+      // so the indicator is seen without racing a time window) and then answers
+      const typing = twinOf(backend).holdAtTyping();
       await widget.send('my order is late');
+      await expect(page.getByText('Anna is typing…')).toHaveCount(1);
+      typing.release();
       await expect(widget.log.getByText('Anna here: I read "my order is late".')).toBeVisible();
+      await expect(page.getByText(/is typing/)).toHaveCount(0);
       await expect(widget.log.getByText('Read').last()).toBeVisible();
 
       // when: the visitor ends the conversation
