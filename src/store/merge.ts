@@ -31,13 +31,13 @@ function later(ours: ChatMessage, theirs: ChatMessage): boolean {
 export function mergeItem(ours: ChatMessage, theirs: ChatMessage): ChatMessage {
   if (ours === theirs) return ours;
   const patch: Partial<ChatMessage> = {};
-  if (later(ours, theirs)) {
+  if (later(ours, theirs) && theirs.state) {
     patch.state = theirs.state;
     // Why it failed goes with the state: the tab whose outbox decided knows it.
     patch.failure = theirs.failure;
     patch.unconfirmed = theirs.unconfirmed;
   }
-  if ((theirs.retries ?? 0) > (ours.retries ?? 0)) patch.retries = theirs.retries;
+  if (theirs.retries !== undefined && theirs.retries > (ours.retries ?? 0)) patch.retries = theirs.retries;
   if (ours.id === undefined && theirs.id !== undefined) patch.id = theirs.id;
   if (ours.chosenAnswer === undefined && theirs.chosenAnswer !== undefined)
     patch.chosenAnswer = theirs.chosenAnswer;
