@@ -35,7 +35,10 @@ const BUDGET_FIRST = 20_000;
 // pack) loaded only once a second tab of the site shows up.
 // Lowered to 55,900 by build changes (size2, issue 9): Rolldown's minifyInternalExports and
 // the chunks' export getters written compactly (build/classic-chunks.ts): ws-chat 56,282 -> 55,807.
-const BUDGET_VISITOR = 55_900;
+// Main meanwhile gained server-history paging (ws-chat older.ts: transport +541 B) and the
+// 'Not confirmed' send state (panel +307, catalogues +79): ws-chat visitor 56,713 at 06:40, over
+// 56,300 before this merge. Set to 56,750 so CI stays meaningful while the next cuts land.
+const BUDGET_VISITOR = 56_750;
 /** Issue 9's goal for a visitor (first + panel + one transport + one language); reported, not enforced yet. */
 const GOAL_VISITOR = 32_000;
 const Z_INDEX_DEFAULT = '2147483000';
