@@ -12,7 +12,9 @@ import { getToken, postJson, startTestServer, stopTestServers, TestClient, waitF
 import type { TwinModule } from './twin/index';
 import type { RunningServer } from './types';
 import type { WsChatModule } from './ws-chat/index';
-import { MAX_HISTORY } from './ws-chat/store';
+
+/** A conversation's message cap for the byte-bound test (the default, 10,000, takes long to fill). */
+const MAX_HISTORY = 500;
 
 const sockets: WebSocket[] = [];
 afterEach(async () => {
@@ -179,7 +181,7 @@ describe('ws-chat texts kept outside the history', () => {
     const server = await startTestServer({
       wsChatProtocol: 'flat',
       bot: false,
-      limits: { historyBytes: 50_500 },
+      limits: { historyBytes: 50_500, messagesPerConversation: MAX_HISTORY },
     });
     const t = await getToken(server, { name: 'N', channel: 'WEB', channelId: 'web_long' });
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/chat?token=${t.token}`);

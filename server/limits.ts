@@ -13,6 +13,8 @@ export const LIMITS = {
   tokenAgeMs: 24 * 60 * 60 * 1000,
   /** Bytes of message text kept across every ws-chat conversation, or every TWIN session. */
   historyBytes: 32 * 1024 * 1024,
+  /** Messages kept per ws-chat conversation, oldest dropped first (enough to page back 10,000). */
+  messagesPerConversation: 10_000,
   /** TWIN sessions, oldest first; a session is also dropped twice its ttl after it started. */
   sessions: 2000,
   /** TWIN events kept per session for redelivery (and the acknowledgements counted for them). */

@@ -11,8 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { BoundedMap, LIMITS, type Limits } from '../limits';
 import type { Channel } from './frames';
 
-/** Messages kept per conversation (oldest dropped first). */
-export const MAX_HISTORY = 500;
+/** Visitor texts remembered for the tests' delivery counts (oldest forgotten first). */
+const MAX_ACCEPTED_TEXTS = 10_000;
 /** clientMessageIds remembered per conversation for dedupe (oldest forgotten first). */
 export const MAX_DEDUPE_IDS = 1000;
 
@@ -101,6 +101,7 @@ export class ChatStore {
   constructor(limits: Partial<Limits> = {}) {
     const l = { ...LIMITS, ...limits };
     this.historyBytes = l.historyBytes;
+    this.messagesPerConversation = l.messagesPerConversation;
     this.customers = new BoundedMap<Customer>({
       maxEntries: l.customers,
       maxBytes: l.historyBytes,
@@ -122,6 +123,8 @@ export class ChatStore {
   private readonly accepted: string[] = [];
   private acceptedBytes = 0;
   private readonly historyBytes: number;
+  /** Messages kept per conversation (LIMITS.messagesPerConversation). */
+  private readonly messagesPerConversation: number;
 
   /**
    * Find or create the customer of `visitorId` and issue a NEW token; earlier tokens stay valid
@@ -207,7 +210,8 @@ export class ChatStore {
   append(conversation: Conversation, message: StoredMessage): void {
     conversation.messages.push(message);
     conversation.bytes += message.text.length;
-    const old = conversation.messages.length > MAX_HISTORY ? conversation.messages.shift() : undefined;
+    const old =
+      conversation.messages.length > this.messagesPerConversation ? conversation.messages.shift() : undefined;
     // A message the dedupe map still holds stays in memory: its text still counts.
     if (old && ![...conversation.accepted.values()].includes(old)) conversation.bytes -= old.text.length;
     this.customers.resized(conversation.customerId);
@@ -227,7 +231,7 @@ export class ChatStore {
     conversation.visitorMessages += 1;
     this.accepted.push(message.text);
     this.acceptedBytes += message.text.length;
-    while (this.accepted.length > MAX_HISTORY * 20 || this.acceptedBytes > this.historyBytes)
+    while (this.accepted.length > MAX_ACCEPTED_TEXTS || this.acceptedBytes > this.historyBytes)
       this.acceptedBytes -= this.accepted.shift()?.length ?? 0;
     if (clientMessageId === undefined) return;
     conversation.accepted.set(clientMessageId, message);

@@ -30,6 +30,11 @@ export type TransportErrorCode =
   | 'session-ended'
   /** The conversation was taken over by another connection of the same visitor. */
   | 'evicted'
+  /**
+   * A send whose outcome cannot be known (the page went away while it was in flight and the
+   * backend cannot be asked): it may have arrived, so only the visitor may send it again.
+   */
+  | 'unconfirmed'
   /** Anything else. */
   | 'unknown';
 

@@ -179,6 +179,26 @@ export function transportContract(
       expect((await t.send({ clientId: 'contract-5', text: 'back' })).confirmed).toBeTypeOf('boolean');
     });
 
+    it('pages back through its history to the beginning, when it has one (loadOlder)', async () => {
+      const { t, messages } = await connected();
+      const loadOlder = t.loadOlder?.bind(t);
+      if (!loadOlder) return; // a backend without a history: nothing older than what was stored
+      for (const n of [1, 2]) await t.send({ clientId: `contract-older-${n}`, text: `older ${n}` });
+      await until(() => messages.filter((m) => m.author.kind !== 'visitor').length >= 2);
+      const held: IncomingMessage[] = [];
+      for (let more = true, calls = 0; more; calls++) {
+        expect(calls).toBeLessThan(50);
+        const oldest = held[0];
+        const page = await loadOlder(oldest ? { id: oldest.id, at: oldest.at } : null);
+        held.unshift(...page.messages);
+        more = page.more;
+      }
+      // Each message once, and every reply the link delivered is in the history.
+      expect(new Set(held.map((m) => m.id)).size).toBe(held.length);
+      const ids = new Set(held.map((m) => m.id));
+      for (const m of messages) if (m.author.kind !== 'visitor') expect(ids.has(m.id)).toBe(true);
+    });
+
     // ---- failure paths ----
 
     it('reports statuses in a legal order across a drop, a reconnect and a disconnect', async () => {

@@ -50,6 +50,22 @@ export interface TransportEvents {
   error: TransportError;
 }
 
+/**
+ * Where `loadOlder` starts: the oldest message from the backend that the store holds (its server
+ * id and the server's own time).
+ */
+export interface OlderCursor {
+  id: string;
+  at: number;
+}
+
+/** A page of history before a cursor, oldest first. */
+export interface OlderPage {
+  messages: IncomingMessage[];
+  /** The backend has messages older than these (false: this is the beginning of the conversation). */
+  more: boolean;
+}
+
 export interface UploadOptions {
   signal?: AbortSignal;
   onProgress?: (loaded: number, total: number) => void;
@@ -90,4 +106,12 @@ export interface Transport {
    * Returns false when it cannot now (not connected, an id the backend never confirmed).
    */
   regenerate?(messageId: string): boolean;
+  /**
+   * Only where the backend keeps a history it can page back through: the messages before `before`
+   * (null: the newest page), oldest first, never `before` itself. Each call brings messages the
+   * previous one did not, or says `more: false`, so a caller paging with the oldest message of each
+   * answer reaches the first message of the conversation. Rejects with a `TransportError` when the
+   * history cannot be read now (no session yet, network); works while disconnected when it can.
+   */
+  loadOlder?(before: OlderCursor | null): Promise<OlderPage>;
 }

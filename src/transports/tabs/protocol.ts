@@ -136,6 +136,7 @@ const CODES: Readonly<Record<TransportErrorCode, true>> = {
   protocol: true,
   'session-ended': true,
   evicted: true,
+  unconfirmed: true,
   unknown: true,
 };
 const code: Check = (v) => (typeof v === 'string' && v in CODES ? v : 'unknown');

@@ -16,7 +16,15 @@ import { randomId } from '../../core/ids';
 import type { TabBus } from '../../core/tab-bus';
 import type { OutgoingMessage, SendReceipt, StatusChange } from '../../core/types';
 import { TransportBase } from '../base';
-import type { Capabilities, Transport, TransportEvents, UploadOptions, UploadResult } from '../types';
+import type {
+  Capabilities,
+  OlderCursor,
+  OlderPage,
+  Transport,
+  TransportEvents,
+  UploadOptions,
+  UploadResult,
+} from '../types';
 import {
   type Call,
   decodeReceipt,
@@ -88,6 +96,7 @@ export class TabSharedTransport extends TransportBase implements Transport {
   private readonly offs: Array<() => void> = [];
   private closed = false;
   regenerate?: (messageId: string) => boolean;
+  loadOlder?: (before: OlderCursor | null) => Promise<OlderPage>;
 
   constructor(private readonly options: TabSharedOptions) {
     super();
@@ -97,6 +106,9 @@ export class TabSharedTransport extends TransportBase implements Transport {
     this.capabilities = this.local.capabilities;
     // Only where the adapter has it: the store offers "Regenerate" when the method exists.
     if (this.local.regenerate) this.regenerate = (messageId) => this.askRegenerate(messageId);
+    // History is a plain HTTP call with what the adapter stored: any tab reads it itself.
+    const local = this.local;
+    if (local.loadOlder) this.loadOlder = (before) => (this.real ?? local).loadOlder!(before);
     this.offs.push(
       options.bus.on((raw) => {
         const msg = decodeTabMessage(raw);

@@ -15,6 +15,7 @@ import { type FetchLike, transportError as fail } from './http';
 import { TwinLink } from './link';
 import { TWIN_CAPABILITIES, type TwinOptions } from './options';
 import * as wire from './protocol';
+import { SendAttempts } from './send-attempts';
 import { expiresAt, SessionStore, type StoredSession } from './session-store';
 import { TypingRelay } from './typing';
 
@@ -28,6 +29,8 @@ class TwinTransport extends TransportBase implements Transport {
   readonly kind = 'twin';
   readonly capabilities: Capabilities = TWIN_CAPABILITIES;
   private readonly store: SessionStore;
+  /** Posts handed to the network and not answered yet, in storage (see send-attempts.ts). */
+  private readonly attempts: SendAttempts;
   private readonly api: TwinApi;
   /** Retries a session start that failed, and wakes the link when the network or tab comes back. */
   private readonly reconnector: Reconnector;
@@ -54,6 +57,7 @@ class TwinTransport extends TransportBase implements Transport {
   constructor(private readonly opts: TwinOptions) {
     super();
     this.store = new SessionStore(opts.storage);
+    this.attempts = new SendAttempts(opts.storage);
     this.reconnector = new Reconnector({
       attempt: () => void this.open(),
       backoff: new Backoff(opts.backoff),
@@ -96,6 +100,7 @@ class TwinTransport extends TransportBase implements Transport {
   forget(): void {
     this.disconnect();
     this.forgetSession();
+    this.attempts.clear();
     this.sends.clear();
     this.echoes.clear();
   }
@@ -107,6 +112,19 @@ class TwinTransport extends TransportBase implements Transport {
     const done = this.store.sent(message.clientId);
     if (done) return Promise.resolve({ ...done, confirmed: true });
     if (this.closedByCaller) return Promise.reject(fail('disconnected', 'not connected'));
+    if (this.attempts.get(message.clientId)?.state === 'posted') {
+      // Handed to the network by a page that went away before the answer came (a reload, a tab
+      // that held the connection): the browser finished that keepalive post, so the server most
+      // likely has it, and nothing can ask. Never posted again without the visitor: the store
+      // shows it "not confirmed" with a retry, and that retry (state `reported`) posts it.
+      this.attempts.report(message.clientId);
+      return Promise.reject(
+        fail(
+          'unconfirmed',
+          'the page reloaded before the server confirmed this message; it may have arrived',
+        ),
+      );
+    }
     const sending = this.post(message);
     remember(this.sends, message.clientId, sending);
     sending.catch(() => this.sends.delete(message.clientId)); // a refused send may be retried
@@ -126,14 +144,21 @@ class TwinTransport extends TransportBase implements Transport {
       this.setStatus({ status: 'connecting' });
       this.openLink(session);
     }
+    // In storage before fetch is called (sendMessage calls it synchronously): a reload from here on
+    // finds the attempt and does not post it again by itself.
+    this.attempts.begin(message.clientId, this.now());
     try {
       const { id, at } = await this.api.sendMessage(session.id, message);
       // Recorded before anyone hears of it: TWIN posts carry no id, so the server would store a
       // second post as a second message.
       this.store.recordSent(message.clientId, { id, at });
+      this.attempts.end(message.clientId);
       remember(this.echoes, id, message.clientId);
       return { id, at, confirmed: true };
     } catch (err) {
+      // This page heard how it ended (refused, 5xx, a network error while alive): the store decides
+      // about a retry as for any failed send.
+      this.attempts.end(message.clientId);
       const e = toTransportError(err);
       if (e.code !== 'not-found') throw e;
       // The server no longer knows the session: end it here too; a retry starts a new one.

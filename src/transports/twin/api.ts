@@ -36,10 +36,13 @@ export class TwinApi {
     return session;
   }
 
-  /** Resolves the server id and time; a 404 (the session is gone there) rejects with `not-found`. */
+  /**
+   * Resolves the server id and time; a 404 (the session is gone there) rejects with `not-found`.
+   * Sent with keepalive (http.ts): a page that unloads meanwhile does not cut the post in half.
+   */
   async sendMessage(sessionId: string, message: OutgoingMessage): Promise<{ id: string; at: number }> {
     const url = wire.messagesUrl(this.messagesServer, sessionId);
-    const raw = await post(this.fetchFn, url, wire.encodeSend(message));
+    const raw = await post(this.fetchFn, url, wire.encodeSend(message), undefined, true);
     const receipt = wire.decodeSendReceipt(raw, this.now());
     if (!receipt) throw unreadable('send answer');
     return receipt;

@@ -41,17 +41,32 @@ export function httpError(status: number, body: unknown): TransportError {
   return new TransportError(code, decodeErrorMessage(body) ?? `HTTP ${status}`, { retryable, status });
 }
 
-/** POSTs JSON or a form; resolves the parsed 2xx body, rejects with a TransportError. */
+/**
+ * Browsers refuse a keepalive request once the keepalive bodies in flight pass 64 KiB (the host
+ * page's beacons count too): above this a post goes without keepalive.
+ */
+export const KEEPALIVE_MAX_BYTES = 32 * 1024;
+
+/**
+ * POSTs JSON or a form; resolves the parsed 2xx body, rejects with a TransportError. `keepalive`:
+ * a JSON body small enough is sent with `fetch(…, {keepalive: true})`, which the browser completes
+ * even when the page unloads meanwhile. fetch is called synchronously, before the first await.
+ */
 export async function post(
   fetchFn: FetchLike,
   url: string,
   body: unknown,
   signal?: AbortSignal,
+  keepalive = false,
 ): Promise<unknown> {
-  const init: RequestInit =
-    body instanceof FormData
-      ? { method: 'POST', body }
-      : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+  let init: RequestInit;
+  if (body instanceof FormData) init = { method: 'POST', body };
+  else {
+    const json = JSON.stringify(body);
+    init = { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: json };
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: no encoding needed to stay under the limit.
+    if (keepalive && json.length * 3 <= KEEPALIVE_MAX_BYTES) init.keepalive = true;
+  }
   if (signal) init.signal = signal;
   let res: Response;
   try {

@@ -15,13 +15,14 @@ import { log } from '../../core/log';
 import type { IncomingMessage, OutgoingMessage, SendReceipt, TransportError } from '../../core/types';
 import { TransportBase } from '../base';
 import { Reconnector } from '../reconnector';
-import type { Capabilities, Transport, UploadOptions, UploadResult } from '../types';
+import type { Capabilities, OlderCursor, OlderPage, Transport, UploadOptions, UploadResult } from '../types';
 import { WsChatApi } from './api';
 import { EchoConfirmations, PingConfirmations } from './confirm';
 import { linkLost, wsError } from './errors';
 import { fetchMissed, type HistoryContext } from './history';
 import { type Confirmations, createInbox, type Inbox } from './incoming';
 import { Link } from './link';
+import { fetchOlder, type OlderHint } from './older';
 import { CAPABILITIES, type WsChatOptions } from './options';
 import { sendEnvelope, writeFlat } from './outgoing';
 import { AUTH_CLOSE_CODES, socketUrl } from './protocol';
@@ -52,6 +53,8 @@ export class WsChatAdapter extends TransportBase implements Transport {
   #flatWritten: OutgoingMessage[] = [];
   /** Messages refused as flat whose send had resolved: re-sent once as envelopes after the switch. */
   #switchResends: OutgoingMessage[] = [];
+  /** Where the last `loadOlder` answer ended in the history's pages. */
+  #olderHint: OlderHint | undefined;
 
   readonly #options: WsChatOptions;
 
@@ -153,6 +156,27 @@ export class WsChatAdapter extends TransportBase implements Transport {
     return sent.result;
   }
 
+  /**
+   * The history before `before` (older.ts). A plain HTTP call with the stored token, so it works
+   * in a tab that does not hold the connection too; a refused token gets one new token.
+   */
+  async loadOlder(before: OlderCursor | null): Promise<OlderPage> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      // From storage: another tab may have opened the session since this adapter was built.
+      const session = this.#session.current ?? this.#session.store.load();
+      const generation = this.#session.generation;
+      if (!session || !generation) throw wsError('disconnected', 'No conversation yet');
+      const result = await fetchOlder(this.#history, generation, session, before, this.#olderHint);
+      if (result === 'unreadable') throw wsError('protocol', 'Unreadable history');
+      if (result !== 'unauthorized') {
+        if (result.hint) this.#olderHint = result.hint;
+        return { messages: result.messages, more: result.more };
+      }
+      if (attempt === 0 && !(await this.#session.renew())) break;
+    }
+    throw wsError('auth', 'The server refused the customer token');
+  }
+
   /** Logout: closes the link and forgets the visitor (token, conversation, id, what was sent). */
   forget(): void {
     this.disconnect();
@@ -161,6 +185,7 @@ export class WsChatAdapter extends TransportBase implements Transport {
     this.#sent.clear();
     this.#files.clear();
     this.#history.agents.clear();
+    this.#olderHint = undefined;
   }
 
   /** Forgets the conversation (not the customer): the next message starts a new one. */

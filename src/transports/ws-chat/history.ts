@@ -15,7 +15,10 @@ import type { SentLog } from './sent-log';
 import type { Session, SessionStore } from './session-store';
 
 const PAGE_SIZE = 50;
-/** A gap longer than this many pages is not filled further back (the store keeps 200 messages). */
+/**
+ * A gap longer than this many pages is not filled further back: the link goes live after a bounded
+ * wait (messages before a first fill's newest page come by scrolling up, older.ts).
+ */
 const MAX_PAGES = 10;
 
 export interface HistoryContext {

@@ -90,6 +90,11 @@ export class SentLog {
     return entry.clientId;
   }
 
+  /** The client id already matched to this server id, without matching anything new. */
+  clientIdOf(id: string): string | undefined {
+    return this.#entries.find((e) => e.id === id)?.clientId;
+  }
+
   forget(clientId: string): void {
     this.#entries = this.#entries.filter((e) => e.clientId !== clientId);
     this.#save();

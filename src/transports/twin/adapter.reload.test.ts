@@ -1,0 +1,146 @@
+// @vitest-environment node
+/**
+ * A TWIN post in flight when the page goes away (issue 16, point 6), against the TWIN reference
+ * module on 127.0.0.1. TWIN posts carry no id and TWIN has no history call, so the adapter keeps
+ * each attempt in storage before fetch is called: a reload that never heard the answer does not
+ * post the message again by itself (the store shows it "not confirmed"; the visitor's retry posts
+ * it), while a post that failed under a living page is retried as before.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startTwinTestServer, type TwinTestServer } from '../../../server/twin/testing';
+import { TransportError } from '../../core/errors';
+import { type KeyValueStore, memoryStore } from '../../core/storage';
+import type { StatusChange } from '../../core/types';
+import { until } from '../socketio/test-servers';
+import type { Transport } from '../types';
+import { createTwinAdapter } from './adapter';
+import type { FetchLike } from './http';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+async function twinServer(): Promise<{ server: TwinTestServer; posted: string[] }> {
+  const server = await startTwinTestServer();
+  cleanups.push(() => server.close());
+  const posted: string[] = [];
+  server.module.testing.onVisitorMessage((_session, text) => posted.push(text));
+  return { server, posted };
+}
+
+/** One page's adapter on the site's storage, connected. */
+async function page(server: TwinTestServer, storage: KeyValueStore, fetch?: FetchLike): Promise<Transport> {
+  const a = createTwinAdapter({
+    server: server.url,
+    chatId: 'demo',
+    storage,
+    WebSocket,
+    backoff: { baseMs: 50, capMs: 200 },
+    ...(fetch ? { fetch } : {}),
+  });
+  let status: StatusChange['status'] = 'idle';
+  a.on('status', (s) => (status = s.status));
+  cleanups.push(() => a.disconnect());
+  a.connect();
+  await until(() => status === 'connected', 'connected');
+  return a;
+}
+
+const isPost = (url: string) => url.includes('/messages');
+
+/**
+ * A page that goes away while its post is in flight: the request still reaches the server (the
+ * browser completes a keepalive fetch after an unload), but its answer never reaches the page.
+ */
+function unloadingFetch(): { fetch: FetchLike; reached: Promise<void> } {
+  let reachedServer = () => {};
+  const reached = new Promise<void>((resolve) => (reachedServer = resolve));
+  const fetchFn: FetchLike = (url, init) => {
+    if (!isPost(url)) return fetch(url, init);
+    void fetch(url, init).then(reachedServer);
+    return new Promise<Response>(() => {}); // the page is gone: nobody hears the answer
+  };
+  return { fetch: fetchFn, reached };
+}
+
+describe('a post in flight when the page goes away', () => {
+  it('is in storage before fetch is called, and goes with keepalive', async () => {
+    const { server } = await twinServer();
+    const storage = memoryStore();
+    const seen: Array<{ stored: string | null; keepalive: boolean | undefined }> = [];
+    const spy: FetchLike = (url, init) => {
+      if (isPost(url)) seen.push({ stored: storage.get('twin.posting'), keepalive: init.keepalive });
+      return fetch(url, init);
+    };
+    const a = await page(server, storage, spy);
+    await a.send({ clientId: 'c1', text: 'hello' });
+    expect(seen).toHaveLength(1);
+    expect(JSON.parse(seen[0]!.stored ?? '[]')).toEqual([['c1', 'posted', expect.any(Number)]]);
+    expect(seen[0]!.keepalive).toBe(true);
+    // Answered: the record goes (the confirmed send is kept in `twin.sent` instead).
+    expect(storage.get('twin.posting')).toBeNull();
+  });
+
+  it('is not posted again after a reload: the store is told "unconfirmed"; the visitor\'s retry posts it', async () => {
+    const { server, posted } = await twinServer();
+    const storage = memoryStore();
+    const unloading = unloadingFetch();
+    const before = await page(server, storage, unloading.fetch);
+    void before.send({ clientId: 'c1', text: 'in flight' });
+    await unloading.reached;
+    before.disconnect(); // the page reloads
+
+    const after = await page(server, storage);
+    // The outbox offers the message again, as it does after every reload.
+    const offered = await after.send({ clientId: 'c1', text: 'in flight' }).catch((e: unknown) => e);
+    expect(offered).toBeInstanceOf(TransportError);
+    expect(offered).toMatchObject({ code: 'unconfirmed', retryable: false });
+    await after.send({ clientId: 'c2', text: 'next' });
+    expect(posted).toEqual(['in flight', 'next']);
+
+    // The visitor decides to send it again (the store's retry): now it is posted.
+    await expect(after.send({ clientId: 'c1', text: 'in flight' })).resolves.toMatchObject({
+      confirmed: true,
+    });
+    expect(posted).toEqual(['in flight', 'next', 'in flight']);
+  });
+
+  it('is not posted again by the tab that takes the connection over either', async () => {
+    const { server, posted } = await twinServer();
+    const storage = memoryStore(); // one site: the tabs share storage
+    const unloading = unloadingFetch();
+    const leader = await page(server, storage, unloading.fetch);
+    const follower = await page(server, storage);
+    void leader.send({ clientId: 'c1', text: 'from the closing tab' });
+    await unloading.reached;
+    leader.disconnect();
+    await expect(follower.send({ clientId: 'c1', text: 'from the closing tab' })).rejects.toMatchObject({
+      code: 'unconfirmed',
+    });
+    expect(posted).toEqual(['from the closing tab']);
+  });
+});
+
+describe('a post that failed while the page was alive', () => {
+  it('is posted again, on this page or after a reload', async () => {
+    const { server, posted } = await twinServer();
+    const storage = memoryStore();
+    let offline = true;
+    const flaky: FetchLike = (url, init) =>
+      offline && isPost(url) ? Promise.reject(new TypeError('Failed to fetch')) : fetch(url, init);
+    const a = await page(server, storage, flaky);
+    await expect(a.send({ clientId: 'c1', text: 'first' })).rejects.toMatchObject({ code: 'network' });
+    expect(storage.get('twin.posting')).toBeNull();
+    offline = false;
+    await a.send({ clientId: 'c1', text: 'first' });
+
+    offline = true;
+    await expect(a.send({ clientId: 'c2', text: 'second' })).rejects.toMatchObject({ code: 'network' });
+    a.disconnect(); // reloads before the outbox tried again
+    const after = await page(server, storage);
+    await after.send({ clientId: 'c2', text: 'second' });
+    expect(posted).toEqual(['first', 'second']);
+  });
+});
