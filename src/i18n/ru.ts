@@ -41,6 +41,8 @@ export const ru = {
   stateDelivered: 'Доставлено',
   stateRead: 'Прочитано',
   stateFailed: 'Не отправлено',
+  stateUnconfirmed: 'Не подтверждено',
+  unconfirmedReason: 'Возможно, оно дошло: страница перезагрузилась раньше ответа сервера.',
   retry: 'Повторить',
   retryLabel: 'Отправить это сообщение ещё раз',
   typing: '{name} печатает…',

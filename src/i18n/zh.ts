@@ -36,6 +36,8 @@ export const zh = {
   stateDelivered: '已送达',
   stateRead: '已读',
   stateFailed: '未发送',
+  stateUnconfirmed: '未确认',
+  unconfirmedReason: '可能已送达：服务器回复前页面已重新加载。',
   retry: '重试',
   retryLabel: '重新发送这条消息',
   typing: '{name} 正在输入…',
