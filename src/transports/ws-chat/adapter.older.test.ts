@@ -37,7 +37,7 @@ async function pageBack(
   let more = true;
   while (more) {
     const oldest = held[0];
-    const page = await load(oldest ? { id: oldest.id, at: oldest.at } : null);
+    const page = await load(oldest ? { id: oldest.id, at: oldest.at, newer: held.length - 1 } : null);
     calls += 1;
     between(calls);
     held = [...page.messages, ...held];
@@ -70,6 +70,23 @@ describe('ws-chat adapter, older messages', () => {
     const lines = held.map((m) => m.text).filter((t) => t.startsWith('line '));
     expect(lines).toEqual(Array.from({ length: 300 }, (_, i) => `line ${i + 1}`));
     expect(new Set(held.map((m) => m.id)).size).toBe(held.length);
+  });
+
+  it('finds a cursor deep in a long history from the count of newer messages, however wrong', async () => {
+    const { a, module } = await seeded('envelope', 3000);
+    const [conversation] = module.state.allConversations();
+    const cursor = conversation!.messages.find((m) => m.text === 'line 1001')!;
+    // Exact (1,999 newer), too many (notices and unsent messages count too), past the end, too few.
+    for (const newer of [1999, 2400, 9000, 100]) {
+      const page = await a.loadOlder({ id: cursor.id, at: Date.parse(cursor.createdAt), newer });
+      // The rest of the page the cursor is on: the lines just before it, in order.
+      const n = page.messages.length;
+      expect(n).toBeGreaterThan(0);
+      expect(page.messages.map((m) => m.text)).toEqual(
+        Array.from({ length: n }, (_, i) => `line ${1001 - n + i}`),
+      );
+      expect(page.more).toBe(true);
+    }
   });
 
   it('works from a tab that never connected, with the session another tab stored', async () => {
