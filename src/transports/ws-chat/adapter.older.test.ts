@@ -48,14 +48,21 @@ async function pageBack(
 }
 
 describe('ws-chat adapter, older messages', () => {
-  it('pages back through 600 messages of the current generation to the first one', async () => {
-    const { a } = await seeded('envelope', 600);
+  it('pages back through 600 messages of the current generation to the first one, a request a page', async () => {
+    const { s, storage } = await seeded('envelope', 600);
+    let requests = 0;
+    const counted: typeof fetch = (input, init) => {
+      if (String(input).includes('/messages?')) requests += 1;
+      return fetch(input, init);
+    };
+    const { a } = adapter(s.url, storage, { channelId: 'web_older_test', fetch: counted });
     const { held, calls } = await pageBack((before) => a.loadOlder(before));
     const lines = held.map((m) => m.text).filter((t) => t.startsWith('line '));
     expect(lines).toEqual(Array.from({ length: 600 }, (_, i) => `line ${i + 1}`));
     expect(new Set(held.map((m) => m.id)).size).toBe(held.length);
-    // 600 lines and the greeting-free start, 50 a page: 12 pages and no call wasted.
+    // 50 a page: 12 calls, and each reads one page (it goes on from where the last one ended).
     expect(calls).toBe(Math.ceil(held.length / 50));
+    expect(requests).toBe(calls);
   });
 
   it('neither repeats nor skips a message when newer ones arrive between the calls', async () => {

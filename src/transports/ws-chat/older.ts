@@ -32,10 +32,11 @@ export const OLDER_PAGE_SIZE = 50;
  */
 const MAX_SEARCH = 410;
 
-/** Where the last answer ended: its oldest message and the page it was on. */
+/** Where the last answer ended: its oldest message, at this offset when the history held `total`. */
 export interface OlderHint {
   id: string;
-  page: number;
+  offset: number;
+  total?: number;
 }
 
 export type OlderResult = (OlderPage & { hint?: OlderHint }) | 'unauthorized' | 'unreadable';
@@ -69,12 +70,39 @@ async function envelopeOlder(
     if (res.status === 401) return 'unauthorized';
     return (res.status === 200 && decodeHistoryPage(res.body, names)) || 'unreadable';
   };
-  // Newer messages only push the cursor to later pages: start where it was last seen, else where
-  // the caller's count of newer messages puts it (forward when that was short, back when too long).
-  let page =
-    before && hint?.id === before.id
-      ? hint.page
-      : Math.floor(Math.max(0, before?.newer ?? 0) / OLDER_PAGE_SIZE);
+  const answer = (page: number, decoded: HistoryPage, older: EnvelopeMessage[]): OlderResult => {
+    const oldest = older.at(-1);
+    const total = decoded.total === undefined ? {} : { total: decoded.total };
+    const offset = oldest ? page * OLDER_PAGE_SIZE + decoded.items.indexOf(oldest) : 0;
+    return {
+      messages: toMessages(ctx, older),
+      more: !decoded.last,
+      ...(oldest ? { hint: { id: oldest.message.id, offset, ...total } } : {}),
+    };
+  };
+  let page: number;
+  if (before && hint?.id === before.id) {
+    // Paging on from the last answer: if the history holds as many messages as then, nothing moved,
+    // and what is older starts right after it (one read, checked against the cursor where it can).
+    const next = hint.offset + 1;
+    page = Math.floor(next / OLDER_PAGE_SIZE);
+    const decoded = await read(page);
+    if (typeof decoded === 'string') return decoded;
+    const from = next % OLDER_PAGE_SIZE;
+    const first = decoded.items[0];
+    const fits = from
+      ? decoded.items[from - 1]?.message.id === before.id
+      : !first || first.message.at <= before.at;
+    if (hint.total !== undefined && decoded.total === hint.total && fits)
+      return answer(page, decoded, decoded.items.slice(from));
+    // Newer messages pushed it to a later offset, by as many as came.
+    const moved = Math.max(0, (decoded.total ?? 0) - (hint.total ?? 0));
+    page = Math.floor((hint.offset + moved) / OLDER_PAGE_SIZE);
+  } else {
+    // Where the caller's count of newer messages puts it (forward when that was short, back when
+    // too long: the caller also counts what the server does not list).
+    page = Math.floor(Math.max(0, before?.newer ?? 0) / OLDER_PAGE_SIZE);
+  }
   const search = { step: 0 as -1 | 0 | 1, runStart: undefined as number | undefined };
   /** The cursor was the last item of the page before: this whole page is older. */
   let passed = before === null;
@@ -98,12 +126,7 @@ async function envelopeOlder(
         continue;
       }
     }
-    const oldest = older.at(-1);
-    return {
-      messages: toMessages(ctx, older),
-      more: !decoded.last,
-      ...(oldest ? { hint: { id: oldest.message.id, page } } : {}),
-    };
+    return answer(page, decoded, older);
   }
   return { messages: [], more: false };
 }
