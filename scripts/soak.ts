@@ -45,6 +45,14 @@ function print(r: SoakReport, run: number): void {
         .map((t) => `    e.g. ${t.examples.join(', ')}`),
       `  conversations: ${r.conversations}`,
       `  acknowledgements: ${acks}`,
+      ...(r.away
+        ? [
+            `  written while the widget was away: ${r.away.written}, shown ${r.away.shown}: lost by the protocol's design ` +
+              '(it keeps nothing for a visitor who is away), not scored',
+          ]
+        : []),
+      `  stalls (what was under way had not arrived before a fault): ${r.stalls.length}`,
+      ...r.stalls.slice(0, 5).map((s) => `    ${s}`),
       `  drain after the last fault: ${r.drainMs === null ? 'did not drain' : `${(r.drainMs / 1000).toFixed(1)} s`}`,
       `  page errors: ${r.pageErrors.length}, console errors: ${r.consoleErrors.length}`,
       ...[...new Set([...r.pageErrors, ...r.consoleErrors])].slice(0, 10).map((e) => `    ${e}`),

@@ -26,7 +26,7 @@ window.soakReadScreen = async () => {
     const out = [];
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (const m of (node.textContent ?? '').matchAll(/\b([vr]\d{4,})\b/g)) out.push(m[1]);
+      for (const m of (node.textContent ?? '').matchAll(/\b([vra]\d{4,})\b/g)) out.push(m[1]);
     }
     return out;
   };
@@ -54,7 +54,7 @@ window.soakReadStored = () => {
   for (let i = 0; i < localStorage.length; i++) {
     const key = localStorage.key(i) ?? '';
     if (!/^parley:.*:messages(\.\d+)?$/.test(key)) continue;
-    for (const m of (localStorage.getItem(key) ?? '').matchAll(/"text":"([vr]\d{4,})"/g)) out.push(m[1]);
+    for (const m of (localStorage.getItem(key) ?? '').matchAll(/"text":"([vra]\d{4,})"/g)) out.push(m[1]);
   }
   return out;
 };

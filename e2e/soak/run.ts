@@ -8,6 +8,10 @@
  * message it stores with the next numbered reply (`r0001`…), and sends one more reply right after
  * each drop, while the widget is away. Faults happen at fixed message numbers; the soak never
  * sleeps: it waits for conditions (the server has message n, the screen shows reply m).
+ *
+ * A protocol that keeps nothing for a visitor who is away (`replay: false`: postoffice, chatfaq)
+ * gets its drop-time message too, numbered apart (`a0001`…): it is counted as written and shown,
+ * and reported as lost by design instead of being scored with the replies.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { SoakBackend, type VisitorArrival } from './backend';
@@ -59,6 +63,17 @@ export interface SoakReport {
   replies: Tally;
   /** Protocols that acknowledge deliveries (twin). */
   acks?: AckSummary;
+  /**
+   * `replay: false` only: messages the server wrote while the widget was away (one per drop), and
+   * how many of them the screen shows. The protocol keeps nothing for an absent visitor, so these
+   * are lost by its design; they are reported, not scored.
+   */
+  away?: { written: number; shown: number };
+  /**
+   * Faults before which what was under way had not arrived within the drain timeout (`replay:
+   * false` waits for it): the widget was stuck, e.g. it had given up its connection.
+   */
+  stalls: string[];
   /** From the last fault (or the last message, if later) to everything on both ends; null: never. */
   drainMs: number | null;
   pageErrors: string[];
@@ -69,7 +84,7 @@ export interface SoakReport {
 
 type Fault = 'drop' | 'restart' | 'reload' | 'tab';
 
-const label = (prefix: 'v' | 'r', n: number) => `${prefix}${String(n).padStart(4, '0')}`;
+const label = (prefix: 'v' | 'r' | 'a', n: number) => `${prefix}${String(n).padStart(4, '0')}`;
 
 /** Fault points by message number: evenly spread, each kind shifted so kinds rarely coincide. */
 export function schedule(plan: SoakPlan): Map<number, Fault[]> {
@@ -118,6 +133,8 @@ export async function runSoak(
   const consoleErrors: string[] = [];
   let pendingSays = 0;
   let conversation: string | undefined;
+  const away: string[] = [];
+  const stalls: string[] = [];
 
   const nextReply = (to: string) => {
     const text = label('r', replies.length + 1);
@@ -186,11 +203,22 @@ export async function runSoak(
     // A protocol that keeps nothing for an absent visitor: what is under way arrives before a fault.
     const settle = async (n: number) => {
       if (transport.replay !== false || !backend.running) return;
-      await until(horizon(), async () => {
+      const settled = await until(horizon(), async () => {
         if (!hasAllUpTo(n - 1) || pendingSays > 0) return false;
         const stored = new Set(await readStored(first));
         return replies.every((r) => stored.has(r));
       });
+      if (!settled) {
+        const got = received();
+        const stored = new Set(await readStored(first));
+        const missing = [
+          ...Array.from({ length: n - 1 }, (_, i) => label('v', i + 1)).filter((t) => !got.has(t)),
+          ...replies.filter((r) => !stored.has(r)),
+        ];
+        const stall = `before ${label('v', n)}: ${missing.slice(0, 5).join(', ')} not there after ${plan.drainTimeoutMs / 1000} s`;
+        stalls.push(stall);
+        progress(`${transport.label}: stalled ${stall}`);
+      }
     };
 
     let at = 0;
@@ -201,8 +229,14 @@ export async function runSoak(
           if (fault !== 'tab') await settle(n);
           if (fault === 'drop') {
             backend.drop();
-            // Written while the widget is away, where the protocol keeps it for later.
+            // Written while the widget is away: where the protocol keeps it for later, a numbered
+            // reply like any other; where it keeps nothing, one counted apart (lost by design).
             if (conversation && transport.replay !== false) nextReply(conversation);
+            else if (conversation) {
+              const text = label('a', away.length + 1);
+              away.push(text);
+              backend.say(conversation, text);
+            }
           } else if (fault === 'restart' && backend.running) {
             await backend.stop();
             upAgainAfter = n + plan.whileDown - 1;
@@ -297,11 +331,14 @@ export async function runSoak(
         observed.filter((t) => t.startsWith('r')),
       ),
       drainMs,
+      stalls,
       pageErrors,
       consoleErrors,
       durationMs: Date.now() - started,
     };
     if (acks) report.acks = acks;
+    if (transport.replay === false)
+      report.away = { written: away.length, shown: observed.filter((t) => away.includes(t)).length };
     return report;
   } finally {
     await context?.close();
@@ -317,6 +354,7 @@ export function clean(r: SoakReport): boolean {
     zero(r.replies) &&
     r.conversations === 1 &&
     r.drainMs !== null &&
+    r.stalls.length === 0 &&
     (r.acks?.unacknowledged ?? 0) === 0 &&
     r.pageErrors.length === 0 &&
     r.consoleErrors.length === 0

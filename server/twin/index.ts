@@ -68,6 +68,11 @@ export interface TwinModule extends ProtocolModule {
    * and the steps behind it wait. Tests scan or inspect the typing state without a timing window.
    */
   holdAtTyping(repeatMs?: number): { release(): void };
+  /**
+   * Visitor posts are stored (and answered by the bot) as usual, but their HTTP answers wait until
+   * `release()`: tests reload a page while its post is in flight, without a timing window.
+   */
+  holdPosts(): { release(): void };
   /** Conversations are sessions: `say(sessionId, text)` sends a bot message. */
   readonly testing: TestHooks;
 }
@@ -147,6 +152,8 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
 
   /** holdAtTyping(): the sessions typing now (with their repeat timers) and the steps held back. */
   let hold: { repeatMs: number; typing: Map<string, NodeJS.Timeout>; held: Array<() => void> } | null = null;
+  /** holdPosts(): the answers to visitor posts not written yet (null: answer at once). */
+  let heldPosts: Array<() => void> | null = null;
 
   function run(s: Session, step: BotStep): void {
     if (s.ended) return;
@@ -219,6 +226,7 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
         origin,
         newId: randomUUID,
         identitySecret: options.identitySecret,
+        answerPost: (write) => (heldPosts ? heldPosts.push(write) : write()),
         greeting: (s) => [
           {
             body: TWIN_GREETING,
@@ -281,6 +289,16 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
         },
       };
     },
+    holdPosts() {
+      const mine: Array<() => void> = [];
+      heldPosts = mine;
+      return {
+        release() {
+          if (heldPosts === mine) heldPosts = null;
+          for (const write of mine.splice(0)) write();
+        },
+      };
+    },
     expire(id) {
       const s = store.sessions.get(id);
       if (s) s.ended = true;
@@ -288,6 +306,8 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
     async close() {
       if (hold) for (const timer of hold.typing.values()) clearInterval(timer);
       hold = null;
+      for (const write of heldPosts?.splice(0) ?? []) write();
+      heldPosts = null;
       bot.close();
       sockets.close();
     },

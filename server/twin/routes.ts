@@ -33,6 +33,8 @@ export interface RouteContext {
   /** The greeting messages of a new session (the session answer carries them). */
   greeting(session: Session): unknown[];
   onVisitorMessage(session: Session, id: string, text: string, files: StoredFile[]): void;
+  /** Writes the answer to a stored visitor message: now, or when a test releases it (holdPosts). */
+  answerPost(write: () => void): void;
   newId(): string;
   /** See ServerOptions.identitySecret. */
   identitySecret?: string | undefined;
@@ -136,8 +138,10 @@ async function postMessage(req: IncomingMessage, res: ServerResponse, ctx: Route
   const id = ctx.newId();
   const createdAt = new Date().toISOString();
   ctx.store.addVisitorMessage(s, id, body);
-  applyCors(res);
-  sendJson(res, 201, { id, createdAt });
+  ctx.answerPost(() => {
+    applyCors(res);
+    sendJson(res, 201, { id, createdAt });
+  });
   ctx.onVisitorMessage(s, id, body, found as StoredFile[]);
   return true;
 }

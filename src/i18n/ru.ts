@@ -1,5 +1,5 @@
 /** Russian. Plural entries need `one`, `few`, `many` and `other` (fractions). */
-import type { Translation } from './en';
+import type { Complete } from './en';
 
 export const ru = {
   locale: 'ru',
@@ -41,6 +41,8 @@ export const ru = {
   stateDelivered: 'Доставлено',
   stateRead: 'Прочитано',
   stateFailed: 'Не отправлено',
+  stateUnconfirmed: 'Не подтверждено',
+  unconfirmedReason: 'Возможно, оно дошло: страница перезагрузилась раньше ответа сервера.',
   retry: 'Повторить',
   retryLabel: 'Отправить это сообщение ещё раз',
   typing: '{name} печатает…',
@@ -79,4 +81,4 @@ export const ru = {
   uploadsUnsupported: 'Нельзя отправить {name}: этот чат не принимает файлы.',
   dropFiles: 'Отпустите файлы, чтобы прикрепить их',
   waitForUpload: 'Дождитесь окончания загрузки, затем отправьте.',
-} satisfies Translation;
+} satisfies Complete;

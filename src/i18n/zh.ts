@@ -1,5 +1,5 @@
 /** Simplified Chinese (zh-CN). Chinese has a single plural form, so plural entries only need `other`. */
-import type { Translation } from './en';
+import type { Complete } from './en';
 
 export const zh = {
   locale: 'zh-CN',
@@ -36,6 +36,8 @@ export const zh = {
   stateDelivered: '已送达',
   stateRead: '已读',
   stateFailed: '未发送',
+  stateUnconfirmed: '未确认',
+  unconfirmedReason: '可能已送达：服务器回复前页面已重新加载。',
   retry: '重试',
   retryLabel: '重新发送这条消息',
   typing: '{name} 正在输入…',
@@ -74,4 +76,4 @@ export const zh = {
   uploadsUnsupported: '无法发送 {name}：此聊天不支持文件。',
   dropFiles: '将文件拖放到此处以添加附件',
   waitForUpload: '请等待上传完成后再发送。',
-} satisfies Translation;
+} satisfies Complete;

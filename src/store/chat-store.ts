@@ -361,7 +361,14 @@ export function createChatStore(options: ChatStoreOptions) {
   }
 
   function retry(key: string): void {
-    messages.value = update(messages.value, key, { state: 'sending', failure: undefined });
+    // A new round: this "sending" is later than any "failed" before it, in every tab (merge.ts).
+    const retries = (messages.value.find((m) => m.key === key)?.retries ?? 0) + 1;
+    messages.value = update(messages.value, key, {
+      state: 'sending',
+      failure: undefined,
+      unconfirmed: undefined,
+      retries,
+    });
     outbox.pump();
   }
 

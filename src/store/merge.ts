@@ -10,17 +10,34 @@ import type { ChatMessage } from './types';
 const RANK: Record<SendState, number> = { sending: 0, failed: 0, sent: 1, delivered: 2, read: 3 };
 
 /**
- * One message known on both sides. The send state only moves forward (between the two unsent
- * states the other side's word counts: a retry or a timeout happened there); ids and the chosen
- * answer are kept from whichever side has them; the rest is this side's (both tabs got the same
- * events for it). Returns `ours` itself when nothing changes.
+ * The order of the unsent states: each Retry starts a new round, and within a round "failed"
+ * follows "sending". (Letting the other side's word count, as before, wrote an old "sending"
+ * from storage over a "failed" decided since, and the next page sent the message by itself.)
+ */
+const unsentStep = (m: ChatMessage) => (m.retries ?? 0) * 2 + (m.state === 'failed' ? 1 : 0);
+
+function later(ours: ChatMessage, theirs: ChatMessage): boolean {
+  if (!ours.state || !theirs.state || ours.state === theirs.state) return false;
+  const a = RANK[ours.state];
+  const b = RANK[theirs.state];
+  return b > a || (a === 0 && b === 0 && unsentStep(theirs) > unsentStep(ours));
+}
+
+/**
+ * One message known on both sides. The send state only moves forward (see unsentStep for the two
+ * unsent states); ids and the chosen answer are kept from whichever side has them; the rest is
+ * this side's (both tabs got the same events for it). Returns `ours` itself when nothing changes.
  */
 export function mergeItem(ours: ChatMessage, theirs: ChatMessage): ChatMessage {
   if (ours === theirs) return ours;
   const patch: Partial<ChatMessage> = {};
-  if (ours.state && theirs.state && ours.state !== theirs.state && RANK[theirs.state] >= RANK[ours.state]) {
+  if (later(ours, theirs) && theirs.state) {
     patch.state = theirs.state;
+    // Why it failed goes with the state: the tab whose outbox decided knows it.
+    patch.failure = theirs.failure;
+    patch.unconfirmed = theirs.unconfirmed;
   }
+  if (theirs.retries !== undefined && theirs.retries > (ours.retries ?? 0)) patch.retries = theirs.retries;
   if (ours.id === undefined && theirs.id !== undefined) patch.id = theirs.id;
   if (ours.chosenAnswer === undefined && theirs.chosenAnswer !== undefined)
     patch.chosenAnswer = theirs.chosenAnswer;

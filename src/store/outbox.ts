@@ -54,7 +54,14 @@ export function createOutbox(options: OutboxOptions) {
     } catch (err) {
       const e = toTransportError(err);
       // A dropped link keeps the message queued; anything else needs the visitor's decision.
-      if (e.code !== 'disconnected' && e.code !== 'network') {
+      if (e.code === 'unconfirmed') {
+        // It may have arrived: the adapter's words are for developers; the UI says it in the visitor's language.
+        messages.value = update(messages.value, msg.key, {
+          state: 'failed',
+          failure: undefined,
+          unconfirmed: true,
+        });
+      } else if (e.code !== 'disconnected' && e.code !== 'network') {
         messages.value = update(messages.value, msg.key, {
           state: 'failed',
           failure: e.message || undefined,

@@ -117,6 +117,11 @@ export function decodeStoredMessage(v: unknown): ChatMessage | null {
   const answerId = str(m.answerId, SHORT);
   if (answerId !== undefined) out.answerId = answerId;
   if (m.answersDone === true) out.answersDone = true;
+  if (m.unconfirmed === true && out.direction === 'out') out.unconfirmed = true;
+  const retries = num(m.retries);
+  if (retries !== undefined && Number.isInteger(retries) && retries > 0) out.retries = retries;
+  const failure = str(m.failure, SHORT);
+  if (failure !== undefined) out.failure = failure;
   if (id !== undefined) out.id = id;
   if (clientId !== undefined) out.clientId = clientId;
   if (chosenAnswer !== undefined) out.chosenAnswer = chosenAnswer;

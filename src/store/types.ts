@@ -26,6 +26,14 @@ export interface ChatMessage {
   state?: SendState;
   /** Why the backend refused a failed message, in its own words (shown beside "Not sent"). */
   failure?: string | undefined;
+  /**
+   * A failed message that may have arrived: the page went away while it was being sent and the
+   * backend cannot be asked (TransportError `unconfirmed`). Shown "Not confirmed"; only the
+   * visitor's retry sends it again.
+   */
+  unconfirmed?: true | undefined;
+  /** How many times the visitor retried it: orders "sending" and "failed" across tabs (merge.ts). */
+  retries?: number;
   answers?: Answer[];
   /** Text of the answer the visitor chose under this message. */
   chosenAnswer?: string;

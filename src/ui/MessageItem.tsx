@@ -73,7 +73,15 @@ export function MessageItem({ item, t, onRetry, onChoose, live, onRegenerate }: 
               {formatTime(m.at, t)}
             </time>
           )}
-          {m.state && <SendState state={m.state} t={t} reason={m.failure} onRetry={() => onRetry(m.key)} />}
+          {m.state && (
+            <SendState
+              state={m.state}
+              t={t}
+              reason={m.failure}
+              unconfirmed={m.unconfirmed}
+              onRetry={() => onRetry(m.key)}
+            />
+          )}
           {onRegenerate && (
             <button type="button" class="link-btn msg__regenerate" onClick={onRegenerate}>
               {t('regenerate')}

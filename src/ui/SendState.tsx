@@ -11,6 +11,8 @@ export function SendState(props: {
   t: Translate;
   onRetry: () => void;
   reason?: string | undefined;
+  /** Failed, but it may have arrived (the page went away while it was being sent). */
+  unconfirmed?: boolean | undefined;
 }) {
   const { state, t } = props;
   switch (state) {
@@ -25,8 +27,12 @@ export function SendState(props: {
       return (
         <span class="state state--failed">
           <AlertIcon />
-          {t('stateFailed')}
-          {props.reason && <span class="state__reason">{props.reason}</span>}
+          {t(props.unconfirmed ? 'stateUnconfirmed' : 'stateFailed')}
+          {props.unconfirmed ? (
+            <span class="state__reason">{t('unconfirmedReason')}</span>
+          ) : (
+            props.reason && <span class="state__reason">{props.reason}</span>
+          )}
           <button type="button" class="link-btn" onClick={props.onRetry}>
             {t('retry')}
           </button>

@@ -231,6 +231,23 @@ describe('postoffice adapter against the reference router', () => {
     expect(getPostofficeModule(second).visitorTexts()).toContain('after the restart');
   });
 
+  it('drops seconds apart while the visitor chats are no eviction: it reconnects every time', async () => {
+    // Found by the full soak: 25 messages between drops took 3-4 s, two drops in a row fell within
+    // the eviction window and the widget reported `evicted` until a reload.
+    const s = await server();
+    const a = adapter(s, { evictionWindowMs: 60_000 });
+    a.t.connect();
+    const connects = () => a.statuses.filter((x) => x.status === 'connected').length;
+    for (let round = 1; round <= 4; round++) {
+      await until(() => connects() === round);
+      await a.t.send({ clientId: `m${round}`, text: `round ${round}` });
+      await until(() => a.messages.some((m) => m.text === `You said: round ${round}`));
+      s.dropConnections();
+    }
+    await until(() => connects() === 5);
+    expect(a.statuses.some((x) => x.status === 'failed')).toBe(false);
+  });
+
   it('sends heartbeats to its own mailbox and gets them back', async () => {
     const s = await server();
     const router = getPostofficeModule(s).router;

@@ -6,10 +6,13 @@
  * - a bot's reply naming a message in `inReplyTo` is the only receipt: it marks that message read;
  * - the router keeps one connection per mailbox and drops the older one when the same mailbox
  *   connects again. A takeover looks like any abrupt close, so we reconnect at once; when two such
- *   reconnects in a row are dropped the same way within `evictionWindowMs`, someone else holds the
- *   mailbox (another tab or device) and we report `evicted` instead of fighting over it. One is
- *   not enough: a lost network followed by a router restart also drops a fresh reconnect, but then
- *   the next attempt is refused (the router is down), which clears the count.
+ *   reconnects in a row are dropped the same way within `evictionWindowMs`, before the router sent
+ *   them a single frame, someone else holds the mailbox (another tab or device) and we report
+ *   `evicted` instead of fighting over it. One is not enough: a lost network followed by a router
+ *   restart also drops a fresh reconnect, but then the next attempt is refused (the router is
+ *   down), which clears the count. A connection that carried a frame (a heartbeat echo, a reply)
+ *   was in use: a takeover cuts a reconnect within the other holder's own reconnect, too soon for
+ *   that, while a flaky network may drop a chatting visitor twice within seconds.
  */
 import type { Backoff } from '../../core/backoff';
 import { notConnected, TransportError, toTransportError } from '../../core/errors';
@@ -185,6 +188,8 @@ export class PostofficeAdapter extends TransportBase implements Transport {
     const ws = new Ctor(socketUrl(this.options.server, this.clientId, startTime, token));
     this.socket = ws;
     let openedAt = 0;
+    /** The router sent something on this connection: it was in use, not cut by a takeover. */
+    let carried = false;
     let status: number | undefined;
     ws.onopen = () => {
       openedAt = Date.now();
@@ -199,7 +204,10 @@ export class PostofficeAdapter extends TransportBase implements Transport {
       this.live.start();
       this.setStatus({ status: 'connected' });
     };
-    ws.onmessage = (ev: MessageEvent) => this.onFrame(ev.data);
+    ws.onmessage = (ev: MessageEvent) => {
+      carried = true;
+      this.onFrame(ev.data);
+    };
     ws.onerror = (ev: Event) => {
       status = handshakeStatus(ev);
     };
@@ -211,7 +219,7 @@ export class PostofficeAdapter extends TransportBase implements Transport {
       if (ev.code !== 1006) return this.scheduleReconnect('server-close');
       // No close frame: a network loss, a router restart, or the router dropping us because the
       // same mailbox connected again.
-      const quick = fresh && Date.now() - openedAt < (this.options.evictionWindowMs ?? 5000);
+      const quick = fresh && !carried && Date.now() - openedAt < (this.options.evictionWindowMs ?? 5000);
       this.quickDrops = quick ? this.quickDrops + 1 : 0;
       if (this.quickDrops >= 2) return this.onEvicted();
       this.afterAbrupt = true;
