@@ -2,7 +2,7 @@
  * Issue 9 in the browser: a long conversation keeps a bounded DOM, scrolling up brings older
  * messages in without moving what the visitor reads, and a burst arrives whole.
  */
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { getWsChatModule } from '../server/ws-chat/index';
 import { type Backend, expect, test, Widget } from './fixtures';
 
@@ -25,6 +25,14 @@ async function startConversation(page: Page, backend: Backend): Promise<{ widget
 /** Elements in the widget's shadow root. */
 const shadowNodes = (page: Page) =>
   page.evaluate(() => document.querySelector('[data-parley]')?.shadowRoot?.querySelectorAll('*').length ?? 0);
+
+/** Texts of the bubbles in the log whose style plays an entrance animation. */
+const enteringBubbles = (log: Locator) =>
+  log.evaluate((el) =>
+    [...el.querySelectorAll<HTMLElement>('.bubble')]
+      .filter((b) => getComputedStyle(b).animationName !== 'none')
+      .map((b) => b.textContent),
+  );
 
 test.use({ serverOptions: { replyDelayMs: 0 } });
 
@@ -70,6 +78,9 @@ test('2,000 messages: a bounded DOM, and scrolling up shows older ones without a
     expect(Math.abs(y - top.y)).toBeLessThanOrEqual(2);
   }
   expect(await shadowNodes(page)).toBeLessThan(1500);
+  // Rows brought back by scrolling are not new: none of them plays the entrance (each animated
+  // bubble costs a compositor layer in the frame that adds it).
+  expect(await enteringBubbles(widget.log)).toEqual([]);
 
   // "Jump to latest" comes back to the end.
   await page.getByRole('button', { name: 'Jump to latest messages' }).click();
@@ -91,4 +102,36 @@ test('a burst of 1,000 messages with the panel closed arrives whole and counts a
   ).toBeVisible();
   await widget.open();
   await expect(widget.message('burst 999')).toBeVisible();
+});
+
+test('a burst of 1,000 messages with the panel open arrives whole, in order, and only the newest enters', async ({
+  page,
+  backend,
+}) => {
+  test.setTimeout(300_000); // 1,000 rows rendered, then scrolled back through, on a busy 2-core machine
+  const { widget, id } = await startConversation(page, backend);
+  await expect(widget.message('You said: hello')).toBeVisible();
+  const ws = getWsChatModule(backend.server);
+  for (let i = 0; i < 1000; i++) ws.testing.say(id, `burst ${i}`);
+  await expect(widget.message('burst 999')).toBeInViewport({ timeout: 60_000 });
+  // The rows on screen are the newest, in the order they were sent, without a gap.
+  const shown = await widget.log.evaluate((el) =>
+    [...el.querySelectorAll<HTMLElement>('.bubble')].map((b) => b.textContent ?? ''),
+  );
+  const numbers = shown.filter((t) => t.startsWith('burst ')).map((t) => Number(t.slice(6)));
+  expect(numbers.length).toBeGreaterThan(5);
+  expect(numbers.at(-1)).toBe(999);
+  expect(numbers).toEqual(numbers.map((_, i) => 999 - (numbers.length - 1) + i));
+  expect((await enteringBubbles(widget.log)).length).toBeLessThanOrEqual(1);
+  expect(await shadowNodes(page)).toBeLessThan(1500);
+  // All of them are there: scrolling to the top (a frame at a time) reaches the first message.
+  const first = await widget.log.evaluate(async (el) => {
+    for (;;) {
+      el.scrollTop = 0;
+      await new Promise((r) => requestAnimationFrame(r));
+      const row = el.querySelector('[data-row]')?.textContent ?? '';
+      if (row.includes('hello')) return row;
+    }
+  });
+  expect(first).toContain('hello');
 });

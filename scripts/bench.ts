@@ -4,6 +4,9 @@
  *   npm run bench                               this tree against a 2 KB vanilla launcher
  *   npm run bench -- --baseline 4d508ca         … and against an older commit ("before")
  *   npm run bench -- --quick                    fewer rounds and sizes (a smoke run)
+ *   npm run bench -- --sizes 10,10000           only these conversation sizes
+ *   npm run bench -- --sizes none               no conversation sizes (with --no-bursts: startup only)
+ *   npm run bench -- --no-startup --no-bursts   leave those parts out
  *
  * Startup (interleaved rounds, fresh context each): script start → launcher visible, click → text
  * box focused, JS heap with the panel open; as ratios to the vanilla launcher. Runtime (a build
@@ -69,37 +72,38 @@ try {
     ...(baseline ? [{ kind: 'parley' as const, label: baseline.real.label, build: baseline.real }] : []),
     { kind: 'parley', label: 'after', build: current.real },
   ];
-  const start = await startup(browser, server.url, variants, rounds);
-  const floor = start.get('vanilla 2 KB')!;
+  const start = flag('no-startup') ? undefined : await startup(browser, server.url, variants, rounds);
+  const floor = start?.get('vanilla 2 KB') ?? [];
   const ratio = (xs: number[], base: number[]) => median(xs) / median(base);
-  table(
-    `Startup: medians of ${rounds} interleaved rounds (ratio to the vanilla launcher)`,
-    ['variant', 'script → launcher ms', '×', 'click → focus ms', '×', 'heap KB', '×'],
-    variants.map((v) => {
-      const s = start.get(v.label)!;
-      const l = s.map((x) => x.launcherMs);
-      const f = s.map((x) => x.focusMs);
-      const h = s.map((x) => x.heapBytes / 1024);
-      return [
-        v.label,
-        median(l),
-        ratio(
-          l,
-          floor.map((x) => x.launcherMs),
-        ).toFixed(1),
-        median(f),
-        ratio(
-          f,
-          floor.map((x) => x.focusMs),
-        ).toFixed(1),
-        median(h),
-        ratio(
-          h,
-          floor.map((x) => x.heapBytes / 1024),
-        ).toFixed(2),
-      ];
-    }),
-  );
+  if (start)
+    table(
+      `Startup: medians of ${rounds} interleaved rounds (ratio to the vanilla launcher)`,
+      ['variant', 'script → launcher ms', '×', 'click → focus ms', '×', 'heap KB', '×'],
+      variants.map((v) => {
+        const s = start.get(v.label)!;
+        const l = s.map((x) => x.launcherMs);
+        const f = s.map((x) => x.focusMs);
+        const h = s.map((x) => x.heapBytes / 1024);
+        return [
+          v.label,
+          median(l),
+          ratio(
+            l,
+            floor.map((x) => x.launcherMs),
+          ).toFixed(1),
+          median(f),
+          ratio(
+            f,
+            floor.map((x) => x.focusMs),
+          ).toFixed(1),
+          median(h),
+          ratio(
+            h,
+            floor.map((x) => x.heapBytes / 1024),
+          ).toFixed(2),
+        ];
+      }),
+    );
 
   const vanillaGzip = gzipSync(readFileSync(new URL('../e2e/pages/vanilla-launcher.js', import.meta.url)), {
     level: 9,
@@ -114,8 +118,17 @@ try {
     ],
   );
 
-  const runtimeSizes = quick ? [10, 1000] : [10, 1000, 5000, 10_000];
-  const options = { rounds, roundBudgetMs: quick ? 20_000 : 90_000, waitMs: quick ? 60_000 : 180_000 };
+  const runtimeSizes =
+    value('sizes')
+      ?.split(',')
+      .map(Number)
+      .filter((n) => n > 0) ?? (quick ? [10, 1000] : [10, 1000, 5000, 10_000]);
+  const options = {
+    bursts: !flag('no-bursts'),
+    rounds,
+    roundBudgetMs: quick ? 20_000 : 90_000,
+    waitMs: quick ? 60_000 : 180_000,
+  };
   const results: Array<{ label: string; sizes: SizeFigures[]; bursts: BurstFigures[] }> = [];
   for (const build of [...(baseline ? [baseline.probe] : []), current.probe]) {
     // The old build takes minutes per round trip at 10,000 messages (issue 9): stop at 5,000.
@@ -139,6 +152,8 @@ try {
         f?.renders.length ? median(f.renders) : undefined,
         f?.domNodes,
         f?.scrollFrameP95,
+        f?.scrollWorkP95,
+        f?.scrollLate,
         f?.gaveUp ? `gave up: ${f.gaveUp}` : f ? '' : 'not run',
       ]);
     }
@@ -153,7 +168,9 @@ try {
       'n',
       'components/trip',
       'DOM nodes',
-      'scroll frame p95 ms',
+      'scroll: frame interval p95 ms',
+      'frame work p95 ms',
+      'late frames /120',
       '',
     ],
     rows,

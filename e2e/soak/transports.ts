@@ -54,9 +54,6 @@ export const SOAK_TRANSPORTS: readonly SoakTransport[] = [
   },
   {
     label: 'twin',
-    // Not in npm test's short soak: a TWIN send still in flight at a reload is posted again (TWIN
-    // posts carry no id and it has no history call), issue 16's open point; `npm run soak` shows it.
-    short: false,
     module: 'twin',
     attributes: { transport: 'twin', 'chat-id': 'demo' },
     acks: twinAcks,

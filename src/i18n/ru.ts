@@ -1,5 +1,5 @@
 /** Russian. Plural entries need `one`, `few`, `many` and `other` (fractions). */
-import type { Translation } from './en';
+import type { Complete } from './en';
 
 export const ru = {
   locale: 'ru',
@@ -77,4 +77,4 @@ export const ru = {
   uploadsUnsupported: 'Нельзя отправить {name}: этот чат не принимает файлы.',
   dropFiles: 'Отпустите файлы, чтобы прикрепить их',
   waitForUpload: 'Дождитесь окончания загрузки, затем отправьте.',
-} satisfies Translation;
+} satisfies Complete;

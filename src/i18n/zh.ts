@@ -1,5 +1,5 @@
 /** Simplified Chinese (zh-CN). Chinese has a single plural form, so plural entries only need `other`. */
-import type { Translation } from './en';
+import type { Complete } from './en';
 
 export const zh = {
   locale: 'zh-CN',
@@ -72,4 +72,4 @@ export const zh = {
   uploadsUnsupported: '无法发送 {name}：此聊天不支持文件。',
   dropFiles: '将文件拖放到此处以添加附件',
   waitForUpload: '请等待上传完成后再发送。',
-} satisfies Translation;
+} satisfies Complete;

@@ -24,10 +24,16 @@ import { MessageRow } from './MessageRow';
 
 /** Within this many pixels of the end counts as "at the bottom" (sub-pixel rounding, a margin). */
 const BOTTOM_SLACK = 48;
-/** Rows rendered while following the end of the conversation. */
-export const TAIL_ROWS = 60;
-/** Rows added when scrolling near an edge of the window. */
-const PAGE_ROWS = 30;
+/**
+ * Rows rendered while following the end of the conversation: a few screens. It also caps what one
+ * frame of a burst renders (the rows in between are passed over, and scrolling up brings them).
+ */
+export const TAIL_ROWS = 30;
+/**
+ * Rows added when scrolling comes within two screens of an edge of the window: a small step, so the
+ * frame that renders it stays within its budget (30 at once made a dropped frame at each step).
+ */
+const PAGE_ROWS = 10;
 /** The window never holds more rows than this. */
 export const MAX_ROWS = 120;
 
@@ -146,8 +152,9 @@ export function MessageList(props: {
     atBottom.current = below <= BOTTOM_SLACK && w.end === n;
     if (atBottom.current) setMissed(false);
     if (anchor.current) return; // a window change is being rendered
-    if (el.scrollTop < el.clientHeight && w.start > 0) grow(el, -1);
-    else if (below < el.clientHeight && w.end < n) grow(el, 1);
+    const near = 2 * el.clientHeight;
+    if (el.scrollTop < near && w.start > 0) grow(el, -1);
+    else if (below < near && w.end < n) grow(el, 1);
   };
 
   const bot = useMemo(() => namedBot(messages), [messages]);

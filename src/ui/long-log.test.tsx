@@ -8,7 +8,7 @@ import { options, type VNode } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmulatorAdapter } from '../transports/emulator/adapter';
 import { MessageItem } from './MessageItem';
-import { MAX_ROWS } from './MessageList';
+import { MAX_ROWS, TAIL_ROWS } from './MessageList';
 import { mountWidget } from './test-helpers';
 
 afterEach(cleanup);
@@ -48,6 +48,17 @@ describe('a long conversation', () => {
     expect(rows.length).toBeLessThanOrEqual(MAX_ROWS);
     expect(rows[rows.length - 1]!.textContent).toContain('message 1999');
     expect(log.textContent).not.toContain('message 0 ');
+  });
+
+  it('follows a burst with its newest rows only, in order and without a gap (what one frame renders is capped)', () => {
+    const { transport, log } = openWith(10);
+    act(() => {
+      for (let i = 10; i < 510; i++) transport.receive({ id: `m${i}`, text: `message ${i}` });
+    });
+    const texts = [...log.querySelectorAll('.bubble')].map((b) => b.textContent);
+    expect(texts.length).toBeGreaterThan(0);
+    expect(texts.length).toBeLessThanOrEqual(TAIL_ROWS);
+    expect(texts).toEqual(texts.map((_, i) => `message ${510 - texts.length + i}`));
   });
 
   it('renders the new message and the neighbour it joins, not the rest of the log', () => {
