@@ -15,7 +15,8 @@
  *
  * Rolldown renders `import('./x')` in CJS output as `Promise.resolve().then(() => require('./x'))`:
  * the loader's `require` returns the exports of a chunk it has, or a promise of them, which the
- * `then` chain unwraps. So the bundler's output is wrapped, never rewritten.
+ * `then` chain unwraps. So the bundler's output is wrapped, not rewritten (but for the run of
+ * export getters that ends a chunk, written shorter: see compactExports).
  *
  * `dist/chunks.json` records what each file is for (`npm run size` sums a visitor's files with it).
  *
@@ -34,6 +35,7 @@ function parleyLoader(
   deps: Record<string, string[]>,
   packs: Record<string, string>,
   panel: string,
+  english: string,
   entry: string,
 ) {
   const me =
@@ -99,17 +101,35 @@ function parleyLoader(
    * Chunks asked for in one turn of the event loop (the panel, a transport and their shared files
    * come together) are fetched together: when a transport has a pack (one file holding it, the
    * panel and what both need: one download, and it compresses better than the parts), the pack
-   * brings every asked chunk it holds; the rest come as files of their own.
+   * brings every asked chunk it holds; the rest come as files of their own. Each transport has two
+   * packs: one with the English catalogue, taken when English is asked in the same turn, and one
+   * without (a Chinese or Russian visitor gets their catalogue as a file of its own).
    */
   let wanted: Array<{ name: string; resolve: () => void; reject: (e: unknown) => void }> = [];
   const flush = () => {
     const batch = wanted;
     wanted = [];
     const transport = batch.find((w) => packs[w.name])?.name;
+    const withEnglish = batch.some((w) => w.name === english);
     // What the build put in the pack (see `packs` below): the panel, the transport, what they need.
-    const members = transport ? [panel, transport, ...(deps[panel] ?? []), ...(deps[transport] ?? [])] : [];
+    const members = transport
+      ? [
+          panel,
+          transport,
+          ...(deps[panel] ?? []),
+          ...(deps[transport] ?? []),
+          ...(withEnglish ? [english] : []),
+        ]
+      : [];
     for (const w of batch) {
-      const file = transport && members.includes(w.name) ? (packs[transport] as string) : w.name;
+      // `parley-pack-ws-chat-<hash>.js` -> `parley-pack-ws-chat-en-<hash>.js` (one hash names both).
+      const pack = packs[transport as string] as string;
+      const file =
+        transport && members.includes(w.name)
+          ? withEnglish
+            ? `${pack.slice(0, -12)}-en${pack.slice(-12)}`
+            : pack
+          : w.name;
       fetchFile(file).then(
         (url) => {
           // A pack registers several chunks: take them all, the ones asked later are there then.
@@ -193,8 +213,6 @@ function roleOf(chunk: OutputChunk): string {
   const transport = id.match(/\/src\/embed\/transports\/([\w-]+)\.ts$/);
   if (transport) return `transport:${transport[1]}`;
   const lang = id.match(/\/src\/i18n\/([\w-]+)\.ts$/);
-  // The whole English catalogue is the fallback of every language: it goes with the panel.
-  if (lang?.[1] === 'en') return 'english';
   if (lang) return `language:${lang[1]}`;
   if (id.endsWith('/src/embed/app.tsx')) return 'panel';
   return chunk.facadeModuleId ? `lazy:${chunk.name}` : 'shared';
@@ -245,12 +263,10 @@ export function classicChunks(): Plugin {
         const lazy = [...closure(c.fileName)].filter((d) => !inEntry.has(d));
         if (lazy.length) deps[c.fileName] = lazy;
       }
-      // Every visitor needs the whole English catalogue once the panel loads (what the first script
-      // has of it is the launcher's part): fetched with the panel, and in every pack.
       const panelChunk = chunks.find((c) => roleOf(c) === 'panel');
-      const english = chunks.find((c) => roleOf(c) === 'english');
-      if (panelChunk && english)
-        deps[panelChunk.fileName] = [...(deps[panelChunk.fileName] ?? []), english.fileName];
+      // The whole English catalogue: an English visitor asks for it with the panel (a Chinese or
+      // Russian one never: zh and ru are complete), so each transport has a pack with it too.
+      const english = chunks.find((c) => roleOf(c) === 'language:en');
 
       const dynamicImports = chunks.reduce((n, c) => n + c.dynamicImports.length, 0);
       const rendered = chunks.reduce(
@@ -281,49 +297,61 @@ export function classicChunks(): Plugin {
       // Packs: per transport, one file registering the transport, the panel and the shared chunks
       // both need. Every visitor needs the panel and one transport at the same moment, and one file
       // compresses better than six (gzip shares nothing across files). The parts stay as files too
-      // (a later chunk such as `upload` needs them; the loader falls back to them).
+      // (a later chunk such as `upload` needs them; the loader falls back to them). Two per transport:
+      // without the English catalogue (`parley-pack-<transport>-…`, for zh and ru visitors, who fetch
+      // their catalogue beside it) and with it (`parley-pack-<transport>-en-…`).
       const packs: Record<string, string> = {};
       const packRoles: Record<string, string> = {};
       const panel = panelChunk;
       for (const t of chunks) {
         const role = roleOf(t);
         if (!panel || inEntry.has(t.fileName) || !role.startsWith('transport:')) continue;
-        const members = [
-          ...new Set([
-            ...(deps[panel.fileName] ?? []),
-            panel.fileName,
-            ...(deps[t.fileName] ?? []),
-            t.fileName,
-          ]),
-        ];
-        let text = '';
-        let line = 0;
-        const sections: Array<{ offset: { line: number; column: number }; map: unknown }> = [];
-        for (const name of members) {
-          const c = byName.get(name) as OutputChunk;
-          const m = mapOf(c);
-          if (m) sections.push({ offset: { line, column: 0 }, map: JSON.parse(String(m.asset.source)) });
-          const part = c.code.replace(MAP_COMMENT, '');
-          text += `${part}\n`;
-          line += part.split('\n').length;
-        }
         const kind = role.slice('transport:'.length);
-        const hash = createHash('sha256').update(text).digest('base64url').slice(0, 8);
-        const fileName = `parley-pack-${kind}-${hash}.js`;
-        this.emitFile({ type: 'asset', fileName, source: `${text}//# sourceMappingURL=${fileName}.map\n` });
-        this.emitFile({
-          type: 'asset',
-          fileName: `${fileName}.map`,
-          source: JSON.stringify({ version: 3, file: fileName, sections }),
+        const texts = [false, true].map((withEnglish) => {
+          const members = [
+            ...new Set([
+              ...(deps[panel.fileName] ?? []),
+              panel.fileName,
+              ...(deps[t.fileName] ?? []),
+              t.fileName,
+              ...(withEnglish && english ? [english.fileName] : []),
+            ]),
+          ];
+          let text = '';
+          let line = 0;
+          const sections: Array<{ offset: { line: number; column: number }; map: unknown }> = [];
+          for (const name of members) {
+            const c = byName.get(name) as OutputChunk;
+            const m = mapOf(c);
+            if (m) sections.push({ offset: { line, column: 0 }, map: JSON.parse(String(m.asset.source)) });
+            const part = c.code.replace(MAP_COMMENT, '');
+            text += `${part}\n`;
+            line += part.split('\n').length;
+          }
+          return { text, sections };
         });
-        packs[t.fileName] = fileName;
-        packRoles[fileName] = `pack:${kind}`;
+        // One hash over both, so the loader derives the English pack's name from the other's.
+        const hash = createHash('sha256')
+          .update(texts.map((p) => p.text).join('\0'))
+          .digest('base64url')
+          .slice(0, 8);
+        texts.forEach(({ text, sections }, withEnglish) => {
+          const fileName = `parley-pack-${kind}${withEnglish ? '-en' : ''}-${hash}.js`;
+          this.emitFile({ type: 'asset', fileName, source: `${text}//# sourceMappingURL=${fileName}.map\n` });
+          this.emitFile({
+            type: 'asset',
+            fileName: `${fileName}.map`,
+            source: JSON.stringify({ version: 3, file: fileName, sections }),
+          });
+          packRoles[fileName] = withEnglish ? `pack+en:${kind}` : `pack:${kind}`;
+          if (!withEnglish) packs[t.fileName] = fileName;
+        });
       }
 
       // The entry: the loader, then each factory on lines of its own; an index map with one section each.
       // `F`, `D` and `P` are the factories, dependencies and packs written below: free names, so never mangled.
       const loader = await minify(
-        `(${parleyLoader.toString()})(F,D,P,${JSON.stringify(panel?.fileName ?? '')},${JSON.stringify(entry.fileName)})`,
+        `(${parleyLoader.toString()})(F,D,P,${JSON.stringify(panel?.fileName ?? '')},${JSON.stringify(english?.fileName ?? '')},${JSON.stringify(entry.fileName)})`,
         {
           ecma: 2020,
           compress: { passes: 2 },

@@ -7,7 +7,9 @@
  * - first script: `dist/parley.js`, which shows the launcher and its unread badge;
  * - a visitor's whole widget: the first script + the panel + any ONE transport + one language, each
  *   with the shared files it needs (from `dist/chunks.json`, written by build/classic-chunks.ts),
- *   checked for every transport and language, so a new adapter is held to it the day it lands;
+ *   checked for every transport and language, so a new adapter is held to it the day it lands
+ *   (an English visitor takes the pack that holds the English catalogue; zh/ru the plain pack and
+ *   their catalogue);
  * - the single-file build (`dist/single/parley.js`), reported;
  * - the shipped stylesheet still carries the documented `--parley-z-index` default (a CSS minifier
  *   once rounded 2147483000 to 2147480000).
@@ -38,7 +40,10 @@ const BUDGET_FIRST = 20_000;
 // Main meanwhile gained server-history paging (ws-chat older.ts: transport +541 B) and the
 // 'Not confirmed' send state (panel +307, catalogues +79): ws-chat visitor 56,713 at 06:40, over
 // 56,300 before this merge. Set to 56,750 so CI stays meaningful while the next cuts land.
-const BUDGET_VISITOR = 56_750;
+// Lowered to 55,900: zh and ru are complete, so their visitors download no English catalogue
+// (each transport has a pack with it for English visitors and one without): the worst visitor, ru
+// on ws-chat, 56,713 -> 55,825.
+const BUDGET_VISITOR = 55_900;
 /** Issue 9's goal for a visitor (first + panel + one transport + one language); reported, not enforced yet. */
 const GOAL_VISITOR = 32_000;
 const Z_INDEX_DEFAULT = '2147483000';
@@ -74,11 +79,13 @@ const panelFiles = closure(panelName);
 const panel = bytes(panelFiles);
 const counted = new Set(panelFiles);
 const transports = byRole('transport:').map((t) => ({ ...t, bytes: bytes(closure(t.name, counted)) }));
-// A transport's pack (build/classic-chunks.ts): the panel, the transport and what both need, in one
-// file: what a visitor of that transport downloads after the first script.
+// A transport's packs (build/classic-chunks.ts): the panel, the transport and what both need, in one
+// file: what a visitor of that transport downloads after the first script. The `pack+en` one also
+// holds the English catalogue (an English visitor's one file); a zh or ru visitor takes the plain
+// pack and their catalogue beside it.
 const packs = new Map(byRole('pack:').map((p) => [p.label, gzip(p.name)]));
+const packsWithEnglish = new Map(byRole('pack+en:').map((p) => [p.label, gzip(p.name)]));
 const languages = byRole('language:').map((l) => ({ ...l, bytes: bytes(closure(l.name, counted)) }));
-const worstLanguage = Math.max(0, ...languages.map((l) => l.bytes));
 
 const pad = (s, n) => String(s).padStart(n);
 console.log(`first script    ${entry.padEnd(30)} ${pad(first, 6)} B gzip   budget ${BUDGET_FIRST}`);
@@ -87,14 +94,28 @@ for (const t of transports) console.log(`transport       ${t.label.padEnd(30)} $
 for (const l of languages) console.log(`language        ${l.label.padEnd(30)} ${pad(l.bytes, 6)} B gzip`);
 if (first > BUDGET_FIRST) problems.push(`the first script is ${first - BUDGET_FIRST} B over its budget`);
 for (const t of transports) {
-  const pack = packs.get(t.label);
-  const total = first + (pack ?? panel + t.bytes) + worstLanguage;
-  const what = pack
-    ? `pack ${pad(pack, 6)} (panel + transport as files: ${pad(panel + t.bytes, 6)})`
-    : 'panel + transport';
+  const pack = packs.get(t.label) ?? panel + t.bytes;
+  // What this transport's visitor downloads in each language; the budget holds the largest.
+  const visits = languages.map((l) => {
+    const withEnglish = l.label === 'en' ? packsWithEnglish.get(t.label) : undefined;
+    return withEnglish
+      ? { lang: l.label, what: `pack with en ${pad(withEnglish, 6)}`, total: first + withEnglish }
+      : {
+          lang: l.label,
+          what: `pack ${pad(pack, 6)} + ${l.label} ${pad(l.bytes, 5)}`,
+          total: first + pack + l.bytes,
+        };
+  });
+  const worst = visits.reduce((a, b) => (b.total > a.total ? b : a), {
+    lang: '-',
+    what: 'pack',
+    total: first + pack,
+  });
+  const others = visits.filter((v) => v !== worst).map((v) => `${v.lang} ${v.total}`);
   console.log(
-    `a visitor of ${t.label.padEnd(12)} first + ${what} + largest language = ${pad(total, 6)} B gzip   budget ${BUDGET_VISITOR}, goal ${GOAL_VISITOR} (${total - GOAL_VISITOR} B to go)`,
+    `a visitor of ${t.label.padEnd(12)} first + ${worst.what} = ${pad(worst.total, 6)} B gzip (${others.join(', ')})   budget ${BUDGET_VISITOR}, goal ${GOAL_VISITOR} (${worst.total - GOAL_VISITOR} B to go)`,
   );
+  const total = worst.total;
   if (total > BUDGET_VISITOR)
     problems.push(`a ${t.label} visitor downloads ${total - BUDGET_VISITOR} B over the budget`);
 }

@@ -66,6 +66,20 @@ describe('ws-chat messages (flat generation)', () => {
     expect((await client.nextMatching(isBot)).content).toBe('ping');
   });
 
+  it('with wsChatEcho false, answers but never echoes to the sending socket (its other sockets still get it)', async () => {
+    const quiet = await startTestServer({ wsChatProtocol: 'flat', wsChatEcho: false });
+    const ann = await getToken(quiet, { name: 'Ann', channel: 'WEB', channelId: 'web_chat' });
+    const a = await TestClient.connect(quiet, ann.token);
+    const b = await TestClient.connect(
+      quiet,
+      (await getToken(quiet, { name: 'Ann', channel: 'WEB', channelId: 'web_chat' })).token,
+    );
+    a.send(visitorFrame(ann, 'hi', 'c-1'));
+    expect((await b.next()).content).toBe('hi');
+    // The sender's first frame is the bot's greeting: its own message did not come back.
+    expect(await a.next()).toMatchObject({ senderId: 'bot', content: GREETING });
+  });
+
   it('ignores the conversationId and senderId a client claims', async () => {
     const client = await TestClient.connect(server, token.token);
     client.send({ conversationId: 'someone-else', senderId: 'mallory', content: 'x' });

@@ -16,6 +16,8 @@ export interface FlatContext {
   log(line: string): void;
   /** Dedupe by `metadata.clientMessageId`; false stores every frame, as a seed-built backend does. */
   clientIds: boolean;
+  /** False: the sender's own socket gets no echo of its frame (its other sockets still do). */
+  echo: boolean;
   /** False: the demo bot stays silent (fault tests answer through `testing.say`). */
   botOn: boolean;
   /** Tells the test hooks about a visitor message (`repeat`: a resend recognised and not stored). */
@@ -39,7 +41,7 @@ export function onFlatText(ctx: FlatContext, customer: Customer, ws: WebSocket, 
   const known = clientMessageId === undefined ? undefined : conversation.accepted.get(clientMessageId);
   if (known) {
     // A resend after a lost echo: confirm again with the same frame, but store and answer once.
-    hub.sendTo(ws, frameOf(known));
+    if (ctx.echo) hub.sendTo(ws, frameOf(known));
     ctx.heard(conversation.id, content, true);
     return;
   }
@@ -52,7 +54,7 @@ export function onFlatText(ctx: FlatContext, customer: Customer, ws: WebSocket, 
     ...(metadata === undefined ? {} : { metadata }),
   });
   store.appendVisitor(conversation, message, clientMessageId);
-  hub.broadcast(customer.id, frameOf(message));
+  hub.broadcast(customer.id, frameOf(message), ctx.echo ? undefined : ws);
   ctx.heard(conversation.id, content, false);
   if (!ctx.botOn) return;
   ctx.bot.respond(conversation.id, botReplies({ text: content, first }), (reply) =>

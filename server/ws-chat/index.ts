@@ -27,6 +27,12 @@ export interface WsChatOptions extends ServerOptions {
    * backend built from the seed, which does not know that field and stores every frame it gets.
    */
   wsChatClientIds?: boolean;
+  /**
+   * Flat generation: echo a visitor's frame to the socket that sent it (default true). The seed's
+   * guide never promises that echo; false plays a backend that sends it to the customer's other
+   * sockets only (tests of delivery without confirmation).
+   */
+  wsChatEcho?: boolean;
 }
 
 export interface WsChatModule extends ProtocolModule {
@@ -69,7 +75,13 @@ export function createWsChatModule(options: WsChatOptions = {}): WsChatModule {
         },
       };
       if (generation === 'envelope') onEnvelopeText(ctx, customer, ws, text, origin);
-      else onFlatText({ ...ctx, clientIds: options.wsChatClientIds ?? true }, customer, ws, text);
+      else
+        onFlatText(
+          { ...ctx, clientIds: options.wsChatClientIds ?? true, echo: options.wsChatEcho ?? true },
+          customer,
+          ws,
+          text,
+        );
     },
     log,
   });

@@ -1,8 +1,8 @@
 import { enFirst } from './en-first';
 
 /**
- * English, the reference catalogue: every other language is typed against these keys, and any key a
- * language lacks falls back to the English text. Every string the visitor can see or hear is here,
+ * English, the reference catalogue: every other language is typed against these keys (the shipped
+ * ones hold all of them; a partial one given to `createTranslator` falls back to the English text). Every string the visitor can see or hear is here,
  * including accessible names. `{name}` placeholders are filled by the translator; an object value
  * holds plural forms chosen with `Intl.PluralRules` from `vars.count`. The strings the first script
  * needs (the launcher's) are in en-first.ts; the rest comes with the panel.
@@ -59,6 +59,12 @@ export const en = {
   today: 'Today',
   yesterday: 'Yesterday',
   jumpToLatest: 'Jump to latest messages',
+  /** At the top of the log while older messages come from storage or the server's history. */
+  olderLoading: 'Loading earlier messages…',
+  /** At the top of the log when nothing older exists. */
+  olderDone: 'Beginning of the conversation',
+  olderFailed: 'Earlier messages could not be loaded.',
+  olderRetry: 'Try again',
   openImage: 'Open image: {name}',
   imageViewer: 'Image: {name}',
   closeImage: 'Close image',
@@ -86,3 +92,8 @@ export type Key = keyof Catalogue;
 export type Entry = string | Readonly<Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }>;
 /** Another language: any subset of the English keys (missing ones fall back to English). */
 export type Translation = Readonly<Partial<Record<Key, Entry>>>;
+/**
+ * A language Parley ships (zh, ru): every English key. Complete, so the visitor downloads that
+ * catalogue alone, never the English one beside it (issue 9).
+ */
+export type Complete = Readonly<Record<Key, Entry>>;

@@ -1,8 +1,9 @@
 /**
  * What the first script needs of i18n: choosing the language and a translator over whatever
- * catalogues are loaded. The first script has only the launcher's English (en-first.ts); the whole
- * English catalogue and zh/ru come with the panel, as files fetched on demand (each a file of its
- * own in the split build), so the first script stays small.
+ * catalogues are loaded. The first script has only the launcher's English (en-first.ts); the
+ * visitor's whole catalogue (en, zh or ru, only that one) comes with the panel, fetched on demand
+ * (in the split build the English one travels inside the panel's pack), so the first script stays
+ * small.
  */
 import type { Entry, Key, Translation } from './en';
 import { enFirst } from './en-first';
@@ -49,17 +50,19 @@ export interface Catalogues {
   english: Translation;
 }
 
-/** The whole English catalogue, and the language's own when it is not English. */
+/**
+ * The language's whole catalogue, and nothing else: zh and ru are complete (typed so), so a Chinese
+ * or Russian visitor never downloads the English one; what they fall back to is the launcher's
+ * English already here, for a key the type check would have caught.
+ */
 export async function loadCatalogue(lang: Lang): Promise<Catalogues> {
-  const [{ en }, own] = await Promise.all([
-    import('./en'),
+  const catalogue =
     lang === 'zh'
-      ? import('./zh').then((m) => m.zh)
+      ? (await import('./zh')).zh
       : lang === 'ru'
-        ? import('./ru').then((m) => m.ru)
-        : undefined,
-  ]);
-  return { catalogue: own ?? en, english: en };
+        ? (await import('./ru')).ru
+        : (await import('./en')).en;
+  return { catalogue, english: lang === 'en' ? catalogue : enFirst };
 }
 
 /**

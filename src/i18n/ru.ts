@@ -1,5 +1,5 @@
 /** Russian. Plural entries need `one`, `few`, `many` and `other` (fractions). */
-import type { Translation } from './en';
+import type { Complete } from './en';
 
 export const ru = {
   locale: 'ru',
@@ -58,6 +58,10 @@ export const ru = {
   today: 'Сегодня',
   yesterday: 'Вчера',
   jumpToLatest: 'К последним сообщениям',
+  olderLoading: 'Загружаем более ранние сообщения…',
+  olderDone: 'Начало разговора',
+  olderFailed: 'Не удалось загрузить более ранние сообщения.',
+  olderRetry: 'Повторить',
   openImage: 'Открыть изображение: {name}',
   imageViewer: 'Изображение: {name}',
   closeImage: 'Закрыть изображение',
@@ -77,4 +81,4 @@ export const ru = {
   uploadsUnsupported: 'Нельзя отправить {name}: этот чат не принимает файлы.',
   dropFiles: 'Отпустите файлы, чтобы прикрепить их',
   waitForUpload: 'Дождитесь окончания загрузки, затем отправьте.',
-} satisfies Translation;
+} satisfies Complete;

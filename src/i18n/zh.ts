@@ -1,5 +1,5 @@
 /** Simplified Chinese (zh-CN). Chinese has a single plural form, so plural entries only need `other`. */
-import type { Translation } from './en';
+import type { Complete } from './en';
 
 export const zh = {
   locale: 'zh-CN',
@@ -53,6 +53,10 @@ export const zh = {
   today: '今天',
   yesterday: '昨天',
   jumpToLatest: '跳到最新消息',
+  olderLoading: '正在加载更早的消息…',
+  olderDone: '对话开始',
+  olderFailed: '无法加载更早的消息。',
+  olderRetry: '重试',
   openImage: '打开图片：{name}',
   imageViewer: '图片：{name}',
   closeImage: '关闭图片',
@@ -72,4 +76,4 @@ export const zh = {
   uploadsUnsupported: '无法发送 {name}：此聊天不支持文件。',
   dropFiles: '将文件拖放到此处以添加附件',
   waitForUpload: '请等待上传完成后再发送。',
-} satisfies Translation;
+} satisfies Complete;

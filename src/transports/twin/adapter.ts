@@ -112,7 +112,7 @@ class TwinTransport extends TransportBase implements Transport {
     const done = this.store.sent(message.clientId);
     if (done) return Promise.resolve({ ...done, confirmed: true });
     if (this.closedByCaller) return Promise.reject(fail('disconnected', 'not connected'));
-    if (this.attempts.get(message.clientId)?.state === 'posted') {
+    if (this.attempts.leftUnanswered(message.clientId)) {
       // Handed to the network by a page that went away before the answer came (a reload, a tab
       // that held the connection): the browser finished that keepalive post, so the server most
       // likely has it, and nothing can ask. Never posted again without the visitor: the store
@@ -156,10 +156,14 @@ class TwinTransport extends TransportBase implements Transport {
       remember(this.echoes, id, message.clientId);
       return { id, at, confirmed: true };
     } catch (err) {
-      // This page heard how it ended (refused, 5xx, a network error while alive): the store decides
-      // about a retry as for any failed send.
-      this.attempts.end(message.clientId);
       const e = toTransportError(err);
+      // An HTTP answer (refused, 5xx) ends the attempt: the store decides about a retry as for any
+      // failed send. A failure without one stays recorded: Chrome fails the fetch promise of a page
+      // that is navigating away (before its pagehide) while it completes the keepalive request.
+      // This page posts it again when its outbox retries; another page finds it unanswered. Only
+      // a browser that knows it is offline proves the post never left.
+      if (e.status !== undefined || globalThis.navigator?.onLine === false)
+        this.attempts.end(message.clientId);
       if (e.code !== 'not-found') throw e;
       // The server no longer knows the session: end it here too; a retry starts a new one.
       if (this.session?.id === session.id) this.endSession('expired');

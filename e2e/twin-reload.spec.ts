@@ -1,0 +1,50 @@
+/**
+ * A TWIN message in flight when the page reloads (issue 16, point 6). TWIN posts carry no client id
+ * and TWIN has no history call: the reference server holds the post's answer (`holdPosts`), the
+ * page reloads meanwhile, and the server answers only afterwards. The message reaches the server
+ * once, shows once, "Not confirmed" with a retry, and is posted again only when the visitor
+ * retries.
+ */
+import { expect, test, twinOf, Widget } from './fixtures';
+
+test('a message in flight at a reload reaches the server once and shows once, "Not confirmed" with Retry', async ({
+  page,
+  backend,
+}) => {
+  const twin = twinOf(backend);
+  const count = (text: string) => twin.visitorTexts().filter((t) => t === text).length;
+  await page.goto(`${backend.url}/demo-twin.html`);
+  const widget = new Widget(page);
+  await widget.open();
+  await widget.send('before');
+  await expect(widget.log.getByText('You said: before')).toBeVisible();
+
+  // when: the server has the message, but its answer is held while the page reloads
+  const held = twin.holdPosts();
+  try {
+    await widget.send('in flight');
+    await expect.poll(() => count('in flight')).toBe(1);
+    await expect(widget.log.getByText('Sending…')).toBeVisible();
+    await page.reload();
+  } finally {
+    held.release(); // the answer goes to the request the browser finished for the old page
+  }
+  await widget.open();
+
+  // then: shown once, not confirmed, with a retry
+  const row = widget.log.locator('.msg', { has: page.getByText('in flight', { exact: true }) });
+  await expect(row.getByText('Not confirmed')).toBeVisible();
+  await expect(row.getByText(/It may have arrived/)).toBeVisible();
+  await expect(widget.message('in flight')).toHaveCount(1);
+  // the outbox went on to a later message, so it had its chance to post the first one again
+  await widget.send('after');
+  await expect(widget.log.getByText('You said: after')).toBeVisible();
+  expect(count('in flight')).toBe(1);
+  await expect(widget.log.getByText('You said: in flight')).toHaveCount(1);
+
+  // when: the visitor decides to send it again, it is posted (their decision) and shows as sent
+  await row.getByRole('button', { name: 'Retry' }).click();
+  await expect.poll(() => count('in flight')).toBe(2);
+  await expect(row.getByText('Not confirmed')).toHaveCount(0);
+  await expect(widget.message('in flight')).toHaveCount(1);
+});
