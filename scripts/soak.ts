@@ -38,7 +38,12 @@ function print(r: SoakReport, run: number): void {
     [
       `== ${r.transport}, run ${run}: ${clean(r) ? 'CLEAN' : 'NOT CLEAN'} (${(r.durationMs / 1000).toFixed(0)} s)`,
       `  visitor messages at the server, lost / duplicated / reordered: ${fmt(r.visitor)}` +
-        (r.repeatsCaught ? ` (${r.repeatsCaught} resends caught by the reference server's id check)` : ''),
+        (r.repeatsCaught
+          ? r.repeatsByProtocolId
+            ? ` (${r.repeatsCaught} resends, each with the ${r.repeatsByProtocolId} of its first copy, the protocol's own ` +
+              'message id: delivered twice, taken once, not scored)'
+            : ` (${r.repeatsCaught} resends caught by the reference server's id check, which the seed lacks: scored)`
+          : ''),
       `  replies on screen, lost / duplicated / reordered:              ${fmt(r.replies)}`,
       ...[r.visitor, r.replies]
         .filter((t) => t.examples.length)

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { longestIncreasing, summariseAcks, tally } from '../e2e/soak/metrics';
+import { longestIncreasing, summariseAcks, tally, tallyVisitor } from '../e2e/soak/metrics';
 
 describe('soak scoring', () => {
   it('scores a perfect run as zero everywhere', () => {
@@ -24,6 +24,17 @@ describe('soak scoring', () => {
     });
     // one old item coming back last is one reordered item, not n
     expect(tally(['1', '2', '3', '4', '5'], ['2', '3', '4', '5', '1']).reordered).toBe(1);
+  });
+
+  it('scores a recognised resend as a duplicate unless the protocol itself names the message id', () => {
+    const arrivals = [
+      { text: 'v1', repeat: false },
+      { text: 'v1', repeat: true }, // recognised by its id
+      { text: 'v2', repeat: false },
+      { text: 'v2', repeat: false }, // not recognised: a duplicate either way
+    ];
+    expect(tallyVisitor(['v1', 'v2'], arrivals, false).duplicated).toBe(2);
+    expect(tallyVisitor(['v1', 'v2'], arrivals, true).duplicated).toBe(1);
   });
 
   it('finds the longest increasing run', () => {

@@ -55,6 +55,29 @@ export function tally(expected: readonly string[], observed: readonly string[]):
   };
 }
 
+/** A visitor message as a server took it in; `repeat`: its message id was one the server had. */
+export interface Arrival {
+  text: string;
+  repeat: boolean;
+}
+
+/**
+ * Visitor messages at the server. A resend the server recognised by its message id is scored as a
+ * duplicate unless that id is the protocol's own (`protocolId`): a backend built from the protocol
+ * then stores it once too (nchan: `x-request-id`); where only our reference server knows the id
+ * (ws-chat's `clientMessageId`, not in its seed), a seed backend would have stored it twice.
+ */
+export function tallyVisitor(
+  expected: readonly string[],
+  arrivals: readonly Arrival[],
+  protocolId: boolean,
+): Tally {
+  return tally(
+    expected,
+    arrivals.filter((a) => !(protocolId && a.repeat)).map((a) => a.text),
+  );
+}
+
 /** Length of the longest strictly increasing subsequence (patience sorting, O(n log n)). */
 export function longestIncreasing(values: readonly number[]): number {
   const tails: number[] = [];

@@ -15,7 +15,7 @@
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { SoakBackend, type VisitorArrival } from './backend';
-import { type AckSummary, summariseAcks, type Tally, tally } from './metrics';
+import { type AckSummary, summariseAcks, type Tally, tally, tallyVisitor } from './metrics';
 import type { SoakTransport } from './transports';
 
 export interface SoakPlan {
@@ -55,8 +55,10 @@ export interface SoakReport {
   transport: string;
   /** Visitor messages as the server received them (repeats included: a seed backend stores them). */
   visitor: Tally;
-  /** Of the duplicates, those the reference server recognised by an id the seed does not have. */
+  /** Resends the reference server recognised by their message id (scored unless `repeatsByProtocolId`). */
   repeatsCaught: number;
+  /** The protocol's own id recognises resends (transports.ts `messageId`): they are not duplicates. */
+  repeatsByProtocolId?: string;
   /** Conversations (sessions) the messages landed in: 1 unless the widget started over. */
   conversations: number;
   /** Numbered replies as the first tab shows them at the end. */
@@ -320,10 +322,7 @@ export async function runSoak(
     const observed = await readScreen(first);
     const report: SoakReport = {
       transport: transport.label,
-      visitor: tally(
-        expectedVisitor,
-        backend.arrivals.map((a) => a.text),
-      ),
+      visitor: tallyVisitor(expectedVisitor, backend.arrivals, transport.messageId !== undefined),
       repeatsCaught: backend.arrivals.filter((a) => a.repeat).length,
       conversations: new Set(backend.arrivals.map((a) => a.conversation)).size,
       replies: tally(
@@ -337,6 +336,7 @@ export async function runSoak(
       durationMs: Date.now() - started,
     };
     if (acks) report.acks = acks;
+    if (transport.messageId) report.repeatsByProtocolId = transport.messageId;
     if (transport.replay === false)
       report.away = { written: away.length, shown: observed.filter((t) => away.includes(t)).length };
     return report;

@@ -24,6 +24,12 @@ export interface SoakTransport {
    * what is under way arrive before each fault; it still counts every reply it wrote.
    */
   replay?: boolean;
+  /**
+   * The protocol's own message id, when its seed defines one: a backend built from the seed
+   * recognises a resend by it, so resends the reference server recognised are reported, not scored
+   * as duplicates. Unset: the id (if any) is only our reference server's, and a resend is a duplicate.
+   */
+  messageId?: string;
   /** `nchan`: nginx + nchan in front of the server; drops cut the TCP connections, restarts are nginx's. */
   front?: 'nchan';
   /** Protocols that acknowledge each delivery: sent ids and acknowledgement counts of a conversation. */
@@ -84,6 +90,9 @@ export const SOAK_TRANSPORTS: readonly SoakTransport[] = [
     module: 'nchan',
     attributes: { transport: 'nchan', 'channel-path': '/chat/{id}', 'token-url': '{origin}/nchan/token' },
     front: 'nchan',
+    // Seed 004 makes X-Request-Id the unique id of a message and the widget sends its client id
+    // there. A publish cut by a drop before its PONG is published again: nchan carries both copies.
+    messageId: 'x-request-id',
     short: false,
   },
 ];

@@ -18,9 +18,11 @@ import { isTime } from '../core/guards';
 import type { Translate } from '../i18n';
 import { formatDay } from '../i18n/format';
 import type { ChatStore } from '../store/chat-store';
+import type { ChatMessage } from '../store/types';
 import { logItem, namedBot } from './grouping';
 import { ArrowDownIcon } from './icons';
 import { MessageRow } from './MessageRow';
+import { OlderMessages } from './OlderMessages';
 
 /** Within this many pixels of the end counts as "at the bottom" (sub-pixel rounding, a margin). */
 const BOTTOM_SLACK = 48;
@@ -42,6 +44,43 @@ interface Window {
   end: number;
   /** The list length the window was fitted to. */
   length: number;
+  /** Keys of the list's first message and of the window's first row, as fitted. */
+  first?: string | undefined;
+  top?: string | undefined;
+}
+
+/** Renders `PAGE_ROWS` more rows before (-1) or after (+1) the window, dropping the far side. */
+function move(w: Window, n: number, live: { current: number }, direction: -1 | 1): void {
+  if (direction < 0) {
+    w.start = Math.max(0, w.start - PAGE_ROWS);
+    w.end = Math.min(w.end, w.start + MAX_ROWS);
+    // Rows below the window come back by scrolling later: they are not news then.
+    if (w.end < n) live.current = Math.max(live.current, n);
+  } else {
+    w.end = Math.min(n, w.end + PAGE_ROWS);
+    w.start = Math.max(w.start, w.end - MAX_ROWS);
+  }
+}
+
+/**
+ * Older messages came in at the start of the list (or the oldest went): the window moves with its
+ * rows, so nothing on screen changes. Returns how far it moved.
+ */
+function follow(w: Window, messages: readonly ChatMessage[], live: { current: number }): number {
+  const at = w.top === undefined ? -1 : messages.findIndex((m) => m.key === w.top);
+  if (at === -1) {
+    // The rows shown are gone (a bounded list let them go): back to the end.
+    w.start = Math.max(0, messages.length - TAIL_ROWS);
+    w.end = w.length = messages.length;
+    live.current = Math.min(live.current, messages.length);
+    return 0;
+  }
+  const delta = at - w.start;
+  w.start += delta;
+  w.end += delta;
+  w.length += delta;
+  live.current = Math.max(0, live.current + delta);
+  return delta;
 }
 
 /** The first row at least partly in view, and where it is: kept in place across a window change. */
@@ -79,6 +118,16 @@ export function MessageList(props: {
   /** Index of the first message that is news: what the log showed when it opened is not. */
   const live = useRef(n);
   const w = win.current;
+  const older = store.older.value;
+  if (messages[0]?.key !== w.first && w.first !== undefined && follow(w, messages, live) > 0) {
+    // Older messages came in while the visitor is at the top: render some of them now. The row in
+    // view is measured before this render changes the DOM, and put back where it was after it.
+    const el = ref.current;
+    if (el && !atBottom.current && el.scrollTop < 2 * el.clientHeight && !anchor.current && w.start > 0) {
+      anchor.current = anchorOf(el);
+      move(w, n, live, -1);
+    }
+  }
   if (w.length !== n) {
     // A window that reached the end of the list grows with it; one that follows the bottom keeps
     // only the tail, so a long burst never piles up rows.
@@ -110,6 +159,12 @@ export function MessageList(props: {
     else if (isNew) setMissed(true);
   }, [messages]);
 
+  // A log too short to scroll cannot reach its top by scrolling: it asks for older messages itself.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && w.start === 0 && older === 'idle' && el.scrollHeight <= el.clientHeight) void store.loadOlder();
+  });
+
   // After the window moved: put the row the visitor was looking at back where it was (or go to
   // the end, for "jump to latest").
   useLayoutEffect(() => {
@@ -130,18 +185,10 @@ export function MessageList(props: {
     }
   });
 
-  /** Renders `PAGE_ROWS` more rows before (-1) or after (+1) the window, dropping the far side. */
+  /** `move`, keeping the row in view where it is. */
   const grow = (el: HTMLElement, direction: -1 | 1) => {
     anchor.current = anchorOf(el);
-    if (direction < 0) {
-      w.start = Math.max(0, w.start - PAGE_ROWS);
-      w.end = Math.min(w.end, w.start + MAX_ROWS);
-      // Rows below the window come back by scrolling later: they are not news then.
-      if (w.end < n) live.current = Math.max(live.current, n);
-    } else {
-      w.end = Math.min(n, w.end + PAGE_ROWS);
-      w.start = Math.max(w.start, w.end - MAX_ROWS);
-    }
+    move(w, n, live, direction);
     redraw(0);
   };
 
@@ -155,8 +202,12 @@ export function MessageList(props: {
     const near = 2 * el.clientHeight;
     if (el.scrollTop < near && w.start > 0) grow(el, -1);
     else if (below < near && w.end < n) grow(el, 1);
+    // Near the top of everything held: older messages from storage or the server's history.
+    else if (el.scrollTop < near && w.start === 0) void store.loadOlder();
   };
 
+  w.first = messages[0]?.key;
+  w.top = messages[w.start]?.key;
   const bot = useMemo(() => namedBot(messages), [messages]);
   // Rows from `live.current` on arrived while the log was shown and go to its live part.
   const history: VNode[] = [];
@@ -187,6 +238,7 @@ export function MessageList(props: {
         class="log"
         role="log"
         aria-live="polite"
+        aria-busy={older === 'loading' ? 'true' : undefined}
         aria-label={t('messages')}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
         tabIndex={0}
@@ -198,6 +250,14 @@ export function MessageList(props: {
       >
         {props.lead}
         <div class="log__history" aria-live="off">
+          {w.start === 0 && (
+            <OlderMessages
+              state={older}
+              history={!!store.transport.loadOlder}
+              t={t}
+              onRetry={store.loadOlder}
+            />
+          )}
           {history}
         </div>
         {rows}
