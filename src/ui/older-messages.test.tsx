@@ -24,12 +24,12 @@ const line = (i: number): IncomingMessage => ({
 class WithHistory extends EmulatorAdapter {
   readonly history = Array.from({ length: 100 }, (_, i) => line(i + 1));
   readonly waiting: Array<() => void> = [];
-  fail = false;
+  broken = false;
 
   loadOlder(before: OlderCursor | null): Promise<OlderPage> {
     return new Promise((resolve, reject) => {
       this.waiting.push(() => {
-        if (this.fail) return reject(new TransportError('network', 'Could not reach the server'));
+        if (this.broken) return reject(new TransportError('network', 'Could not reach the server'));
         const end = before ? this.history.findIndex((m) => m.id === before.id) : this.history.length;
         const start = Math.max(0, end - 20);
         resolve({ messages: this.history.slice(start, end).map((m) => ({ ...m })), more: start > 0 });
@@ -140,12 +140,12 @@ describe('older messages at the top of the log', () => {
     const transport = new WithHistory();
     const { log } = open(transport);
     const box = layout(log);
-    transport.fail = true;
+    transport.broken = true;
     box.top = 0;
     fireEvent.scroll(log);
     await transport.answer();
     expect(within(log).getByText('Earlier messages could not be loaded.')).toBeTruthy();
-    transport.fail = false;
+    transport.broken = false;
     fireEvent.click(within(log).getByRole('button', { name: 'Try again' }));
     await transport.answer();
     await waitFor(() => expect(numbers(log)[0]).toBeLessThan(81));
