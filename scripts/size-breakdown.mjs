@@ -5,7 +5,8 @@
  * file's share is given as minified bytes and as its gzip cost: the file gzipped whole minus the
  * file gzipped without that source's bytes (so the costs do not add up exactly to the total: gzip
  * shares context between sources). `--json` prints the table as JSON; `--top N` limits the rows.
- * `--show SOURCE` prints the bytes attributed to one source (`(glue)` for what no map covers).
+ * `--without a,b` also gives each file's gzip size without the sources whose names start with a or
+ * b (what a lazy split of them would take off). `--show SOURCE` prints the bytes attributed to one source (`(glue)` for what no map covers).
  * A source present in more than one file of a visitor (the first script and a pack, say) is listed
  * at the end: it is downloaded twice.
  */
@@ -17,16 +18,21 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const topAt = args.indexOf('--top');
 const top = topAt >= 0 ? Number(args[topAt + 1]) : Number.POSITIVE_INFINITY;
+const withoutAt = args.indexOf('--without');
+/** `--without a,b`: also print each file's gzip size without the sources starting with a or b. */
+const without = withoutAt >= 0 ? args[withoutAt + 1].split(',') : [];
 const showAt = args.indexOf('--show');
 const show = showAt >= 0 ? args[showAt + 1] : undefined;
-const named = args.filter((a, i) => !a.startsWith('--') && !['--top', '--show'].includes(args[i - 1]));
+const named = args.filter(
+  (a, i) => !a.startsWith('--') && !['--top', '--show', '--without'].includes(args[i - 1]),
+);
 const manifest = JSON.parse(readFileSync(new URL('chunks.json', dist), 'utf8'));
 const targets = named.length
   ? named
   : [
       manifest.entry,
       ...Object.entries(manifest.files)
-        .filter(([, f]) => f.role.startsWith('pack:') || f.role.startsWith('language:'))
+        .filter(([, f]) => /^(pack|pack\+en|language):/.test(f.role))
         .map(([name]) => name),
     ];
 
@@ -141,6 +147,11 @@ for (const file of targets) {
     })
     .sort((a, b) => b.gzip - a.gzip);
   report[file] = { gzip: total, min: code.length, sources: table };
+  if (without.length) {
+    let rest = '';
+    for (let i = 0; i < code.length; i++) if (!without.some((w) => owner[i].startsWith(w))) rest += code[i];
+    report[file].without = { sources: without, gzip: gz(rest), saves: total - gz(rest) };
+  }
   for (const r of table) {
     if (r.source === '(glue)') continue;
     seenIn.set(r.source, [...(seenIn.get(r.source) ?? []), file]);
@@ -159,6 +170,10 @@ if (json) {
     console.log(
       `\n${file}: ${r.gzip} B gzip, ${r.min} B minified (${manifest.files[file]?.role ?? 'entry'})`,
     );
+    if (r.without)
+      console.log(
+        `  without ${r.without.sources.join(', ')}: ${r.without.gzip} B gzip (-${r.without.saves})`,
+      );
     console.log(`  ${'gzip'.padStart(6)} ${'min'.padStart(7)}  source`);
     for (const row of r.sources.slice(0, top))
       console.log(`  ${String(row.gzip).padStart(6)} ${String(row.min).padStart(7)}  ${row.source}`);

@@ -97,6 +97,11 @@ export interface OutgoingMessage {
   answerId?: string;
   /** Ids returned by the adapter's `upload`. */
   attachmentIds?: string[];
+  /**
+   * How many times the visitor pressed Retry on it (absent: never). An adapter that cannot tell
+   * whether an earlier attempt arrived sends it again only in a later round (TWIN).
+   */
+  retries?: number;
 }
 
 /** Returned by `send` once the backend has accepted the message. */

@@ -59,6 +59,12 @@ export const en = {
   today: 'Today',
   yesterday: 'Yesterday',
   jumpToLatest: 'Jump to latest messages',
+  /** At the top of the log while older messages come from storage or the server's history. */
+  olderLoading: 'Loading earlier messages…',
+  /** At the top of the log when nothing older exists. */
+  olderDone: 'Beginning of the conversation',
+  olderFailed: 'Earlier messages could not be loaded.',
+  olderRetry: 'Try again',
   openImage: 'Open image: {name}',
   imageViewer: 'Image: {name}',
   closeImage: 'Close image',

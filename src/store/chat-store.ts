@@ -18,6 +18,7 @@ import type {
 } from '../core/types';
 import type { Capabilities, Transport } from '../transports/types';
 import { incomingKey, indexIds, markRead, mergeInto, update } from './conversation';
+import { createOlder } from './older';
 import { createOutbox } from './outbox';
 import { createPersister } from './persist';
 import { clearConversation, loadDraft, loadMessages, saveDraft } from './persistence';
@@ -106,6 +107,14 @@ export function createChatStore(options: ChatStoreOptions) {
   });
   disposers.push(effect(() => saveDraft(storage, draft.value)));
 
+  const older = createOlder({
+    transport,
+    storage,
+    messages,
+    settle: () => settle(),
+    keepLocal: (items) => sync?.keepLocal(items),
+  });
+
   const outbox = createOutbox({
     transport,
     messages,
@@ -191,7 +200,7 @@ export function createChatStore(options: ChatStoreOptions) {
     if (next.length === list.length && !added.length && next.every((m, i) => m === list[i])) return;
     const unseen = added.filter((a) => a.item.direction === 'in').length;
     batch(() => {
-      messages.value = next;
+      messages.value = older.bound(next);
       if (fromOthers && typing.value) typing.value = null;
       if (unseen && !isOpen.value) unread.value += unseen;
     });
@@ -398,6 +407,7 @@ export function createChatStore(options: ChatStoreOptions) {
     clearTimeout(typingTimer);
     incoming.length = 0; // frames of the old visitor still waiting for their tick
     streams.clear();
+    older.reset();
     batch(() => {
       messages.value = [];
       draft.value = '';
@@ -490,6 +500,10 @@ export function createChatStore(options: ChatStoreOptions) {
     send,
     chooseAnswer,
     retry,
+    /** Whether older messages may exist, are loading, or this is the beginning (older.ts). */
+    older: older.state,
+    /** Brings older messages in at the start: from storage, then from the backend's history. */
+    loadOlder: older.load,
     /** The growing text of an answer still streaming (undefined once final): a bubble reads it. */
     streamText: streams.text,
     uploadOffer,

@@ -64,6 +64,14 @@ export function mergeInto(
     addToIndex(index, item);
     return { item, added: false };
   }
+  const item = itemOf(msg);
+  list.splice(placeOf(list, item, msg.backfill === true), 0, item);
+  addToIndex(index, item);
+  return { item, added: true };
+}
+
+/** A message from the backend as the list keeps it (the visitor's own: sent, under its client id). */
+export function itemOf(msg: IncomingMessage): ChatMessage {
   const visitor = msg.author.kind === 'visitor';
   const item: ChatMessage = {
     key: visitor && msg.clientId ? msg.clientId : incomingKey(msg.id),
@@ -80,9 +88,7 @@ export function mergeInto(
   }
   if (msg.answers?.length) item.answers = msg.answers;
   if (msg.attachments?.length) item.attachments = msg.attachments;
-  list.splice(placeOf(list, item, msg.backfill === true), 0, item);
-  addToIndex(index, item);
-  return { item, added: true };
+  return item;
 }
 
 /** `mergeInto` on a copy: a new array with the message, or null when nothing changed. */

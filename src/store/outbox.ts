@@ -42,6 +42,7 @@ export function createOutbox(options: OutboxOptions) {
       if (msg.replyToId) outgoing.replyToId = msg.replyToId;
       if (msg.answerId) outgoing.answerId = msg.answerId;
       if (msg.attachmentIds?.length) outgoing.attachmentIds = msg.attachmentIds;
+      if (msg.retries) outgoing.retries = msg.retries;
       const receipt = await Promise.race([transport.send(outgoing), timeout]);
       const current = messages.value.find((m) => m.key === msg.key);
       // The echo may have confirmed (or a receipt marked read) before the promise settled.

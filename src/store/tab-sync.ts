@@ -188,6 +188,10 @@ export function createTabSync(options: TabSyncOptions) {
       if (peers.shareOpen) post({ t: 'st:open', from: id, open });
     },
     shareStartNew: () => post({ t: 'st:new', from: id }),
+    /** Messages this tab loaded from history or storage: other tabs read them from storage, not here. */
+    keepLocal(items: readonly ChatMessage[]): void {
+      for (const m of items) fromOthers.add(m);
+    },
     shareLogout: (epoch: string, leader: boolean) => post({ t: 'st:logout', from: id, epoch, leader }),
     dispose(): void {
       if (scheduled) sendChanges();

@@ -57,6 +57,11 @@ export interface TransportEvents {
 export interface OlderCursor {
   id: string;
   at: number;
+  /**
+   * How many messages the caller holds after this one: where an offset-paged history may start
+   * looking for it (a hint; the adapter must cope with a wrong one).
+   */
+  newer?: number;
 }
 
 /** A page of history before a cursor, oldest first. */

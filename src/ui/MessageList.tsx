@@ -18,17 +18,22 @@ import { isTime } from '../core/guards';
 import type { Translate } from '../i18n';
 import { formatDay } from '../i18n/format';
 import type { ChatStore } from '../store/chat-store';
+import type { ChatMessage } from '../store/types';
 import { logItem, namedBot } from './grouping';
 import { ArrowDownIcon } from './icons';
 import { MessageRow } from './MessageRow';
+import { OlderMessages } from './OlderMessages';
 
 /** Within this many pixels of the end counts as "at the bottom" (sub-pixel rounding, a margin). */
 const BOTTOM_SLACK = 48;
 /**
- * Rows rendered while following the end of the conversation: a few screens. It also caps what one
- * frame of a burst renders (the rows in between are passed over, and scrolling up brings them).
+ * Rows rendered while following the end of the conversation at most: the log keeps about one and a
+ * half screens of them (`fitTail`). That also caps what one frame of a burst renders: the rows in
+ * between are passed over, and scrolling up brings them.
  */
 export const TAIL_ROWS = 30;
+/** The fewest rows kept while following the end. */
+const MIN_TAIL_ROWS = 10;
 /**
  * Rows added when scrolling comes within two screens of an edge of the window: a small step, so the
  * frame that renders it stays within its budget (30 at once made a dropped frame at each step).
@@ -42,6 +47,43 @@ interface Window {
   end: number;
   /** The list length the window was fitted to. */
   length: number;
+  /** Keys of the list's first message and of the window's first row, as fitted. */
+  first?: string | undefined;
+  top?: string | undefined;
+}
+
+/** Renders `PAGE_ROWS` more rows before (-1) or after (+1) the window, dropping the far side. */
+function move(w: Window, n: number, live: { current: number }, direction: -1 | 1): void {
+  if (direction < 0) {
+    w.start = Math.max(0, w.start - PAGE_ROWS);
+    w.end = Math.min(w.end, w.start + MAX_ROWS);
+    // Rows below the window come back by scrolling later: they are not news then.
+    if (w.end < n) live.current = Math.max(live.current, n);
+  } else {
+    w.end = Math.min(n, w.end + PAGE_ROWS);
+    w.start = Math.max(w.start, w.end - MAX_ROWS);
+  }
+}
+
+/**
+ * Older messages came in at the start of the list (or the oldest went): the window moves with its
+ * rows, so nothing on screen changes. Returns how far it moved.
+ */
+function follow(w: Window, messages: readonly ChatMessage[], live: { current: number }): number {
+  const at = w.top === undefined ? -1 : messages.findIndex((m) => m.key === w.top);
+  if (at === -1) {
+    // The rows shown are gone (a bounded list let them go): back to the end.
+    w.start = Math.max(0, messages.length - TAIL_ROWS);
+    w.end = w.length = messages.length;
+    live.current = Math.min(live.current, messages.length);
+    return 0;
+  }
+  const delta = at - w.start;
+  w.start += delta;
+  w.end += delta;
+  w.length += delta;
+  live.current = Math.max(0, live.current + delta);
+  return delta;
 }
 
 /** The first row at least partly in view, and where it is: kept in place across a window change. */
@@ -75,25 +117,37 @@ export function MessageList(props: {
   const regenerable = store.regenerable.value;
   const now = (props.now ?? Date.now)();
 
+  /** Rows kept while following the end, fitted to the log's height once it is laid out. */
+  const tail = useRef(TAIL_ROWS);
   const win = useRef<Window>({ start: Math.max(0, n - TAIL_ROWS), end: n, length: n });
   /** Index of the first message that is news: what the log showed when it opened is not. */
   const live = useRef(n);
   const w = win.current;
+  const older = store.older.value;
+  if (messages[0]?.key !== w.first && w.first !== undefined && follow(w, messages, live) > 0) {
+    // Older messages came in while the visitor is at the top: render some of them now. The row in
+    // view is measured before this render changes the DOM, and put back where it was after it.
+    const el = ref.current;
+    if (el && !atBottom.current && el.scrollTop < 2 * el.clientHeight && !anchor.current && w.start > 0) {
+      anchor.current = anchorOf(el);
+      move(w, n, live, -1);
+    }
+  }
   if (w.length !== n) {
     // A window that reached the end of the list grows with it; one that follows the bottom keeps
     // only the tail, so a long burst never piles up rows.
     if (w.end >= w.length || w.end > n) w.end = n;
     // (A page at a time, so rows are not dropped one by one on every message.)
-    if (atBottom.current && w.end === n && n - w.start > TAIL_ROWS + PAGE_ROWS) w.start = n - TAIL_ROWS;
+    if (atBottom.current && w.end === n && n - w.start > tail.current + PAGE_ROWS) w.start = n - tail.current;
     w.start = Math.min(w.start, Math.max(0, w.end - 1));
     w.length = n;
   }
 
   const toBottom = () => {
     const el = ref.current;
-    if (w.end !== n || w.start < n - TAIL_ROWS) {
+    if (w.end !== n) {
       // The tail is not rendered yet: scroll once it is.
-      w.start = Math.max(0, n - TAIL_ROWS);
+      w.start = Math.max(0, n - tail.current);
       w.end = n;
       stick.current = true;
       redraw(0);
@@ -108,7 +162,28 @@ export function MessageList(props: {
     lastKey.current = last?.key;
     if (atBottom.current || (isNew && last.direction === 'out')) toBottom();
     else if (isNew) setMissed(true);
+    const el = ref.current;
+    if (el && atBottom.current && w.end === n) fitTail(el);
   }, [messages]);
+
+  /**
+   * About one and a half screens of rows while following the end (the average row height of the
+   * window, read once the layout is done anyway). A log that cannot scroll, with older rows not
+   * rendered, would give the visitor no way to reach them: it grows at once.
+   */
+  const fitTail = (el: HTMLElement) => {
+    const rows = w.end - w.start;
+    if (!rows || !el.clientHeight) return; // not laid out (hidden, or a test's DOM)
+    const perRow = el.scrollHeight / rows;
+    tail.current = Math.min(TAIL_ROWS, Math.max(MIN_TAIL_ROWS, Math.ceil((1.5 * el.clientHeight) / perRow)));
+    if (w.start > 0 && el.scrollHeight <= el.clientHeight && !anchor.current) grow(el, -1);
+  };
+
+  // A log too short to scroll cannot reach its top by scrolling: it asks for older messages itself.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && w.start === 0 && older === 'idle' && el.scrollHeight <= el.clientHeight) void store.loadOlder();
+  });
 
   // After the window moved: put the row the visitor was looking at back where it was (or go to
   // the end, for "jump to latest").
@@ -130,18 +205,10 @@ export function MessageList(props: {
     }
   });
 
-  /** Renders `PAGE_ROWS` more rows before (-1) or after (+1) the window, dropping the far side. */
+  /** `move`, keeping the row in view where it is. */
   const grow = (el: HTMLElement, direction: -1 | 1) => {
     anchor.current = anchorOf(el);
-    if (direction < 0) {
-      w.start = Math.max(0, w.start - PAGE_ROWS);
-      w.end = Math.min(w.end, w.start + MAX_ROWS);
-      // Rows below the window come back by scrolling later: they are not news then.
-      if (w.end < n) live.current = Math.max(live.current, n);
-    } else {
-      w.end = Math.min(n, w.end + PAGE_ROWS);
-      w.start = Math.max(w.start, w.end - MAX_ROWS);
-    }
+    move(w, n, live, direction);
     redraw(0);
   };
 
@@ -153,10 +220,16 @@ export function MessageList(props: {
     if (atBottom.current) setMissed(false);
     if (anchor.current) return; // a window change is being rendered
     const near = 2 * el.clientHeight;
-    if (el.scrollTop < near && w.start > 0) grow(el, -1);
+    // (Not while following the end: the tail is short on purpose, and the scrolls that keep the
+    // end in view are not the visitor's.)
+    if (el.scrollTop < near && w.start > 0 && !atBottom.current) grow(el, -1);
     else if (below < near && w.end < n) grow(el, 1);
+    // Near the top of everything held: older messages from storage or the server's history.
+    else if (el.scrollTop < near && w.start === 0) void store.loadOlder();
   };
 
+  w.first = messages[0]?.key;
+  w.top = messages[w.start]?.key;
   const bot = useMemo(() => namedBot(messages), [messages]);
   // Rows from `live.current` on arrived while the log was shown and go to its live part.
   const history: VNode[] = [];
@@ -187,6 +260,7 @@ export function MessageList(props: {
         class="log"
         role="log"
         aria-live="polite"
+        aria-busy={older === 'loading' ? 'true' : undefined}
         aria-label={t('messages')}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
         tabIndex={0}
@@ -198,6 +272,14 @@ export function MessageList(props: {
       >
         {props.lead}
         <div class="log__history" aria-live="off">
+          {w.start === 0 && (
+            <OlderMessages
+              state={older}
+              history={!!store.transport.loadOlder}
+              t={t}
+              onRetry={store.loadOlder}
+            />
+          )}
           {history}
         </div>
         {rows}

@@ -36,6 +36,7 @@ const fullOutgoing: Required<OutgoingMessage> = {
   replyToId: 'm1',
   answerId: 'y',
   attachmentIds: ['f1'],
+  retries: 2,
 };
 const fullStatus: Required<StatusChange> = { status: 'failed', reason: 'auth', retryInMs: 5, detail: 'bye' };
 

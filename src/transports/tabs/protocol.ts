@@ -165,7 +165,7 @@ const incoming = shape(
 );
 const outgoing = shape(
   { clientId: id, text: long },
-  { replyToId: id, answerId: id, attachmentIds: list(id) },
+  { replyToId: id, answerId: id, attachmentIds: list(id), retries: num },
 );
 const wireError = shape({ code, message: text(), retryable: bool }, { status: num });
 const receipt = shape({ confirmed: bool }, { id, at: time });

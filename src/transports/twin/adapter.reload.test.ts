@@ -3,8 +3,8 @@
  * A TWIN post in flight when the page goes away (issue 16, point 6), against the TWIN reference
  * module on 127.0.0.1. TWIN posts carry no id and TWIN has no history call, so the adapter keeps
  * each attempt in storage before fetch is called: a reload that never heard the answer does not
- * post the message again by itself (the store shows it "not confirmed"; the visitor's retry posts
- * it), while a post that failed under a living page is retried as before.
+ * post the message again by itself (the store shows it "not confirmed"; the visitor's Retry, a
+ * later round, posts it), while a post that failed under a living page is retried as before.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
@@ -77,9 +77,8 @@ describe('a post in flight when the page goes away', () => {
     const a = await page(server, storage, spy);
     await a.send({ clientId: 'c1', text: 'hello' });
     expect(seen).toHaveLength(1);
-    expect(JSON.parse(seen[0]!.stored ?? '[]')).toEqual([
-      ['c1', 'posted', expect.any(Number), expect.any(String)],
-    ]);
+    // client id, when, the page that posted it, the retry round
+    expect(JSON.parse(seen[0]!.stored ?? '[]')).toEqual([['c1', expect.any(Number), expect.any(String), 0]]);
     expect(seen[0]!.keepalive).toBe(true);
     // Answered: the record goes (the confirmed send is kept in `twin.sent` instead).
     expect(storage.get('twin.posting')).toBeNull();
@@ -100,10 +99,14 @@ describe('a post in flight when the page goes away', () => {
     expect(offered).toBeInstanceOf(TransportError);
     expect(offered).toMatchObject({ code: 'unconfirmed', retryable: false });
     await after.send({ clientId: 'c2', text: 'next' });
+    // Offered again in the same round (the store had no time to save "failed"): still not posted.
+    await expect(after.send({ clientId: 'c1', text: 'in flight' })).rejects.toMatchObject({
+      code: 'unconfirmed',
+    });
     expect(posted).toEqual(['in flight', 'next']);
 
-    // The visitor decides to send it again (the store's retry): now it is posted.
-    await expect(after.send({ clientId: 'c1', text: 'in flight' })).resolves.toMatchObject({
+    // The visitor decides to send it again (the store's Retry, a new round): now it is posted.
+    await expect(after.send({ clientId: 'c1', text: 'in flight', retries: 1 })).resolves.toMatchObject({
       confirmed: true,
     });
     expect(posted).toEqual(['in flight', 'next', 'in flight']);

@@ -112,12 +112,12 @@ class TwinTransport extends TransportBase implements Transport {
     const done = this.store.sent(message.clientId);
     if (done) return Promise.resolve({ ...done, confirmed: true });
     if (this.closedByCaller) return Promise.reject(fail('disconnected', 'not connected'));
-    if (this.attempts.leftUnanswered(message.clientId)) {
-      // Handed to the network by a page that went away before the answer came (a reload, a tab
-      // that held the connection): the browser finished that keepalive post, so the server most
-      // likely has it, and nothing can ask. Never posted again without the visitor: the store
-      // shows it "not confirmed" with a retry, and that retry (state `reported`) posts it.
-      this.attempts.report(message.clientId);
+    if (this.attempts.leftUnanswered(message.clientId, message.retries ?? 0)) {
+      // Handed to the network, in this retry round, by a page that went away before the answer
+      // came (a reload, a tab that held the connection): the browser finished that keepalive post,
+      // so the server most likely has it, and nothing can ask. Never posted again without the
+      // visitor: the store shows it "not confirmed", and its Retry (a later round) posts it. The
+      // round lives in the store's own record, so no state of ours can get ahead of what it saved.
       return Promise.reject(
         fail(
           'unconfirmed',
@@ -146,7 +146,7 @@ class TwinTransport extends TransportBase implements Transport {
     }
     // In storage before fetch is called (sendMessage calls it synchronously): a reload from here on
     // finds the attempt and does not post it again by itself.
-    this.attempts.begin(message.clientId, this.now());
+    this.attempts.begin(message.clientId, this.now(), message.retries ?? 0);
     try {
       const { id, at } = await this.api.sendMessage(session.id, message);
       // Recorded before anyone hears of it: TWIN posts carry no id, so the server would store a

@@ -4,7 +4,8 @@
  * reached the page (it reloaded, the tab closed) cannot be checked afterwards. Each record is
  * written synchronously before fetch is called, and removed when the page hears an answer.
  * A record another page left behind (a reload, or a tab that held the connection before) means
- * "maybe arrived": it is never posted again without the visitor's say (see adapter.ts, send()).
+ * "maybe arrived": that message is posted again only in a later retry round, i.e. when the visitor
+ * pressed Retry after it was posted (see adapter.ts, send()).
  */
 import { nonEmptyStr, num } from '../../core/guards';
 import { randomId } from '../../core/ids';
@@ -14,18 +15,13 @@ const KEY = 'twin.posting';
 /** The outbox posts one message at a time: only a few can be left unanswered. */
 const MAX_KEPT = 50;
 
-/**
- * `posted`: handed to fetch, no answer heard. `reported`: a later page told the store so (the
- * message shows "not confirmed" with a retry), so the next send of it is the visitor's retry.
- */
-export type AttemptState = 'posted' | 'reported';
-
 export interface Attempt {
-  state: AttemptState;
   /** When it was handed to the network (local epoch ms). */
   at: number;
   /** The page (adapter instance) that handed it over. */
   page: string;
+  /** The message's retry round when it was posted (`OutgoingMessage.retries`, 0 before any Retry). */
+  round: number;
 }
 
 export class SendAttempts {
@@ -34,33 +30,23 @@ export class SendAttempts {
 
   constructor(private readonly storage: KeyValueStore) {}
 
-  /** The attempt another page (or this one, earlier) left for `clientId`, if any. */
-  get(clientId: string): Attempt | undefined {
-    return this.load().get(clientId);
-  }
-
-  /** Handed to the network by another page, which never heard the answer. */
-  leftUnanswered(clientId: string): boolean {
-    const attempt = this.get(clientId);
-    return attempt?.state === 'posted' && attempt.page !== this.page;
+  /**
+   * The attempt another page handed to the network for `clientId` in round `round` or later and
+   * never heard the answer to; undefined when there is none (or it was this page's own).
+   */
+  leftUnanswered(clientId: string, round: number): Attempt | undefined {
+    const attempt = this.load().get(clientId);
+    return attempt && attempt.page !== this.page && attempt.round >= round ? attempt : undefined;
   }
 
   /** Written before the post is handed to fetch (localStorage writes are synchronous). */
-  begin(clientId: string, at: number): void {
-    this.update((all) => all.set(clientId, { state: 'posted', at, page: this.page }));
+  begin(clientId: string, at: number, round: number): void {
+    this.update((all) => all.set(clientId, { at, page: this.page, round }));
   }
 
-  /** The store was told the outcome is unknown; the next send of it is the visitor's decision. */
-  report(clientId: string): void {
-    this.update((all) => {
-      const known = all.get(clientId);
-      if (known) all.set(clientId, { ...known, state: 'reported' });
-    });
-  }
-
-  /** This page heard how the post ended (an answer, or a failure while the page was alive). */
+  /** This page heard how the post ended. */
   end(clientId: string): void {
-    if (this.get(clientId)) this.update((all) => all.delete(clientId));
+    if (this.load().has(clientId)) this.update((all) => all.delete(clientId));
   }
 
   /** Logout: nothing of the old visitor stays. */
@@ -78,7 +64,7 @@ export class SendAttempts {
       writeJson(
         this.storage,
         KEY,
-        [...all].map(([clientId, a]) => [clientId, a.state, a.at, a.page]),
+        [...all].map(([clientId, a]) => [clientId, a.at, a.page, a.round]),
       );
   }
 
@@ -87,11 +73,12 @@ export class SendAttempts {
     const all = new Map<string, Attempt>();
     for (const entry of Array.isArray(raw) ? raw.slice(-MAX_KEPT) : []) {
       if (!Array.isArray(entry)) continue;
-      const [clientId, state, at, page] = entry as unknown[];
+      const [clientId, at, page, round] = entry as unknown[];
       const c = nonEmptyStr(clientId, 256);
       const t = num(at);
-      if (c && (state === 'posted' || state === 'reported') && t !== undefined)
-        all.set(c, { state, at: t, page: nonEmptyStr(page, 64) ?? '' });
+      const p = nonEmptyStr(page, 64);
+      const r = num(round);
+      if (c && t !== undefined && p && r !== undefined) all.set(c, { at: t, page: p, round: r });
     }
     return all;
   }

@@ -37,7 +37,7 @@ async function pageBack(
   let more = true;
   while (more) {
     const oldest = held[0];
-    const page = await load(oldest ? { id: oldest.id, at: oldest.at } : null);
+    const page = await load(oldest ? { id: oldest.id, at: oldest.at, newer: held.length - 1 } : null);
     calls += 1;
     between(calls);
     held = [...page.messages, ...held];
@@ -48,14 +48,21 @@ async function pageBack(
 }
 
 describe('ws-chat adapter, older messages', () => {
-  it('pages back through 600 messages of the current generation to the first one', async () => {
-    const { a } = await seeded('envelope', 600);
+  it('pages back through 600 messages of the current generation to the first one, a request a page', async () => {
+    const { s, storage } = await seeded('envelope', 600);
+    let requests = 0;
+    const counted: typeof fetch = (input, init) => {
+      if (String(input).includes('/messages?')) requests += 1;
+      return fetch(input, init);
+    };
+    const { a } = adapter(s.url, storage, { channelId: 'web_older_test', fetch: counted });
     const { held, calls } = await pageBack((before) => a.loadOlder(before));
     const lines = held.map((m) => m.text).filter((t) => t.startsWith('line '));
     expect(lines).toEqual(Array.from({ length: 600 }, (_, i) => `line ${i + 1}`));
     expect(new Set(held.map((m) => m.id)).size).toBe(held.length);
-    // 600 lines and the greeting-free start, 50 a page: 12 pages and no call wasted.
+    // 50 a page: 12 calls, and each reads one page (it goes on from where the last one ended).
     expect(calls).toBe(Math.ceil(held.length / 50));
+    expect(requests).toBe(calls);
   });
 
   it('neither repeats nor skips a message when newer ones arrive between the calls', async () => {
@@ -70,6 +77,23 @@ describe('ws-chat adapter, older messages', () => {
     const lines = held.map((m) => m.text).filter((t) => t.startsWith('line '));
     expect(lines).toEqual(Array.from({ length: 300 }, (_, i) => `line ${i + 1}`));
     expect(new Set(held.map((m) => m.id)).size).toBe(held.length);
+  });
+
+  it('finds a cursor deep in a long history from the count of newer messages, however wrong', async () => {
+    const { a, module } = await seeded('envelope', 3000);
+    const [conversation] = module.state.allConversations();
+    const cursor = conversation!.messages.find((m) => m.text === 'line 1001')!;
+    // Exact (1,999 newer), too many (notices and unsent messages count too), past the end, too few.
+    for (const newer of [1999, 2400, 9000, 100]) {
+      const page = await a.loadOlder({ id: cursor.id, at: Date.parse(cursor.createdAt), newer });
+      // The rest of the page the cursor is on: the lines just before it, in order.
+      const n = page.messages.length;
+      expect(n).toBeGreaterThan(0);
+      expect(page.messages.map((m) => m.text)).toEqual(
+        Array.from({ length: n }, (_, i) => `line ${1001 - n + i}`),
+      );
+      expect(page.more).toBe(true);
+    }
   });
 
   it('works from a tab that never connected, with the session another tab stored', async () => {

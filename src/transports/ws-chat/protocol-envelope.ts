@@ -197,6 +197,8 @@ export interface HistoryPage {
   /** Newest first, as the server pages it. */
   items: EnvelopeMessage[];
   last: boolean;
+  /** `totalElements`, when the server gave a count. */
+  total?: number;
 }
 
 /** A Spring page `{content, last, …}`, bare or inside the `{code, message, data, success}` wrapper. */
@@ -212,5 +214,8 @@ export function decodeHistoryPage(
     if (decoded) items.push(decoded);
   }
   const last = page.last === true || page.content.length === 0 || page.last === undefined;
-  return { items, last };
+  const total = page.totalElements;
+  return typeof total === 'number' && Number.isInteger(total) && total >= 0
+    ? { items, last, total }
+    : { items, last };
 }
