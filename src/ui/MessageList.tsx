@@ -27,10 +27,13 @@ import { OlderMessages } from './OlderMessages';
 /** Within this many pixels of the end counts as "at the bottom" (sub-pixel rounding, a margin). */
 const BOTTOM_SLACK = 48;
 /**
- * Rows rendered while following the end of the conversation: a few screens. It also caps what one
- * frame of a burst renders (the rows in between are passed over, and scrolling up brings them).
+ * Rows rendered while following the end of the conversation at most: the log keeps about one and a
+ * half screens of them (`fitTail`). That also caps what one frame of a burst renders: the rows in
+ * between are passed over, and scrolling up brings them.
  */
 export const TAIL_ROWS = 30;
+/** The fewest rows kept while following the end. */
+const MIN_TAIL_ROWS = 10;
 /**
  * Rows added when scrolling comes within two screens of an edge of the window: a small step, so the
  * frame that renders it stays within its budget (30 at once made a dropped frame at each step).
@@ -114,16 +117,20 @@ export function MessageList(props: {
   const regenerable = store.regenerable.value;
   const now = (props.now ?? Date.now)();
 
+  /** Rows kept while following the end, fitted to the log's height once it is laid out. */
+  const tail = useRef(TAIL_ROWS);
   const win = useRef<Window>({ start: Math.max(0, n - TAIL_ROWS), end: n, length: n });
   /** Index of the first message that is news: what the log showed when it opened is not. */
   const live = useRef(n);
   const w = win.current;
   const older = store.older.value;
   if (messages[0]?.key !== w.first && w.first !== undefined && follow(w, messages, live) > 0) {
-    // Older messages came in while the visitor is at the top: render some of them now. The row in
-    // view is measured before this render changes the DOM, and put back where it was after it.
+    // Older messages came in. At the bottom (where a log too short to scroll is), the tail it
+    // follows includes them; near the top, some of them are rendered now, and the row in view,
+    // measured before this render changes the DOM, is put back where it was after it.
     const el = ref.current;
-    if (el && !atBottom.current && el.scrollTop < 2 * el.clientHeight && !anchor.current && w.start > 0) {
+    if (atBottom.current) w.start = Math.max(0, Math.min(w.start, w.end - TAIL_ROWS));
+    else if (el && el.scrollTop < 2 * el.clientHeight && !anchor.current && w.start > 0) {
       anchor.current = anchorOf(el);
       move(w, n, live, -1);
     }
@@ -133,16 +140,16 @@ export function MessageList(props: {
     // only the tail, so a long burst never piles up rows.
     if (w.end >= w.length || w.end > n) w.end = n;
     // (A page at a time, so rows are not dropped one by one on every message.)
-    if (atBottom.current && w.end === n && n - w.start > TAIL_ROWS + PAGE_ROWS) w.start = n - TAIL_ROWS;
+    if (atBottom.current && w.end === n && n - w.start > tail.current + PAGE_ROWS) w.start = n - tail.current;
     w.start = Math.min(w.start, Math.max(0, w.end - 1));
     w.length = n;
   }
 
   const toBottom = () => {
     const el = ref.current;
-    if (w.end !== n || w.start < n - TAIL_ROWS) {
+    if (w.end !== n) {
       // The tail is not rendered yet: scroll once it is.
-      w.start = Math.max(0, n - TAIL_ROWS);
+      w.start = Math.max(0, n - tail.current);
       w.end = n;
       stick.current = true;
       redraw(0);
@@ -157,7 +164,22 @@ export function MessageList(props: {
     lastKey.current = last?.key;
     if (atBottom.current || (isNew && last.direction === 'out')) toBottom();
     else if (isNew) setMissed(true);
+    const el = ref.current;
+    if (el && atBottom.current && w.end === n) fitTail(el);
   }, [messages]);
+
+  /**
+   * About one and a half screens of rows while following the end (the average row height of the
+   * window, read once the layout is done anyway). A log that cannot scroll, with older rows not
+   * rendered, would give the visitor no way to reach them: it grows at once.
+   */
+  const fitTail = (el: HTMLElement) => {
+    const rows = w.end - w.start;
+    if (!rows || !el.clientHeight) return; // not laid out (hidden, or a test's DOM)
+    const perRow = el.scrollHeight / rows;
+    tail.current = Math.min(TAIL_ROWS, Math.max(MIN_TAIL_ROWS, Math.ceil((1.5 * el.clientHeight) / perRow)));
+    if (w.start > 0 && el.scrollHeight <= el.clientHeight && !anchor.current) grow(el, -1);
+  };
 
   // A log too short to scroll cannot reach its top by scrolling: it asks for older messages itself.
   useLayoutEffect(() => {
@@ -200,7 +222,9 @@ export function MessageList(props: {
     if (atBottom.current) setMissed(false);
     if (anchor.current) return; // a window change is being rendered
     const near = 2 * el.clientHeight;
-    if (el.scrollTop < near && w.start > 0) grow(el, -1);
+    // (Not while following the end: the tail is short on purpose, and the scrolls that keep the
+    // end in view are not the visitor's.)
+    if (el.scrollTop < near && w.start > 0 && !atBottom.current) grow(el, -1);
     else if (below < near && w.end < n) grow(el, 1);
     // Near the top of everything held: older messages from storage or the server's history.
     else if (el.scrollTop < near && w.start === 0) void store.loadOlder();

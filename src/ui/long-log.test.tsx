@@ -23,6 +23,12 @@ function openWith(count: number) {
   return { ...env, log: screen.getByRole('log', { name: 'Messages' }) };
 }
 
+/** Gives the log the box jsdom does not lay out. */
+function layOut(log: HTMLElement, box: { clientHeight: number; scrollHeight: () => number }) {
+  Object.defineProperty(log, 'clientHeight', { configurable: true, get: () => box.clientHeight });
+  Object.defineProperty(log, 'scrollHeight', { configurable: true, get: box.scrollHeight });
+}
+
 /** Counts the MessageItem components Preact renders while `fn` runs. */
 function renders(fn: () => void): number {
   let count = 0;
@@ -59,6 +65,28 @@ describe('a long conversation', () => {
     expect(texts.length).toBeGreaterThan(0);
     expect(texts.length).toBeLessThanOrEqual(TAIL_ROWS);
     expect(texts).toEqual(texts.map((_, i) => `message ${510 - texts.length + i}`));
+  });
+
+  it('keeps about one and a half screens of rows while following the end, from the rows it measured', () => {
+    const { transport, log } = openWith(100);
+    // 100 px a row, a 300 px log: 4.5 screens' worth would be 30 rows, 1.5 screens 5 (at least 10).
+    layOut(log, { clientHeight: 300, scrollHeight: () => 100 * log.querySelectorAll('[data-row]').length });
+    act(() => void transport.receive({ id: 'fit', text: 'measure' }));
+    act(() => {
+      for (let i = 0; i < 100; i++) transport.receive({ id: `b${i}`, text: `burst ${i}` });
+    });
+    const rows = log.querySelectorAll('[data-row]').length;
+    expect(rows).toBeGreaterThanOrEqual(10);
+    expect(rows).toBeLessThan(TAIL_ROWS);
+    expect(log.querySelectorAll('[data-row]')[rows - 1]!.textContent).toContain('burst 99');
+  });
+
+  it('renders older rows at once when the log cannot scroll (no scrolling could bring them)', () => {
+    const { transport, log } = openWith(100);
+    const before = log.querySelectorAll('[data-row]').length;
+    layOut(log, { clientHeight: 600, scrollHeight: () => 600 });
+    act(() => void transport.receive({ id: 'more', text: 'one more' }));
+    expect(log.querySelectorAll('[data-row]').length).toBeGreaterThan(before + 1);
   });
 
   it('renders the new message and the neighbour it joins, not the rest of the log', () => {
