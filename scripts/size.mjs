@@ -43,7 +43,12 @@ const BUDGET_FIRST = 20_000;
 // Lowered to 55,900: zh and ru are complete, so their visitors download no English catalogue
 // (each transport has a pack with it for English visitors and one without): the worst visitor, ru
 // on ws-chat, 56,713 -> 55,825.
-const BUDGET_VISITOR = 55_900;
+// Raised, on purpose, to 57,600 after merging main at 07:30: older messages from the server's
+// history (issue 16: ws-chat older.ts 786 B, store/older.ts 661, the log's button and state) put
+// the ws-chat visitor at 57,553. Loading ws-chat's older.ts as a lazy file was tried and dropped:
+// the log asks for older messages as soon as a conversation is short of a screen, so every visitor
+// who converses fetched it anyway (one more request, no byte saved).
+const BUDGET_VISITOR = 57_600;
 /** Issue 9's goal for a visitor (first + panel + one transport + one language); reported, not enforced yet. */
 const GOAL_VISITOR = 32_000;
 const Z_INDEX_DEFAULT = '2147483000';

@@ -56,8 +56,13 @@ function print(r: SoakReport, run: number): void {
               '(it keeps nothing for a visitor who is away), not scored',
           ]
         : []),
+      ...(r.restartForgets
+        ? [`  restarts: ${r.restartForgets} (by design); the soak let what was under way arrive before each`]
+        : []),
       `  stalls (what was under way had not arrived before a fault): ${r.stalls.length}`,
       ...r.stalls.slice(0, 5).map((s) => `    ${s}`),
+      `  visitor messages still shown as not sent at the end: ${r.unsettled.length}` +
+        (r.unsettled.length ? ` (${r.unsettled.slice(0, 5).join(', ')})` : ''),
       `  drain after the last fault: ${r.drainMs === null ? 'did not drain' : `${(r.drainMs / 1000).toFixed(1)} s`}`,
       `  page errors: ${r.pageErrors.length}, console errors: ${r.consoleErrors.length}`,
       ...[...new Set([...r.pageErrors, ...r.consoleErrors])].slice(0, 10).map((e) => `    ${e}`),

@@ -48,6 +48,33 @@ window.soakReadScreen = async () => {
   return order.flatMap((r) => r.tokens);
 };
 
+/**
+ * Numbered visitor messages the widget stored as not sent: still sending, failed, or not confirmed
+ * (a send a reload cut off). A message the server has but the widget shows like this invites the
+ * visitor to send it again.
+ */
+window.soakReadUnsettled = () => {
+  const out = [];
+  const walk = (v) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (typeof v !== 'object' || v === null) return;
+    const settled = v.state !== 'sending' && v.state !== 'failed' && v.unconfirmed !== true;
+    if (typeof v.text === 'string' && /^v\d{4,}$/.test(v.text) && !settled)
+      out.push(`${v.text} (${v.unconfirmed ? 'not confirmed' : v.state})`);
+    else Object.values(v).forEach(walk);
+  };
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i) ?? '';
+    if (!/^parley:.*:(messages(\.\d+)?|outbox)$/.test(key)) continue;
+    try {
+      walk(JSON.parse(localStorage.getItem(key) ?? 'null'));
+    } catch {
+      // not ours to judge: the widget's own decoder drops what does not decode
+    }
+  }
+  return [...new Set(out)];
+};
+
 /** The numbered tokens of the conversation the widget stored (what its store holds). */
 window.soakReadStored = () => {
   const out = [];

@@ -57,6 +57,8 @@ export interface SoakReport {
   visitor: Tally;
   /** Resends the reference server recognised by their message id (scored unless `repeatsByProtocolId`). */
   repeatsCaught: number;
+  /** Why a restart empties what the server held for the widget (transports.ts `restartForgets`). */
+  restartForgets?: string;
   /** The protocol's own id recognises resends (transports.ts `messageId`): they are not duplicates. */
   repeatsByProtocolId?: string;
   /** Conversations (sessions) the messages landed in: 1 unless the widget started over. */
@@ -76,6 +78,8 @@ export interface SoakReport {
    * false` waits for it): the widget was stuck, e.g. it had given up its connection.
    */
   stalls: string[];
+  /** Visitor messages the widget still shows as not sent at the end (sending, failed, not confirmed). */
+  unsettled: string[];
   /** From the last fault (or the last message, if later) to everything on both ends; null: never. */
   drainMs: number | null;
   pageErrors: string[];
@@ -109,9 +113,14 @@ const BROWSER_NETWORK_LINE =
   /Failed to load resource|ERR_CONNECTION_REFUSED|WebSocket connection to .* failed/;
 
 /** Readers the soak page defines (e2e/pages/soak.js): the screen, scrolled through, and storage. */
-type Readers = { soakReadScreen(): Promise<string[]>; soakReadStored(): string[] };
+type Readers = {
+  soakReadScreen(): Promise<string[]>;
+  soakReadStored(): string[];
+  soakReadUnsettled(): string[];
+};
 const readScreen = (page: Page) => page.evaluate(() => (window as unknown as Readers).soakReadScreen());
 const readStored = (page: Page) => page.evaluate(() => (window as unknown as Readers).soakReadStored());
+const readUnsettled = (page: Page) => page.evaluate(() => (window as unknown as Readers).soakReadUnsettled());
 
 /** Polls a condition until it holds (true) or the deadline passes (false). */
 async function until(deadline: number, check: () => boolean | Promise<boolean>): Promise<boolean> {
@@ -202,9 +211,11 @@ export async function runSoak(
     let upAgainAfter = 0;
     let lastFaultAt = Date.now();
     const horizon = () => Date.now() + plan.drainTimeoutMs;
-    // A protocol that keeps nothing for an absent visitor: what is under way arrives before a fault.
-    const settle = async (n: number) => {
-      if (transport.replay !== false || !backend.running) return;
+    // A protocol that keeps nothing for an absent visitor (or nothing across a restart): what is
+    // under way arrives before a fault (before a restart).
+    const settle = async (n: number, fault: Fault) => {
+      const needed = transport.replay === false || (fault === 'restart' && transport.restartForgets);
+      if (!needed || !backend.running) return;
       const settled = await until(horizon(), async () => {
         if (!hasAllUpTo(n - 1) || pendingSays > 0) return false;
         const stored = new Set(await readStored(first));
@@ -228,7 +239,7 @@ export async function runSoak(
       for (let n = 1; n <= plan.messages; n++) {
         at = n;
         for (const fault of faults.get(n) ?? []) {
-          if (fault !== 'tab') await settle(n);
+          if (fault !== 'tab') await settle(n, fault);
           if (fault === 'drop') {
             backend.drop();
             // Written while the widget is away: where the protocol keeps it for later, a numbered
@@ -319,6 +330,12 @@ export async function runSoak(
       acks = read();
     }
 
+    // A send's state follows its confirmation: give the last ones the same time to settle.
+    let unsettled: string[] = [];
+    await until(Date.now() + plan.drainTimeoutMs / 4, async () => {
+      unsettled = await readUnsettled(first);
+      return unsettled.length === 0;
+    });
     const observed = await readScreen(first);
     const report: SoakReport = {
       transport: transport.label,
@@ -331,12 +348,14 @@ export async function runSoak(
       ),
       drainMs,
       stalls,
+      unsettled,
       pageErrors,
       consoleErrors,
       durationMs: Date.now() - started,
     };
     if (acks) report.acks = acks;
     if (transport.messageId) report.repeatsByProtocolId = transport.messageId;
+    if (transport.restartForgets) report.restartForgets = transport.restartForgets;
     if (transport.replay === false)
       report.away = { written: away.length, shown: observed.filter((t) => away.includes(t)).length };
     return report;
@@ -355,6 +374,7 @@ export function clean(r: SoakReport): boolean {
     r.conversations === 1 &&
     r.drainMs !== null &&
     r.stalls.length === 0 &&
+    r.unsettled.length === 0 &&
     (r.acks?.unacknowledged ?? 0) === 0 &&
     r.pageErrors.length === 0 &&
     r.consoleErrors.length === 0

@@ -125,10 +125,12 @@ export function MessageList(props: {
   const w = win.current;
   const older = store.older.value;
   if (messages[0]?.key !== w.first && w.first !== undefined && follow(w, messages, live) > 0) {
-    // Older messages came in while the visitor is at the top: render some of them now. The row in
-    // view is measured before this render changes the DOM, and put back where it was after it.
+    // Older messages came in. At the bottom (where a log too short to scroll is), the tail it
+    // follows includes them; near the top, some of them are rendered now, and the row in view,
+    // measured before this render changes the DOM, is put back where it was after it.
     const el = ref.current;
-    if (el && !atBottom.current && el.scrollTop < 2 * el.clientHeight && !anchor.current && w.start > 0) {
+    if (atBottom.current) w.start = Math.max(0, Math.min(w.start, w.end - TAIL_ROWS));
+    else if (el && el.scrollTop < 2 * el.clientHeight && !anchor.current && w.start > 0) {
       anchor.current = anchorOf(el);
       move(w, n, live, -1);
     }
