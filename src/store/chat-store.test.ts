@@ -83,6 +83,36 @@ describe('outbox', () => {
     await vi.advanceTimersByTimeAsync(1001);
     expect(store.messages.value[0]?.state).toBe('failed');
   });
+
+  it('counts a confirmation that comes after the timeout: the message is sent, not failed', async () => {
+    vi.useFakeTimers();
+    const { transport, store } = setup({ sendMode: 'hold' });
+    transport.connect();
+    store.send('slow');
+    await vi.advanceTimersByTimeAsync(1001);
+    expect(store.messages.value[0]?.state).toBe('failed');
+    transport.confirmHeld();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.messages.value[0]).toMatchObject({ state: 'sent', id: 'srv-1' });
+    expect(store.messages.value[0]?.failure).toBeUndefined();
+    expect(transport.sent.map((m) => m.text)).toEqual(['slow']);
+  });
+
+  it('does not post a queued retry of a message whose first attempt was confirmed late', async () => {
+    vi.useFakeTimers();
+    const { transport, store } = setup({ sendMode: 'hold' });
+    transport.connect();
+    const a = store.send('a');
+    await vi.advanceTimersByTimeAsync(1001); // a: failed
+    store.send('b'); // b: posted and held, in flight
+    await vi.advanceTimersByTimeAsync(0);
+    store.retry(a!.key); // a: queued behind b
+    expect(store.messages.value.find((m) => m.key === a!.key)?.state).toBe('sending');
+    transport.confirmHeld(); // a's first attempt and b
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.waitFor(() => expect(store.messages.value.every((m) => m.state === 'sent')).toBe(true));
+    expect(transport.sent.map((m) => m.text)).toEqual(['a', 'b']);
+  });
 });
 
 describe('receiving', () => {

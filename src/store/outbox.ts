@@ -6,11 +6,12 @@
  * - A send that rejects because the link dropped stays "sending" and goes again after reconnecting
  *   (same client id, so a server that echoes it lets the conversation dedupe).
  * - A send the backend refuses, or that is not confirmed within `confirmTimeoutMs`, becomes "failed"
- *   and waits for the visitor's retry.
+ *   and waits for the visitor's retry. A confirmation that comes after the timeout still counts: the
+ *   message becomes "sent" (also when a retry of it is queued, which would deliver it twice).
  */
 import { effect, type ReadonlySignal, type Signal } from '@preact/signals';
 import { TransportError, toTransportError } from '../core/errors';
-import type { OutgoingMessage } from '../core/types';
+import type { OutgoingMessage, SendReceipt } from '../core/types';
 import type { Transport } from '../transports/types';
 import { pending, update } from './conversation';
 import type { ChatMessage } from './types';
@@ -28,22 +29,25 @@ export function createOutbox(options: OutboxOptions) {
   let busy = false;
   let again = false;
   let disposed = false;
+  /** The key of the message being sent now. */
+  let inFlight: string | undefined;
 
   async function sendOne(msg: ChatMessage): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new TransportError('timeout', 'No confirmation from the server', { retryable: false });
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new TransportError('timeout', 'No confirmation from the server', { retryable: false })),
-        options.confirmTimeoutMs,
-      );
+      timer = setTimeout(() => reject(timedOut), options.confirmTimeoutMs);
     });
+    let sending: Promise<SendReceipt> | undefined;
     try {
       const outgoing: OutgoingMessage = { clientId: msg.clientId ?? msg.key, text: msg.text };
       if (msg.replyToId) outgoing.replyToId = msg.replyToId;
       if (msg.answerId) outgoing.answerId = msg.answerId;
       if (msg.attachmentIds?.length) outgoing.attachmentIds = msg.attachmentIds;
       if (msg.retries) outgoing.retries = msg.retries;
-      const receipt = await Promise.race([transport.send(outgoing), timeout]);
+      inFlight = msg.key;
+      sending = transport.send(outgoing);
+      const receipt = await Promise.race([sending, timeout]);
       const current = messages.value.find((m) => m.key === msg.key);
       // The echo may have confirmed (or a receipt marked read) before the promise settled.
       const state = current?.state === 'read' || current?.state === 'delivered' ? current.state : 'sent';
@@ -67,10 +71,32 @@ export function createOutbox(options: OutboxOptions) {
           state: 'failed',
           failure: e.message || undefined,
         });
+        if (err === timedOut && sending) confirmLate(msg, sending);
       } else if (connected.value) throw err; // connected yet "disconnected": stop this round, avoid a hot loop
     } finally {
       clearTimeout(timer);
+      inFlight = undefined;
     }
+  }
+
+  /** A send that outlived its timeout and then succeeded: "sent" after all. */
+  function confirmLate(msg: ChatMessage, sending: Promise<SendReceipt>): void {
+    sending.then(
+      (receipt) => {
+        const current = messages.value.find((m) => m.key === msg.key);
+        if (disposed || !current) return;
+        // It is at the server: "failed" was wrong, and a retry still queued would deliver it twice.
+        // A retry already in flight settles it itself.
+        const queued = current.state === 'sending' && current.key !== inFlight;
+        if (current.state !== 'failed' && !queued) return;
+        const patch: Partial<ChatMessage> = { state: 'sent', failure: undefined, unconfirmed: undefined };
+        if (receipt.id && !current.id) patch.id = receipt.id;
+        messages.value = update(messages.value, msg.key, patch);
+        const done = messages.value.find((m) => m.key === msg.key);
+        if (done) options.onSent(done);
+      },
+      () => {}, // it failed after all: "failed" was right
+    );
   }
 
   async function pump(): Promise<void> {
