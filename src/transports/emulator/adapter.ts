@@ -91,12 +91,6 @@ export class EmulatorAdapter extends TransportBase implements Transport {
     return Promise.resolve(receipt);
   }
 
-  /** Confirms the sends `hold` kept waiting, as a slow backend finally would. */
-  confirmHeld(): void {
-    for (const h of this.held.splice(0))
-      h.resolve({ id: `srv-${++this.seq}`, at: Date.now(), confirmed: true });
-  }
-
   /** `hold` keeps uploads at 50% until `finishUploads()`, so tests can see progress and cancel. */
   uploadMode: 'instant' | 'hold' | 'refuse' = 'instant';
   private heldUploads: Array<() => void> = [];
