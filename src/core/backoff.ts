@@ -13,31 +13,31 @@ export interface BackoffOptions {
 }
 
 export class Backoff {
-  private attempt = 0;
-  private readonly baseMs: number;
-  private readonly capMs: number;
-  private readonly random: () => number;
+  #attempt = 0;
+  readonly #baseMs: number;
+  readonly #capMs: number;
+  readonly #random: () => number;
 
   constructor(options: BackoffOptions = {}) {
-    this.baseMs = options.baseMs ?? 1000;
-    this.capMs = options.capMs ?? 30_000;
-    this.random = options.random ?? Math.random;
+    this.#baseMs = options.baseMs ?? 1000;
+    this.#capMs = options.capMs ?? 30_000;
+    this.#random = options.random ?? Math.random;
   }
 
   /** Delay before the next attempt; each call counts as one more failure. */
   next(): number {
-    const ceiling = Math.min(this.capMs, this.baseMs * 2 ** this.attempt);
-    this.attempt = Math.min(this.attempt + 1, 30);
-    const floor = Math.min(this.baseMs / 2, ceiling);
-    return Math.round(floor + this.random() * (ceiling - floor));
+    const ceiling = Math.min(this.#capMs, this.#baseMs * 2 ** this.#attempt);
+    this.#attempt = Math.min(this.#attempt + 1, 30);
+    const floor = Math.min(this.#baseMs / 2, ceiling);
+    return Math.round(floor + this.#random() * (ceiling - floor));
   }
 
   /** Number of failures counted since the last reset. */
   get attempts(): number {
-    return this.attempt;
+    return this.#attempt;
   }
 
   reset(): void {
-    this.attempt = 0;
+    this.#attempt = 0;
   }
 }

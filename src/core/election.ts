@@ -61,21 +61,21 @@ export function browserLocks(): LockManagerLike | null {
 
 class Role {
   leader = false;
-  private readonly listeners = new Set<(leader: boolean) => void>();
+  readonly #listeners = new Set<(leader: boolean) => void>();
 
   set(leader: boolean): void {
     if (this.leader === leader) return;
     this.leader = leader;
-    for (const fn of [...this.listeners]) fn(leader);
+    for (const fn of [...this.#listeners]) fn(leader);
   }
 
   onChange(fn: (leader: boolean) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
   }
 
   clear(): void {
-    this.listeners.clear();
+    this.#listeners.clear();
   }
 }
 

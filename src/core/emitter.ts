@@ -5,20 +5,20 @@
 export type Listener<T> = (value: T) => void;
 
 export class Emitter<Events extends object> {
-  private readonly listeners = new Map<keyof Events, Set<Listener<never>>>();
+  readonly #listeners = new Map<keyof Events, Set<Listener<never>>>();
 
   on<K extends keyof Events>(event: K, fn: Listener<Events[K]>): () => void {
-    let set = this.listeners.get(event);
+    let set = this.#listeners.get(event);
     if (!set) {
       set = new Set();
-      this.listeners.set(event, set);
+      this.#listeners.set(event, set);
     }
     set.add(fn as Listener<never>);
     return () => this.off(event, fn);
   }
 
   off<K extends keyof Events>(event: K, fn: Listener<Events[K]>): void {
-    this.listeners.get(event)?.delete(fn as Listener<never>);
+    this.#listeners.get(event)?.delete(fn as Listener<never>);
   }
 
   /**
@@ -26,7 +26,7 @@ export class Emitter<Events extends object> {
    * only then (the store took it), so a failure means a redelivery instead of a lost message.
    */
   emit<K extends keyof Events>(event: K, value: Events[K]): boolean {
-    const set = this.listeners.get(event);
+    const set = this.#listeners.get(event);
     if (!set) return true;
     let ok = true;
     // Copy so a listener that unsubscribes during emit does not skip its neighbour.
@@ -43,6 +43,6 @@ export class Emitter<Events extends object> {
   }
 
   clear(): void {
-    this.listeners.clear();
+    this.#listeners.clear();
   }
 }

@@ -8,7 +8,8 @@ import { memoryStore } from '../core/storage';
 import type { IncomingMessage } from '../core/types';
 import { EmulatorAdapter } from '../transports/emulator/adapter';
 import { createChatStore } from './chat-store';
-import { markRead, receive, update } from './conversation';
+import { indexFor, indexIds, markRead, mergeInto, receive, update } from './conversation';
+import type { ChatMessage } from './types';
 
 /** The emulator plus an edit of a delivered message (`messageUpdated`). */
 class EditingEmulator extends EmulatorAdapter {
@@ -31,6 +32,30 @@ function batched() {
 }
 
 describe('incoming frames in one tick', () => {
+  it('recognise a message delivered again in a later tick, whatever changed the list in between', () => {
+    const { transport, store, ticks, stop } = batched();
+    const tick = () => {
+      for (const fn of ticks.splice(0)) fn();
+    };
+    transport.receive({ id: 'a', text: 'first' });
+    tick();
+    transport.receive({ id: 'b', text: 'second' });
+    tick(); // (this tick extends the first one's id index)
+    transport.receive({ id: 'a', text: 'first' });
+    tick();
+    store.send('mine'); // a message of the visitor's at the end, no id yet
+    transport.edit({ id: 'b', text: 'second, edited' }); // an edit replaces an item in place
+    transport.receive({ id: 'b', text: 'second' });
+    transport.receive({ id: 'c', text: 'third' });
+    tick();
+    transport.receive({ id: 'a', text: 'first' });
+    transport.receive({ id: 'c', text: 'third' });
+    tick();
+    expect(store.messages.value.map((m) => m.text)).toEqual(['first', 'second, edited', 'mine', 'third']);
+    stop();
+    store.dispose();
+  });
+
   it('make one new list, in order, with one unread bump per message', () => {
     const { transport, store, ticks, changes, stop } = batched();
     for (let i = 0; i < 1000; i++) transport.receive({ id: `m${i}`, text: `n${i}` });
@@ -93,6 +118,42 @@ describe('incoming frames in one tick', () => {
     ticks[0]!();
     expect(changes()).toBe(0);
     stop();
+  });
+});
+
+describe('the id index a tick starts from', () => {
+  const item = (id: string, text = id): ChatMessage => ({
+    key: `in:${id}`,
+    id,
+    direction: 'in',
+    text,
+    at: 1,
+    author: { kind: 'bot' },
+    kind: 'regular',
+  });
+
+  it('is the last tick’s, extended by what was added at the end since', () => {
+    const first = [item('a')];
+    const known = { list: first, index: indexIds(first) };
+    const later = [...first, item('b')]; // added by another tab, say
+    const index = indexFor(later, known);
+    expect(index).toBe(known.index);
+    expect(
+      mergeInto(later.slice(), { id: 'b', text: 'b', at: 1, author: { kind: 'bot' } }, index),
+    ).toBeNull();
+  });
+
+  it('is built anew when anything else changed, so nothing removed still counts as shown', () => {
+    const first = [item('a'), item('b')];
+    const known = { list: first, index: indexIds(first) };
+    const edited = [first[0]!, item('b', 'edited')];
+    expect(indexFor(edited, known)).not.toBe(known.index);
+    const shorter = [first[0]!];
+    const index = indexFor(shorter, known);
+    expect(index.has('b')).toBe(false);
+    expect(
+      mergeInto(shorter.slice(), { id: 'b', text: 'b again', at: 1, author: { kind: 'bot' } }, index),
+    ).not.toBeNull();
   });
 });
 

@@ -17,7 +17,7 @@ import type {
   UploadRequest,
 } from '../core/types';
 import type { Capabilities, Transport } from '../transports/types';
-import { incomingKey, indexIds, markRead, mergeInto, update } from './conversation';
+import { type IndexedList, incomingKey, indexFor, markRead, mergeInto, update } from './conversation';
 import { createOlder } from './older';
 import { createOutbox } from './outbox';
 import { createPersister } from './persist';
@@ -181,11 +181,14 @@ export function createChatStore(options: ChatStoreOptions) {
     if (incoming.length) applyIncoming(incoming.splice(0));
   }
 
+  /** The list the last batch made, with its id index: the next batch extends it (`indexFor`). */
+  let indexed: IndexedList | null = null;
+
   /** One new list, one render and one save for any number of frames: a burst costs what one does. */
   function applyIncoming(batchOf: readonly IncomingMessage[]): void {
     const list = messages.value;
     const next = list.slice();
-    const index = indexIds(list);
+    const index = indexFor(list, indexed);
     const added: Array<{ item: ChatMessage; partial: boolean }> = [];
     let fromOthers = false;
     for (const msg of batchOf) {
@@ -197,7 +200,11 @@ export function createChatStore(options: ChatStoreOptions) {
       if (msg.author.kind !== 'visitor') fromOthers = true;
       if (merged.added) added.push({ item: merged.item, partial: !!msg.partial });
     }
-    if (next.length === list.length && !added.length && next.every((m, i) => m === list[i])) return;
+    if (next.length === list.length && !added.length && next.every((m, i) => m === list[i])) {
+      indexed = { list, index };
+      return;
+    }
+    indexed = { list: next, index };
     const unseen = added.filter((a) => a.item.direction === 'in').length;
     batch(() => {
       messages.value = older.bound(next);

@@ -21,6 +21,25 @@ export function indexIds(list: readonly ChatMessage[]): IdIndex {
   return index;
 }
 
+/** A list and its id index (which `mergeInto` keeps up as it changes the list). */
+export interface IndexedList {
+  list: readonly ChatMessage[];
+  index: IdIndex;
+}
+
+/**
+ * The id index of `list`, reusing `known`'s when `list` is `known.list` with messages added at its
+ * end (the usual next batch): a batch then costs its own messages, not the conversation's length.
+ * Any other change (an edit, a removal, older messages in front) builds the index anew.
+ */
+export function indexFor(list: readonly ChatMessage[], known: IndexedList | null): IdIndex {
+  if (!known || list.length < known.list.length) return indexIds(list);
+  const before = known.list;
+  for (let i = 0; i < before.length; i++) if (list[i] !== before[i]) return indexIds(list);
+  for (let i = before.length; i < list.length; i++) addToIndex(known.index, list[i]!);
+  return known.index;
+}
+
 function addToIndex(index: IdIndex, m: ChatMessage): void {
   if (m.id === undefined) return;
   const same = index.get(m.id);

@@ -92,24 +92,40 @@ export function createTabSync(options: TabSyncOptions) {
 
   // Objects that came from another tab: not sent back. Everything else that changed is ours.
   const fromOthers = new WeakSet<ChatMessage>();
-  let known = new Set<ChatMessage>(messages.peek());
+  // Objects this tab has seen in its list (shared, or from others): an object is never changed in
+  // place, so one seen before needs no sharing again.
+  const known = new WeakSet<ChatMessage>(messages.peek());
+  let seen = messages.peek();
   const changedKeys = new Set<string>();
   let scheduled = false;
 
   const sendChanges = () => {
     scheduled = false;
-    const byKey = new Map(messages.peek().map((m) => [m.key, m]));
-    const items = [...changedKeys].flatMap((k) => byKey.get(k) ?? []);
+    // Changed items are near the end: look from there, and stop once all are found (no map of a
+    // 10,000-message list per change). In list order; the last item of a key counts.
+    const list = messages.peek();
+    const items: ChatMessage[] = [];
+    for (let i = list.length - 1; i >= 0 && changedKeys.size; i--) {
+      if (changedKeys.delete(list[i]!.key)) items.push(list[i]!);
+    }
     changedKeys.clear();
+    items.reverse();
     if (items.length) post({ t: 'st:items', from: id, epoch: options.epoch(), items });
   };
 
   const stopWatching = effect(() => {
     const list = messages.value;
-    for (const m of list) {
+    // The start the list shares with the one seen last (usually all of it but the end) holds no
+    // change: a burst costs what its new messages cost, not the conversation's length.
+    const common = Math.min(list.length, seen.length);
+    let i = 0;
+    while (i < common && list[i] === seen[i]) i++;
+    for (; i < list.length; i++) {
+      const m = list[i]!;
       if (!known.has(m) && !fromOthers.has(m)) changedKeys.add(m.key);
+      known.add(m);
     }
-    known = new Set(list);
+    seen = list;
     // After the current task: the transport's own relay of the same event goes first.
     if (changedKeys.size && !scheduled) {
       scheduled = true;
@@ -124,7 +140,8 @@ export function createTabSync(options: TabSyncOptions) {
     let unseen = 0;
     if (whole) {
       next = mergeLists(current, items);
-      for (const m of next) if (!current.includes(m)) fromOthers.add(m);
+      const had = new Set(current);
+      for (const m of next) if (!had.has(m)) fromOthers.add(m);
     } else {
       const result = applyItems(current, items);
       next = result.list;

@@ -31,60 +31,63 @@ export interface ReconnectorOptions {
 }
 
 export class Reconnector {
-  private readonly backoff: Backoff;
-  private readonly now: () => number;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private tickTimer: ReturnType<typeof setInterval> | undefined;
-  private readonly subs: Array<() => void> = [];
-  private running = false;
+  readonly #backoff: Backoff;
+  readonly #now: () => number;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #tickTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #subs: Array<() => void> = [];
+  #running = false;
 
-  constructor(private readonly options: ReconnectorOptions) {
-    this.backoff = options.backoff ?? new Backoff();
-    this.now = options.now ?? Date.now;
+  readonly #options: ReconnectorOptions;
+
+  constructor(options: ReconnectorOptions) {
+    this.#options = options;
+    this.#backoff = options.backoff ?? new Backoff();
+    this.#now = options.now ?? Date.now;
   }
 
   /** Failures counted since the last success (0 before the first failure). */
   get attempts(): number {
-    return this.backoff.attempts;
+    return this.#backoff.attempts;
   }
 
   /** True while a retry is scheduled. */
   get waiting(): boolean {
-    return this.retryTimer !== undefined;
+    return this.#retryTimer !== undefined;
   }
 
   /** Starts watching the browser (idempotent). Call when the caller wants a live link. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.#running) return;
+    this.#running = true;
     const win = globalThis as unknown as Partial<Window>;
     const doc = globalThis.document as Document | undefined;
     if (typeof win.addEventListener === 'function') {
-      win.addEventListener('online', this.onWake);
-      this.subs.push(() => win.removeEventListener?.('online', this.onWake));
+      win.addEventListener('online', this.#onWake);
+      this.#subs.push(() => win.removeEventListener?.('online', this.#onWake));
     }
     if (doc && typeof doc.addEventListener === 'function') {
-      doc.addEventListener('visibilitychange', this.onVisibility);
-      this.subs.push(() => doc.removeEventListener('visibilitychange', this.onVisibility));
+      doc.addEventListener('visibilitychange', this.#onVisibility);
+      this.#subs.push(() => doc.removeEventListener('visibilitychange', this.#onVisibility));
     }
-    const tick = this.options.tickMs ?? 5000;
-    let last = this.now();
-    this.tickTimer = setInterval(() => {
-      const gap = this.now() - last;
-      last = this.now();
+    const tick = this.#options.tickMs ?? 5000;
+    let last = this.#now();
+    this.#tickTimer = setInterval(() => {
+      const gap = this.#now() - last;
+      last = this.#now();
       if (gap > tick * 3) {
-        this.backoff.reset();
-        this.options.onSleep?.();
+        this.#backoff.reset();
+        this.#options.onSleep?.();
       }
     }, tick);
-    this.subs.push(() => clearInterval(this.tickTimer));
+    this.#subs.push(() => clearInterval(this.#tickTimer));
   }
 
   /** Removes every timer and listener (idempotent; safe in any state). */
   stop(): void {
-    this.running = false;
+    this.#running = false;
     this.cancel();
-    for (const off of this.subs.splice(0)) off();
+    for (const off of this.#subs.splice(0)) off();
   }
 
   /**
@@ -93,41 +96,41 @@ export class Reconnector {
    */
   schedule(): number {
     this.cancel();
-    const delay = this.backoff.next();
-    if (!this.running) return delay;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.options.attempt();
+    const delay = this.#backoff.next();
+    if (!this.#running) return delay;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#options.attempt();
     }, delay);
     return delay;
   }
 
   /** Cancels a scheduled retry (nothing else). */
   cancel(): void {
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
   }
 
   /** The link is up: the next failure starts from the shortest delay again. */
   succeeded(): void {
     this.cancel();
-    this.backoff.reset();
+    this.#backoff.reset();
   }
 
   /** Skips the wait when one is running (the caller's explicit retry). */
   readonly retryNow = (): void => {
-    if (!this.running || this.retryTimer === undefined) return;
+    if (!this.#running || this.#retryTimer === undefined) return;
     this.cancel();
-    this.options.attempt();
+    this.#options.attempt();
   };
 
-  private readonly onWake = (): void => {
-    if (!this.running) return;
-    if (this.retryTimer !== undefined) this.retryNow();
-    else this.options.onWake?.();
+  readonly #onWake = (): void => {
+    if (!this.#running) return;
+    if (this.#retryTimer !== undefined) this.retryNow();
+    else this.#options.onWake?.();
   };
 
-  private readonly onVisibility = (): void => {
-    if (globalThis.document?.visibilityState === 'visible') this.onWake();
+  readonly #onVisibility = (): void => {
+    if (globalThis.document?.visibilityState === 'visible') this.#onWake();
   };
 }

@@ -73,110 +73,113 @@ const cancelled = () => new TransportError('aborted', 'Cancelled');
 export class TabSharedTransport extends TransportBase implements Transport {
   readonly kind: string;
   readonly capabilities: Capabilities;
-  private readonly id: string;
+  readonly #id: string;
   /** Built but never connected: only for what a follower does without the leader (see upload). */
-  private readonly local: Transport;
+  readonly #local: Transport;
   /** The real adapter, while this tab leads. */
-  private real: Transport | null = null;
-  private readonly realOffs: Array<() => void> = [];
+  #real: Transport | null = null;
+  readonly #realOffs: Array<() => void> = [];
   /** Who leads, as far as we know (null between a goodbye and the next announcement). */
-  private leaderId: string | null = null;
+  #leaderId: string | null = null;
   /** The leader's last status, mirrored while this tab wants a connection. */
-  private leaderStatus: StatusChange = { status: 'idle' };
+  #leaderStatus: StatusChange = { status: 'idle' };
   /** Leader: the real adapter's last status. */
-  private realStatus: StatusChange = { status: 'idle' };
+  #realStatus: StatusChange = { status: 'idle' };
   /** This tab called connect() (and not disconnect() since). */
-  private wanted = false;
+  #wanted = false;
   /** Leader: the followers that want the connection (it closes when neither they nor we do). */
-  private readonly wanters = new Set<string>();
+  readonly #wanters = new Set<string>();
   /** Follower: calls the leader has not answered yet (offered again to a new leader). */
-  private readonly calls = new Map<string, PendingCall>();
+  readonly #calls = new Map<string, PendingCall>();
   /** Leader: uploads running for followers, to abort on request. */
-  private readonly serving = new Map<string, AbortController>();
-  private readonly offs: Array<() => void> = [];
-  private closed = false;
+  readonly #serving = new Map<string, AbortController>();
+  readonly #offs: Array<() => void> = [];
+  #closed = false;
   regenerate?: (messageId: string) => boolean;
   loadOlder?: (before: OlderCursor | null) => Promise<OlderPage>;
 
-  constructor(private readonly options: TabSharedOptions) {
+  readonly #options: TabSharedOptions;
+
+  constructor(options: TabSharedOptions) {
     super();
-    this.id = options.election.id;
-    this.local = options.create();
-    this.kind = this.local.kind;
-    this.capabilities = this.local.capabilities;
+    this.#options = options;
+    this.#id = options.election.id;
+    this.#local = options.create();
+    this.kind = this.#local.kind;
+    this.capabilities = this.#local.capabilities;
     // Only where the adapter has it: the store offers "Regenerate" when the method exists.
-    if (this.local.regenerate) this.regenerate = (messageId) => this.askRegenerate(messageId);
+    if (this.#local.regenerate) this.regenerate = (messageId) => this.#askRegenerate(messageId);
     // History is a plain HTTP call with what the adapter stored: any tab reads it itself.
-    const local = this.local;
-    if (local.loadOlder) this.loadOlder = (before) => (this.real ?? local).loadOlder!(before);
-    this.offs.push(
+    const local = this.#local;
+    if (local.loadOlder) this.loadOlder = (before) => (this.#real ?? local).loadOlder!(before);
+    this.#offs.push(
       options.bus.on((raw) => {
         const msg = decodeTabMessage(raw);
-        if (msg) this.onBus(msg);
+        if (msg) this.#onBus(msg);
       }),
-      options.election.onChange((leader) => (leader ? this.lead() : this.follow())),
+      options.election.onChange((leader) => (leader ? this.#lead() : this.#follow())),
     );
-    if (options.election.leader) this.lead();
-    else this.post({ t: 'tx:hello', from: this.id });
+    if (options.election.leader) this.#lead();
+    else this.#post({ t: 'tx:hello', from: this.#id });
   }
 
   /** True while this tab holds the connection. */
   get leading(): boolean {
-    return this.real !== null;
+    return this.#real !== null;
   }
 
   connect(): void {
-    if (this.closed) return;
-    const already = this.wanted;
-    this.wanted = true;
-    if (this.real) {
-      this.real.connect();
+    if (this.#closed) return;
+    const already = this.#wanted;
+    this.#wanted = true;
+    if (this.#real) {
+      this.#real.connect();
       return;
     }
     // Told even when already wanted: after a reset or a logout the leader's link is down until asked.
-    this.notifyLeader({ op: 'connect' });
-    if (!already) this.mirror(this.leaderStatus);
+    this.#notifyLeader({ op: 'connect' });
+    if (!already) this.#mirror(this.#leaderStatus);
   }
 
   disconnect(): void {
-    if (this.real) {
-      this.wanted = false;
+    if (this.#real) {
+      this.#wanted = false;
       // The connection is shared: it goes only when no other tab wants it either.
-      if (this.wanters.size === 0) this.real.disconnect();
+      if (this.#wanters.size === 0) this.#real.disconnect();
       else this.setStatus({ status: 'disconnected' });
       return;
     }
-    if (!this.wanted) return;
-    this.wanted = false;
-    this.notifyLeader({ op: 'release' });
-    this.rejectCalls();
+    if (!this.#wanted) return;
+    this.#wanted = false;
+    this.#notifyLeader({ op: 'release' });
+    this.#rejectCalls();
     this.setStatus({ status: 'disconnected' });
   }
 
   send(message: OutgoingMessage): Promise<SendReceipt> {
-    if (this.real) return this.real.send(message);
-    if (!this.wanted) return Promise.reject(notConnected());
-    return this.call({ op: 'send', message }).then((v) => decodeReceipt(v) ?? Promise.reject(unreadable()));
+    if (this.#real) return this.#real.send(message);
+    if (!this.#wanted) return Promise.reject(notConnected());
+    return this.#call({ op: 'send', message }).then((v) => decodeReceipt(v) ?? Promise.reject(unreadable()));
   }
 
   upload(file: Blob & { name?: string }, options: UploadOptions = {}): Promise<UploadResult> {
-    if (this.real?.upload) return this.real.upload(file, options);
+    if (this.#real?.upload) return this.#real.upload(file, options);
     // Storage events carry JSON only: this tab uploads itself (an upload is a plain HTTP request).
-    if (!this.options.bus.carriesBlobs && this.local.upload) return this.local.upload(file, options);
+    if (!this.#options.bus.carriesBlobs && this.#local.upload) return this.#local.upload(file, options);
     const call: Call = file.name ? { op: 'upload', file, name: file.name } : { op: 'upload', file };
-    return this.call(call, options).then((v) => decodeUploadResult(v) ?? Promise.reject(unreadable()));
+    return this.#call(call, options).then((v) => decodeUploadResult(v) ?? Promise.reject(unreadable()));
   }
 
-  private askRegenerate(messageId: string): boolean {
-    if (this.real) return this.real.regenerate?.(messageId) ?? false;
-    if (!this.leaderId || this.leaderStatus.status !== 'connected') return false;
-    this.notifyLeader({ op: 'regenerate', messageId });
+  #askRegenerate(messageId: string): boolean {
+    if (this.#real) return this.#real.regenerate?.(messageId) ?? false;
+    if (!this.#leaderId || this.#leaderStatus.status !== 'connected') return false;
+    this.#notifyLeader({ op: 'regenerate', messageId });
     return true;
   }
 
   reset(): void {
-    if (this.real) this.real.reset?.();
-    else void this.call({ op: 'reset' }).catch(() => {});
+    if (this.#real) this.#real.reset?.();
+    else void this.#call({ op: 'reset' }).catch(() => {});
   }
 
   /**
@@ -185,87 +188,87 @@ export class TabSharedTransport extends TransportBase implements Transport {
    * adapter, so a reload right after shows nothing even if the leader is slow to answer.
    */
   forget(): void {
-    if (this.real) {
-      this.real.forget?.();
+    if (this.#real) {
+      this.#real.forget?.();
       return;
     }
-    this.local.forget?.();
-    void this.call({ op: 'forget' }).catch(() => {});
+    this.#local.forget?.();
+    void this.#call({ op: 'forget' }).catch(() => {});
   }
 
   /** Leaves the election and stops listening; the next tab in line takes the connection over. */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.real) this.post({ t: 'tx:bye', from: this.id });
-    this.dropReal();
-    this.rejectCalls();
-    for (const off of this.offs.splice(0)) off();
-    this.options.election.stop();
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#real) this.#post({ t: 'tx:bye', from: this.#id });
+    this.#dropReal();
+    this.#rejectCalls();
+    for (const off of this.#offs.splice(0)) off();
+    this.#options.election.stop();
   }
 
   // ---- leading ----
 
-  private lead(): void {
-    if (this.closed || this.real) return;
-    const real = this.options.create();
-    this.real = real;
-    this.leaderId = this.id;
-    this.wanters.clear();
-    this.realStatus = { status: 'idle' };
+  #lead(): void {
+    if (this.#closed || this.#real) return;
+    const real = this.#options.create();
+    this.#real = real;
+    this.#leaderId = this.#id;
+    this.#wanters.clear();
+    this.#realStatus = { status: 'idle' };
     for (const name of EVENT_NAMES) {
-      this.realOffs.push(real.on(name, (value) => this.relay({ name, value } as RelayedEvent)));
+      this.#realOffs.push(real.on(name, (value) => this.#relay({ name, value } as RelayedEvent)));
     }
-    this.post({ t: 'tx:leader', from: this.id, status: this.realStatus });
-    if (this.wanted) real.connect();
+    this.#post({ t: 'tx:leader', from: this.#id, status: this.#realStatus });
+    if (this.#wanted) real.connect();
     // What this tab had asked of the previous leader, it now does itself.
-    for (const pending of [...this.calls.values()]) {
-      this.calls.delete(pending.id);
-      this.runLocally(pending);
+    for (const pending of [...this.#calls.values()]) {
+      this.#calls.delete(pending.id);
+      this.#runLocally(pending);
     }
   }
 
-  private follow(): void {
-    if (!this.real) return;
-    this.dropReal();
-    this.leaderId = null;
-    if (this.wanted) this.setStatus({ status: 'reconnecting', reason: 'leader' });
-    this.post({ t: 'tx:hello', from: this.id });
+  #follow(): void {
+    if (!this.#real) return;
+    this.#dropReal();
+    this.#leaderId = null;
+    if (this.#wanted) this.setStatus({ status: 'reconnecting', reason: 'leader' });
+    this.#post({ t: 'tx:hello', from: this.#id });
   }
 
-  private dropReal(): void {
-    const real = this.real;
+  #dropReal(): void {
+    const real = this.#real;
     if (!real) return;
-    for (const off of this.realOffs.splice(0)) off();
-    for (const c of this.serving.values()) c.abort();
-    this.serving.clear();
-    this.real = null;
+    for (const off of this.#realOffs.splice(0)) off();
+    for (const c of this.#serving.values()) c.abort();
+    this.#serving.clear();
+    this.#real = null;
     real.disconnect();
   }
 
-  private relay(event: RelayedEvent): void {
+  #relay(event: RelayedEvent): void {
     // The other tabs first: what this tab's store makes of the event reaches them after it.
-    this.post({ t: 'tx:event', from: this.id, event: encodeEvent(event) });
+    this.#post({ t: 'tx:event', from: this.#id, event: encodeEvent(event) });
     if (event.name === 'status') {
-      this.realStatus = event.value;
+      this.#realStatus = event.value;
       this.setStatus(event.value);
-    } else if (!this.emitEvent(event)) {
+    } else if (!this.#emitEvent(event)) {
       // The adapter acknowledges a message only once its listeners took it (TWIN): a relay that
       // swallowed this tab's store failure let the server forget a message the store never kept.
       throw new Error(`${event.name} not taken`);
     }
   }
 
-  private runLocally(pending: PendingCall): void {
-    this.perform(pending.call, pending.onProgress, undefined).then(pending.resolve, pending.reject);
+  #runLocally(pending: PendingCall): void {
+    this.#perform(pending.call, pending.onProgress, undefined).then(pending.resolve, pending.reject);
   }
 
-  private perform(
+  #perform(
     call: Call,
     onProgress: ((loaded: number, total: number) => void) | undefined,
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
-    const real = this.real;
+    const real = this.#real;
     if (!real) return Promise.reject(notConnected());
     switch (call.op) {
       case 'send':
@@ -288,26 +291,26 @@ export class TabSharedTransport extends TransportBase implements Transport {
     }
   }
 
-  private serve(msg: Extract<TabMessage, { t: 'tx:call' }>): void {
+  #serve(msg: Extract<TabMessage, { t: 'tx:call' }>): void {
     const controller = new AbortController();
-    if (msg.call.op === 'upload') this.serving.set(msg.id, controller);
+    if (msg.call.op === 'upload') this.#serving.set(msg.id, controller);
     const onProgress = (loaded: number, total: number) =>
-      this.post({ t: 'tx:progress', to: msg.from, id: msg.id, loaded, total });
-    const real = this.real;
+      this.#post({ t: 'tx:progress', to: msg.from, id: msg.id, loaded, total });
+    const real = this.#real;
     // An answer from an adapter we dropped (this tab stopped leading) is no answer: the follower
     // offers the call again to the next leader.
-    const answer = (m: TabMessage) => this.real === real && this.post(m);
-    this.perform(msg.call, onProgress, controller.signal)
+    const answer = (m: TabMessage) => this.#real === real && this.#post(m);
+    this.#perform(msg.call, onProgress, controller.signal)
       .then(
         (value) => answer({ t: 'tx:done', to: msg.from, id: msg.id, value }),
         (err: unknown) => answer({ t: 'tx:fail', to: msg.from, id: msg.id, error: encodeError(err) }),
       )
-      .finally(() => this.serving.delete(msg.id));
+      .finally(() => this.#serving.delete(msg.id));
   }
 
   // ---- following ----
 
-  private call(call: Call, options: UploadOptions = {}): Promise<unknown> {
+  #call(call: Call, options: UploadOptions = {}): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const pending: PendingCall = { id: randomId(), call, resolve, reject };
       if (options.onProgress) pending.onProgress = options.onProgress;
@@ -315,88 +318,90 @@ export class TabSharedTransport extends TransportBase implements Transport {
       if (signal) {
         if (signal.aborted) return reject(cancelled());
         signal.addEventListener('abort', () => {
-          if (!this.calls.delete(pending.id)) return;
-          if (this.leaderId) this.post({ t: 'tx:abort', from: this.id, to: this.leaderId, id: pending.id });
+          if (!this.#calls.delete(pending.id)) return;
+          if (this.#leaderId)
+            this.#post({ t: 'tx:abort', from: this.#id, to: this.#leaderId, id: pending.id });
           reject(cancelled());
         });
       }
-      if (this.real) return this.runLocally(pending);
-      this.calls.set(pending.id, pending);
-      this.offer(pending);
+      if (this.#real) return this.#runLocally(pending);
+      this.#calls.set(pending.id, pending);
+      this.#offer(pending);
     });
   }
 
-  private offer(pending: PendingCall): void {
-    if (this.leaderId && this.leaderId !== this.id) {
-      this.post({ t: 'tx:call', from: this.id, to: this.leaderId, id: pending.id, call: pending.call });
+  #offer(pending: PendingCall): void {
+    if (this.#leaderId && this.#leaderId !== this.#id) {
+      this.#post({ t: 'tx:call', from: this.#id, to: this.#leaderId, id: pending.id, call: pending.call });
     }
   }
 
-  private notifyLeader(notice: Notice): void {
-    if (this.leaderId && this.leaderId !== this.id) {
-      this.post({ t: 'tx:notice', from: this.id, to: this.leaderId, notice });
+  #notifyLeader(notice: Notice): void {
+    if (this.#leaderId && this.#leaderId !== this.#id) {
+      this.#post({ t: 'tx:notice', from: this.#id, to: this.#leaderId, notice });
     }
   }
 
-  private rejectCalls(): void {
-    for (const pending of this.calls.values()) pending.reject(notConnected());
-    this.calls.clear();
+  #rejectCalls(): void {
+    for (const pending of this.#calls.values()) pending.reject(notConnected());
+    this.#calls.clear();
   }
 
-  private onLeader(from: string, status: StatusChange): void {
-    const changed = this.leaderId !== from;
-    this.leaderId = from;
-    this.onLeaderStatus(status);
+  #onLeader(from: string, status: StatusChange): void {
+    const changed = this.#leaderId !== from;
+    this.#leaderId = from;
+    this.#onLeaderStatus(status);
     if (!changed) return;
-    if (this.wanted) this.notifyLeader({ op: 'connect' });
-    for (const pending of this.calls.values()) this.offer(pending);
+    if (this.#wanted) this.#notifyLeader({ op: 'connect' });
+    for (const pending of this.#calls.values()) this.#offer(pending);
   }
 
-  private onLeaderStatus(status: StatusChange): void {
-    this.leaderStatus = status;
-    this.mirror(status);
+  #onLeaderStatus(status: StatusChange): void {
+    this.#leaderStatus = status;
+    this.#mirror(status);
   }
 
   /** Shows the leader's status while this tab wants a connection; idle there means "on its way". */
-  private mirror(status: StatusChange): void {
-    if (!this.wanted) return;
-    const shown: StatusChange = this.leaderId && status.status !== 'idle' ? status : { status: 'connecting' };
+  #mirror(status: StatusChange): void {
+    if (!this.#wanted) return;
+    const shown: StatusChange =
+      this.#leaderId && status.status !== 'idle' ? status : { status: 'connecting' };
     if (shown.status !== this.currentStatus || shown.status === 'reconnecting') this.setStatus(shown);
   }
 
   // ---- the bus ----
 
-  private onBus(msg: TabMessage): void {
-    if (this.closed) return;
-    if (this.real) {
-      this.onBusAsLeader(msg);
+  #onBus(msg: TabMessage): void {
+    if (this.#closed) return;
+    if (this.#real) {
+      this.#onBusAsLeader(msg);
       return;
     }
     switch (msg.t) {
       case 'tx:leader':
-        this.onLeader(msg.from, msg.status);
+        this.#onLeader(msg.from, msg.status);
         return;
       case 'tx:bye':
-        if (msg.from !== this.leaderId) return;
-        this.leaderId = null;
-        if (this.wanted) this.setStatus({ status: 'reconnecting', reason: 'leader' });
+        if (msg.from !== this.#leaderId) return;
+        this.#leaderId = null;
+        if (this.#wanted) this.setStatus({ status: 'reconnecting', reason: 'leader' });
         return;
       case 'tx:event':
         // Joined while a leader was already talking: it is the leader.
-        if (this.leaderId === null) this.onLeader(msg.from, this.leaderStatus);
-        if (msg.from !== this.leaderId) return;
-        if (msg.event.name === 'status') this.onLeaderStatus(msg.event.value);
-        else this.emitEvent(msg.event);
+        if (this.#leaderId === null) this.#onLeader(msg.from, this.#leaderStatus);
+        if (msg.from !== this.#leaderId) return;
+        if (msg.event.name === 'status') this.#onLeaderStatus(msg.event.value);
+        else this.#emitEvent(msg.event);
         return;
       case 'tx:progress':
-        this.calls.get(msg.id)?.onProgress?.(msg.loaded, msg.total);
+        this.#calls.get(msg.id)?.onProgress?.(msg.loaded, msg.total);
         return;
       case 'tx:done':
       case 'tx:fail': {
-        if (msg.to !== this.id) return;
-        const pending = this.calls.get(msg.id);
+        if (msg.to !== this.#id) return;
+        const pending = this.#calls.get(msg.id);
         if (!pending) return;
-        this.calls.delete(msg.id);
+        this.#calls.delete(msg.id);
         if (msg.t === 'tx:done') pending.resolve(msg.value);
         else pending.reject(toError(msg.error));
         return;
@@ -406,26 +411,26 @@ export class TabSharedTransport extends TransportBase implements Transport {
     }
   }
 
-  private onBusAsLeader(msg: TabMessage): void {
+  #onBusAsLeader(msg: TabMessage): void {
     switch (msg.t) {
       case 'tx:hello':
-        this.post({ t: 'tx:leader', from: this.id, status: this.realStatus });
+        this.#post({ t: 'tx:leader', from: this.#id, status: this.#realStatus });
         return;
       case 'tx:notice':
-        if (msg.to !== this.id) return;
+        if (msg.to !== this.#id) return;
         if (msg.notice.op === 'connect') {
-          this.wanters.add(msg.from);
-          this.real?.connect();
+          this.#wanters.add(msg.from);
+          this.#real?.connect();
         } else if (msg.notice.op === 'release') {
-          this.wanters.delete(msg.from);
-          if (!this.wanted && this.wanters.size === 0) this.real?.disconnect();
-        } else this.real?.regenerate?.(msg.notice.messageId);
+          this.#wanters.delete(msg.from);
+          if (!this.#wanted && this.#wanters.size === 0) this.#real?.disconnect();
+        } else this.#real?.regenerate?.(msg.notice.messageId);
         return;
       case 'tx:call':
-        if (msg.to === this.id) this.serve(msg);
+        if (msg.to === this.#id) this.#serve(msg);
         return;
       case 'tx:abort':
-        if (msg.to === this.id) this.serving.get(msg.id)?.abort();
+        if (msg.to === this.#id) this.#serving.get(msg.id)?.abort();
         return;
       default:
         return;
@@ -433,12 +438,12 @@ export class TabSharedTransport extends TransportBase implements Transport {
   }
 
   /** True when every listener (the store) took it. */
-  private emitEvent(event: RelayedEvent): boolean {
+  #emitEvent(event: RelayedEvent): boolean {
     return (this.events.emit as (name: string, value: unknown) => boolean)(event.name, event.value);
   }
 
-  private post(msg: TabMessage | EventMessage): void {
-    this.options.bus.post(msg);
+  #post(msg: TabMessage | EventMessage): void {
+    this.#options.bus.post(msg);
   }
 }
 

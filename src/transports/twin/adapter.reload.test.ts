@@ -188,3 +188,54 @@ describe('a post that failed while the page was alive', () => {
     expect(storage.get('twin.posting')).toBeNull();
   });
 });
+
+describe('a page going away', () => {
+  it('posts nothing more after beforeunload, and leaves the post that failed meanwhile to the next page', async () => {
+    const { server, posted } = await twinServer();
+    const storage = memoryStore();
+    const win = new EventTarget();
+    const listening = new Set<string>();
+    vi.stubGlobal('addEventListener', (type: string, fn: EventListener) => {
+      listening.add(type);
+      win.addEventListener(type, fn);
+    });
+    vi.stubGlobal('removeEventListener', (type: string, fn: EventListener) => {
+      listening.delete(type);
+      win.removeEventListener(type, fn);
+    });
+    cleanups.push(() => vi.unstubAllGlobals());
+    let failPost = (_e: Error) => {};
+    let reachedServer = () => {};
+    const reached = new Promise<void>((resolve) => (reachedServer = resolve));
+    // Chrome fails the fetch of a page navigating away while it completes the keepalive request.
+    const dying: FetchLike = (url, init) => {
+      if (!isPost(url)) return fetch(url, init);
+      void fetch(url, init).then(reachedServer);
+      return new Promise<Response>((_, reject) => (failPost = reject));
+    };
+    const a = await page(server, storage, dying);
+    const first = a.send({ clientId: 'c1', text: 'in flight' }).catch((e: unknown) => e);
+    await reached;
+    const unloadListeners = () => [...listening].filter((t) => t === 'beforeunload' || t === 'pagehide');
+    expect(unloadListeners()).toEqual(['beforeunload', 'pagehide']);
+    win.dispatchEvent(new Event('beforeunload'));
+    failPost(new TypeError('Failed to fetch'));
+    expect(await first).toMatchObject({ code: 'network' });
+    expect(unloadListeners()).toEqual([]); // only while a post is in flight
+
+    // The outbox tries again at once when more messages wait: the dying page posts nothing more.
+    await expect(a.send({ clientId: 'c1', text: 'in flight' })).rejects.toMatchObject({
+      code: 'disconnected',
+    });
+    await expect(a.send({ clientId: 'c2', text: 'next' })).rejects.toMatchObject({ code: 'disconnected' });
+    expect(posted).toEqual(['in flight']);
+
+    a.disconnect();
+    const after = await page(server, storage);
+    await expect(after.send({ clientId: 'c1', text: 'in flight' })).rejects.toMatchObject({
+      code: 'unconfirmed',
+    });
+    await after.send({ clientId: 'c2', text: 'next' });
+    expect(posted).toEqual(['in flight', 'next']);
+  });
+});

@@ -18,6 +18,7 @@ import * as wire from './protocol';
 import { SendAttempts } from './send-attempts';
 import { expiresAt, SessionStore, type StoredSession } from './session-store';
 import { TypingRelay } from './typing';
+import { UnloadWatch } from './unload';
 
 export type { TwinOptions } from './options';
 
@@ -31,6 +32,8 @@ class TwinTransport extends TransportBase implements Transport {
   private readonly store: SessionStore;
   /** Posts handed to the network and not answered yet, in storage (see send-attempts.ts). */
   private readonly attempts: SendAttempts;
+  /** Whether the page is going away, watched while a post is in flight (see unload.ts). */
+  private readonly unload = new UnloadWatch();
   private readonly api: TwinApi;
   /** Retries a session start that failed, and wakes the link when the network or tab comes back. */
   private readonly reconnector: Reconnector;
@@ -112,6 +115,9 @@ class TwinTransport extends TransportBase implements Transport {
     const done = this.store.sent(message.clientId);
     if (done) return Promise.resolve({ ...done, confirmed: true });
     if (this.closedByCaller) return Promise.reject(fail('disconnected', 'not connected'));
+    // A dying page posts nothing more: its post in flight may fail here although the browser
+    // completes it, and a second post of the same message would arrive too.
+    if (this.unload.leaving) return Promise.reject(fail('disconnected', 'the page is going away'));
     if (this.attempts.leftUnanswered(message.clientId, message.retries ?? 0)) {
       // Handed to the network, in this retry round, by a page that went away before the answer
       // came (a reload, a tab that held the connection): the browser finished that keepalive post,
@@ -147,6 +153,7 @@ class TwinTransport extends TransportBase implements Transport {
     // In storage before fetch is called (sendMessage calls it synchronously): a reload from here on
     // finds the attempt and does not post it again by itself.
     this.attempts.begin(message.clientId, this.now(), message.retries ?? 0);
+    const unwatch = this.unload.watch();
     try {
       const { id, at } = await this.api.sendMessage(session.id, message);
       // Recorded before anyone hears of it: TWIN posts carry no id, so the server would store a
@@ -159,15 +166,18 @@ class TwinTransport extends TransportBase implements Transport {
       const e = toTransportError(err);
       // An HTTP answer (refused, 5xx) ends the attempt: the store decides about a retry as for any
       // failed send. A failure without one stays recorded: Chrome fails the fetch promise of a page
-      // that is navigating away (before its pagehide) while it completes the keepalive request.
-      // This page posts it again when its outbox retries; another page finds it unanswered. Only
-      // a browser that knows it is offline proves the post never left.
-      if (e.status !== undefined || globalThis.navigator?.onLine === false)
+      // that is navigating away (during its pagehide) while it completes the keepalive request.
+      // This page posts it again when its outbox retries, unless it is going away (unload.ts);
+      // another page finds it unanswered. Only a browser that knows it is offline proves the post
+      // never left.
+      if (e.status !== undefined || (globalThis.navigator?.onLine === false && !this.unload.leaving))
         this.attempts.end(message.clientId);
       if (e.code !== 'not-found') throw e;
       // The server no longer knows the session: end it here too; a retry starts a new one.
       if (this.session?.id === session.id) this.endSession('expired');
       throw fail('session-ended', e.message);
+    } finally {
+      unwatch();
     }
   }
 

@@ -1,0 +1,32 @@
+/**
+ * Whether the page is going away, watched only while a post is in flight (a destroyed widget
+ * leaves no listener behind). Chrome fails the fetch promise of a page that is navigating away
+ * with the same error as a lost network, while it completes the keepalive request itself: a
+ * failure then says nothing about the network, and posting the message again from the dying page
+ * (the outbox retries at once when more messages wait) would deliver it twice. `beforeunload`
+ * comes first (measured on a reload: 90–420 ms before the rejection); `pagehide` covers pages that
+ * skip it. A host page's "leave this page?" prompt that the visitor cancels leaves the flag set:
+ * this page then sends nothing more, and the next page asks the visitor (see adapter.ts).
+ */
+const EVENTS = ['beforeunload', 'pagehide'] as const;
+
+export class UnloadWatch {
+  /** True from the first beforeunload or pagehide seen while a post was in flight. */
+  leaving = false;
+  private watching = 0;
+  private readonly onLeave = () => {
+    this.leaving = true;
+  };
+
+  /** Watch until the returned function is called (once per post). */
+  watch(): () => void {
+    const win = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>>;
+    if (this.watching++ === 0) for (const e of EVENTS) win.addEventListener?.(e, this.onLeave);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--this.watching === 0) for (const e of EVENTS) win.removeEventListener?.(e, this.onLeave);
+    };
+  }
+}
