@@ -129,7 +129,7 @@ export function MessageList(props: {
     // follows includes them; near the top, some of them are rendered now, and the row in view,
     // measured before this render changes the DOM, is put back where it was after it.
     const el = ref.current;
-    if (atBottom.current) w.start = Math.max(0, Math.min(w.start, w.end - TAIL_ROWS));
+    if (atBottom.current) w.start = Math.max(0, Math.min(w.start, w.end - tail.current));
     else if (el && el.scrollTop < 2 * el.clientHeight && !anchor.current && w.start > 0) {
       anchor.current = anchorOf(el);
       move(w, n, live, -1);
