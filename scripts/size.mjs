@@ -52,7 +52,9 @@ const BUDGET_FIRST = 20_000;
 // election role) keep their private state in ES private fields, which terser mangles (TypeScript's
 // `private` names were shipped whole): ws-chat visitor 57,553 -> 57,288, twin -221, chatfaq -204.
 // Then 57,500 after merging main at 07:55 (tab-sync changes: ws-chat visitor 57,451).
-const BUDGET_VISITOR = 57_500;
+// Then 57,600 at 08:25: a confirmation that comes after the send timeout still makes a message sent
+// (store/outbox.ts) and the last landings of the session: ws-chat visitor 57,559 (ru).
+const BUDGET_VISITOR = 57_600;
 /** Issue 9's goal for a visitor (first + panel + one transport + one language); reported, not enforced yet. */
 const GOAL_VISITOR = 32_000;
 const Z_INDEX_DEFAULT = '2147483000';
