@@ -40,6 +40,13 @@ async function say(page: Page, text: string) {
   await box(page).fill(text);
   await box(page).press('Enter');
 }
+/** The teardown page, the panel open and one message answered. */
+async function startChat(page: Page, origin: string) {
+  await page.goto(`${origin}/e2e/pages/teardown.html`);
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  await say(page, 'hello');
+  await page.getByRole('log').getByText('You said: hello').first().waitFor({ timeout: 60_000 });
+}
 const describe = (p: { timers: string[]; listeners: string[] }) =>
   `${p.timers.length} timer(s)${p.timers.length ? ` [${p.timers.join(', ')}]` : ''}, ` +
   `${p.listeners.length} listener(s)${p.listeners.length ? ` [${p.listeners.map((l) => l.split(':').slice(0, 2).join(':')).join(', ')}]` : ''}`;
@@ -52,10 +59,7 @@ try {
     const ws = getWsChatModule(server);
     const page = await browser.newPage();
     try {
-      await page.goto(`${server.url}/e2e/pages/teardown.html`);
-      await page.getByRole('button', { name: 'Open chat' }).click();
-      await say(page, 'hello');
-      await page.getByRole('log').getByText('You said: hello').first().waitFor({ timeout: 60_000 });
+      await startChat(page, server.url);
       await page.keyboard.press('Escape');
       await page.evaluate(() =>
         (window as unknown as { Parley: { send(t: string): void } }).Parley.send('burst'),
@@ -82,10 +86,7 @@ try {
     const server = await startServer({ replyDelayMs: 50, root, wsChatProtocol: 'flat' });
     const page = await browser.newPage();
     try {
-      await page.goto(`${server.url}/e2e/pages/teardown.html`);
-      await page.getByRole('button', { name: 'Open chat' }).click();
-      await say(page, 'hello');
-      await page.getByRole('log').getByText('You said: hello').first().waitFor({ timeout: 60_000 });
+      await startChat(page, server.url);
       await server.close();
       await page
         .getByText(/Reconnecting|offline|connection/i)
@@ -108,10 +109,7 @@ try {
     let max = 0;
     const sample = setInterval(() => (max = Math.max(max, ws.openSockets())), 2);
     try {
-      await page.goto(`${server.url}/e2e/pages/teardown.html`);
-      await page.getByRole('button', { name: 'Open chat' }).click();
-      await say(page, 'hello');
-      await page.getByRole('log').getByText('You said: hello').first().waitFor({ timeout: 60_000 });
+      await startChat(page, server.url);
       max = 0;
       ws.dropConnections();
       await page.evaluate(() => {
