@@ -143,9 +143,11 @@ test.describe('tabs of one site', () => {
     const before = JSON.parse((await stored(page, 'session')) ?? '{}') as { customerId?: string };
     expect(before.customerId).toBeTruthy();
     await parley(pageB, 'logout');
-    // Token, conversation and channel ids, messages and draft: gone from storage.
-    for (const key of ['session', 'channelId', 'draft']) expect(await stored(page, key)).toBeNull();
-    expect(JSON.parse((await stored(page, 'messages')) ?? '[]')).toEqual([]);
+    // Token, conversation and channel ids, messages and draft: gone from storage. Read in tab A:
+    // Chromium hands B's writes to A's renderer process asynchronously (localStorage has no
+    // cross-process lock), so A sees them a moment later, hence the polls.
+    for (const key of ['session', 'channelId', 'draft']) await expect.poll(() => stored(page, key)).toBeNull();
+    await expect.poll(async () => JSON.parse((await stored(page, 'messages')) ?? '[]')).toEqual([]);
     await b.launcher.click();
     await expect(b.composer).toHaveValue('');
     await expect(b.log.getByText('hello from A')).toHaveCount(0);
