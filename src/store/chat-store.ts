@@ -21,7 +21,7 @@ import { type IndexedList, incomingKey, indexFor, markRead, mergeInto, update } 
 import { createOlder } from './older';
 import { createOutbox } from './outbox';
 import { createPersister } from './persist';
-import { clearConversation, loadDraft, loadMessages, saveDraft } from './persistence';
+import { clearConversation, loadDraft, loadMessages, saveDraft, storedView } from './persistence';
 import { createStreams } from './streams';
 import { createTabSync, type TabPeers } from './tab-sync';
 import type { ChatMessage, Notice } from './types';
@@ -71,7 +71,9 @@ export function createChatStore(options: ChatStoreOptions) {
   const now = options.now ?? Date.now;
   const events = new Emitter<StoreEvents>();
 
-  const messages = signal<ChatMessage[]>(loadMessages(storage));
+  /** What this store read and wrote of the stored conversation (its own: see persistence.ts). */
+  const view = storedView();
+  const messages = signal<ChatMessage[]>(loadMessages(storage, view));
   const status = signal<StatusChange>({ status: 'idle' });
   const isOpen = signal(false);
   const draft = signal(loadDraft(storage));
@@ -101,6 +103,7 @@ export function createChatStore(options: ChatStoreOptions) {
   // The outbox lives in this list, so what the visitor wrote survives a reload.
   const persister = createPersister({
     storage,
+    view,
     messages,
     onStale: () => staleHere(),
     settle: () => settle(),
