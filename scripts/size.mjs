@@ -67,8 +67,7 @@ const BUDGET_VISITOR = 53_725;
 const GOAL_VISITOR = 32_000;
 /** What makes a visitor download each on-demand file (`lazy:<name>` in chunks.json). */
 const TRIGGERS = {
-  'tab-sharing':
-    "a second tab of the site opens (both tabs then; at once in browsers without Web Locks)",
+  'tab-sharing': 'a second tab of the site opens (both tabs then; at once in browsers without Web Locks)',
   upload: 'ws-chat: the visitor sends a file',
 };
 const Z_INDEX_DEFAULT = '2147483000';
@@ -112,7 +111,8 @@ const packs = new Map(byRole('pack:').map((p) => [p.label, gzip(p.name)]));
 const packsWithEnglish = new Map(byRole('pack+en:').map((p) => [p.label, gzip(p.name)]));
 const lazies = byRole('lazy:');
 for (const l of lazies)
-  if (!TRIGGERS[l.label]) problems.push(`on-demand file ${l.name} has no trigger in scripts/size.mjs TRIGGERS`);
+  if (!TRIGGERS[l.label])
+    problems.push(`on-demand file ${l.name} has no trigger in scripts/size.mjs TRIGGERS`);
 const languages = byRole('language:').map((l) => ({ ...l, bytes: bytes(closure(l.name, counted)) }));
 
 const pad = (s, n) => String(s).padStart(n);
@@ -152,9 +152,7 @@ for (const t of transports) {
   if (extras.length) {
     const added = extras.map((l) => `${l.label} +${bytes(l.files)}`).join(', ');
     const all = new Set(extras.flatMap((l) => l.files));
-    console.log(
-      `   on demand    ${added}: with all of them ${pad(worst.total + bytes([...all]), 6)} B gzip`,
-    );
+    console.log(`   on demand    ${added}: with all of them ${pad(worst.total + bytes([...all]), 6)} B gzip`);
   }
   const total = worst.total;
   if (total > BUDGET_VISITOR)
