@@ -146,7 +146,8 @@ test.describe('tabs of one site', () => {
     // Token, conversation and channel ids, messages and draft: gone from storage. Read in tab A:
     // Chromium hands B's writes to A's renderer process asynchronously (localStorage has no
     // cross-process lock), so A sees them a moment later, hence the polls.
-    for (const key of ['session', 'channelId', 'draft']) await expect.poll(() => stored(page, key)).toBeNull();
+    for (const key of ['session', 'channelId', 'draft'])
+      await expect.poll(() => stored(page, key)).toBeNull();
     await expect.poll(async () => JSON.parse((await stored(page, 'messages')) ?? '[]')).toEqual([]);
     await b.launcher.click();
     await expect(b.composer).toHaveValue('');

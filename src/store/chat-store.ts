@@ -115,6 +115,10 @@ export function createChatStore(options: ChatStoreOptions) {
     keepLocal: (items) => sync?.keepLocal(items),
   });
 
+  /** Frames waiting for the next `options.schedule` tick (empty when applied at once). */
+  const incoming: IncomingMessage[] = [];
+  let disposed = false;
+
   const outbox = createOutbox({
     transport,
     messages,
@@ -122,6 +126,7 @@ export function createChatStore(options: ChatStoreOptions) {
     connected: computed(() => connected.value && leader.value),
     confirmTimeoutMs: options.confirmTimeoutMs ?? 15_000,
     onSent: (m) => events.emit('sent', m),
+    settle: () => settle(),
   });
   disposers.push(outbox.dispose);
 
@@ -155,10 +160,6 @@ export function createChatStore(options: ChatStoreOptions) {
       },
     ];
   }
-
-  /** Frames waiting for the next `options.schedule` tick (empty when applied at once). */
-  const incoming: IncomingMessage[] = [];
-  let disposed = false;
 
   function onMessage(frame: IncomingMessage): void {
     // Whatever the adapter let through: a time a Date cannot hold, or absurdly in the future, shows
