@@ -34,6 +34,16 @@ describe('compactExports', () => {
     expect(after.a).toBe(2);
   });
 
+  it('takes a getter of a string constant terser inlined in the run too', () => {
+    const body =
+      'let t=1;Object.defineProperty(exports,"a",{enumerable:!0,get:function(){return t}}),' +
+      'Object.defineProperty(exports,"k",{enumerable:!0,get:function(){return"dr\\"aft"}});';
+    const out = compactExports(body);
+    expect(out).toBe('let t=1;require.d(exports,{a:()=>t,k:()=>"dr\\"aft"});');
+    expect(run(out)).toEqual(run(body));
+    expect(run(out).k).toBe('dr"aft');
+  });
+
   it('leaves a getter that is not at the end of the chunk alone (mapped code after it would move)', () => {
     const middle = 'Object.defineProperty(exports,"a",{enumerable:!0,get:function(){return t}});let t=1;t++;';
     expect(compactExports(middle)).toBe(middle);

@@ -193,15 +193,17 @@ type Factory = (require: Require, exports: object) => void;
  * never declares), are a third of the bytes. Only the run that ends the chunk is rewritten, so no
  * mapped code after it moves.
  */
+// The value is a local name, or a string constant terser inlined (`return"draft"`): one of those
+// left in a run kept the whole run long (17 getters in the first script).
 const EXPORT =
-  /Object\.defineProperty\(exports,"([\w$]+)",\{enumerable:!0,get:function\(\)\{return ([\w$]+)\}\}\)/;
+  /Object\.defineProperty\(exports,"([\w$]+)",\{enumerable:!0,get:function\(\)\{return(?: ([\w$]+)|("(?:[^"\\\n]|\\.)*"))\}\}\)/;
 const EXPORT_RUN = new RegExp(`(?:${EXPORT.source},)*${EXPORT.source};?\\s*$`);
 export function compactExports(code: string): string {
   return code.replace(EXPORT_RUN, (run) => {
-    const getters = [...run.matchAll(new RegExp(EXPORT.source, 'g'))].map(([, name, local]) =>
+    const getters = [...run.matchAll(new RegExp(EXPORT.source, 'g'))].map(([, name, local, text]) =>
       /^[A-Za-z_$][\w$]*$/.test(name as string)
-        ? `${name}:()=>${local}`
-        : `${JSON.stringify(name)}:()=>${local}`,
+        ? `${name}:()=>${local ?? text}`
+        : `${JSON.stringify(name)}:()=>${local ?? text}`,
     );
     return `require.d(exports,{${getters.join(',')}});`;
   });

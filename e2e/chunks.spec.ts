@@ -135,6 +135,62 @@ test('a file that cannot be fetched gives one clear [parley] error, and opening 
   await converse(widget, 'after a failed load');
 });
 
+test('the tab-sharing file loads only when a second tab of the site opens, in both tabs, which then share one conversation', async ({
+  page,
+  backend,
+}) => {
+  const filesA = recordParleyFiles(page);
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  const a = new Widget(page);
+  await converse(a, 'alone in A');
+  expect(filesA).toEqual(['parley.js', 'parley-pack-ws-chat-en.js']);
+
+  const pageB = await page.context().newPage();
+  const filesB = recordParleyFiles(pageB);
+  await pageB.goto(`${backend.url}/e2e/pages/plain.html`);
+  const b = new Widget(pageB);
+  await b.open();
+  // B found A holding the lock: it loads the sharing code before its store; A loads it on B's hello.
+  await expect.poll(() => filesB).toContain('parley-tab-sharing.js');
+  await expect.poll(() => filesA).toContain('parley-tab-sharing.js');
+  await expect(b.log.getByText('You said: alone in A')).toBeVisible();
+  await b.send('typed in B');
+  await expect(a.log.getByText('You said: typed in B')).toHaveCount(1);
+  await expect(b.log.getByText('You said: typed in B')).toHaveCount(1);
+  await pageB.close();
+});
+
+test('a first tab that cannot fetch the tab-sharing file says so once, keeps its chat, and shares at the next try', async ({
+  page,
+  backend,
+}) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && m.text().startsWith('[parley]') && errors.push(m.text()));
+  await page.route(/\/parley-tab-sharing-[\w-]+\.js$/, (route) => route.abort());
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  const a = new Widget(page);
+  await converse(a, 'before the second tab');
+
+  const pageB = await page.context().newPage();
+  await pageB.goto(`${backend.url}/e2e/pages/plain.html`);
+  const b = new Widget(pageB);
+  await b.open();
+  await expect.poll(() => errors.length).toBe(1);
+  expect(errors[0]).toMatch(
+    /could not load the code that shares the chat with the site's other tabs .*parley-tab-sharing-[\w-]+\.js could not be loaded/,
+  );
+  // A still converses on its own link.
+  await a.send('A alone still');
+  await expect(a.log.getByText('You said: A alone still')).toBeVisible();
+  // B's next message on the channel makes A try again; then B's message goes through A, once.
+  await page.unroute(/\/parley-tab-sharing-[\w-]+\.js$/);
+  await b.send('typed in B');
+  await expect(a.log.getByText('You said: typed in B')).toHaveCount(1);
+  await expect(b.log.getByText('You said: typed in B')).toHaveCount(1);
+  expect(errors).toHaveLength(1);
+  await pageB.close();
+});
+
 test('the single-file build loads nothing else and converses', async ({ page, backend }) => {
   const files = recordParleyFiles(page);
   await page.goto(`${backend.url}/e2e/pages/single.html`);

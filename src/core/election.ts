@@ -20,8 +20,9 @@ import type { TabBus } from './tab-bus';
 export interface LockManagerLike {
   request(
     name: string,
-    options: { signal?: AbortSignal },
-    callback: (lock: unknown) => Promise<void>,
+    options: { signal?: AbortSignal; ifAvailable?: boolean },
+    // `lock` is null when `ifAvailable` was asked and another tab holds it.
+    callback: (lock: unknown) => Promise<void> | undefined,
   ): Promise<unknown>;
 }
 
@@ -96,6 +97,28 @@ export function electLeader(options: ElectionOptions): Election {
     },
     onChange: (fn) => role.onChange(fn),
     stop: () => role.set(false),
+  };
+}
+
+/**
+ * The election of a tab that took the lock while it was alone (embed/tabs.ts): it leads until
+ * `stop()` releases the lock, and the next tab in the lock's queue leads then.
+ */
+export function heldLock(release: () => void): Election {
+  const role = new Role();
+  role.set(true);
+  return {
+    id: randomId(),
+    mode: 'locks',
+    get leader() {
+      return role.leader;
+    },
+    onChange: (fn) => role.onChange(fn),
+    stop() {
+      release();
+      role.set(false);
+      role.clear();
+    },
   };
 }
 

@@ -40,8 +40,21 @@ export function broadcastBus(
   } catch {
     return null; // opaque origins (sandboxed iframes) may refuse
   }
+  return channelBus(channel);
+}
+
+/**
+ * The bus over a channel this tab already listened on (embed/tabs.ts: a tab alone opens it first
+ * and keeps what came): `early` reaches the listeners before anything the channel brings later.
+ */
+export function channelBus(channel: BroadcastChannel, early: readonly unknown[] = []): TabBus {
   const listeners = new Set<Listener>();
   channel.onmessage = (ev: MessageEvent) => fanOut(listeners, ev.data);
+  // After the current task's subscriptions, before the channel's next message (a later task).
+  if (early.length)
+    queueMicrotask(() => {
+      for (const m of early) fanOut(listeners, m);
+    });
   let closed = false;
   return {
     carriesBlobs: true,

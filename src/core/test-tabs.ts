@@ -87,6 +87,11 @@ export class FakeLockManager {
     }
   }
 
+  /** @internal */
+  busy(name: string): boolean {
+    return this.held.has(name) || (this.queues.get(name)?.length ?? 0) > 0;
+  }
+
   holderOf(name: string): FakeTabLocks | undefined {
     return this.held.get(name)?.tab;
   }
@@ -124,12 +129,18 @@ export class FakeTabLocks {
 
   request(
     name: string,
-    options: { signal?: AbortSignal },
-    callback: (lock: unknown) => Promise<void>,
+    options: { signal?: AbortSignal; ifAvailable?: boolean },
+    callback: (lock: unknown) => Promise<void> | undefined,
   ): Promise<unknown> {
+    const run = (lock: unknown) => Promise.resolve(callback(lock));
     return new Promise((settle, fail) => {
       if (options.signal?.aborted) return fail(new DOMException('aborted', 'AbortError'));
-      this.manager.enqueue(name, { tab: this, callback, settle, fail }, options.signal);
+      // Taken or waited for: the callback gets null at once (in a later task, as browsers do).
+      if (options.ifAvailable && this.manager.busy(name)) {
+        setTimeout(() => run(null).then(settle, fail), 0);
+        return;
+      }
+      this.manager.enqueue(name, { tab: this, callback: run, settle, fail }, options.signal);
     });
   }
 

@@ -39,7 +39,7 @@ export interface AppParts {
   inline: boolean;
 }
 
-export type App = ReturnType<typeof createApp>;
+export type App = Awaited<ReturnType<typeof createApp>>;
 
 /** What the host page sees of a message: plain data, no internals. */
 const publicMessage = (m: ChatMessage): ParleyMessage => ({
@@ -67,10 +67,10 @@ function nextFrame(fn: () => void): void {
   });
 }
 
-export function createApp(parts: AppParts) {
+export async function createApp(parts: AppParts) {
   const { config, storage, t, title, host, shadow, events } = parts;
   // One connection for all the tabs of the site showing this visitor.
-  const shared = shareAcrossTabs(parts.namespace, parts.createTransport, Boolean(config.target));
+  const shared = await shareAcrossTabs(parts.namespace, parts.createTransport, Boolean(config.target));
   const { transport } = shared;
   const backendAccept = transport.capabilities.uploads ? (transport.capabilities.uploads.accept ?? []) : [];
   const store = createChatStore({
@@ -81,8 +81,8 @@ export function createApp(parts: AppParts) {
       maxBytes: config.maxUploadMb * 1024 * 1024,
       accept: config.accept ? parseAccept(config.accept) : backendAccept,
     },
-    ...(shared.peers ? { tabs: shared.peers } : {}),
   });
+  shared.attach(store);
 
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(css);

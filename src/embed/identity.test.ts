@@ -132,7 +132,7 @@ describe('two widgets on one page (issue 8 regression)', () => {
 });
 
 describe('tabs of two visitors never share a connection (finding 3 with tab sharing)', () => {
-  it('the channel the tabs of a site talk on names the visitor, as storage does', () => {
+  it('the channel the tabs of a site talk on names the visitor, as storage does', async () => {
     const names: string[] = [];
     class RecordingChannel {
       onmessage: unknown = null;
@@ -145,7 +145,9 @@ describe('tabs of two visitors never share a connection (finding 3 with tab shar
     vi.stubGlobal('BroadcastChannel', RecordingChannel);
     try {
       for (const userId of ['a', 'b'])
-        shareAcrossTabs(storageNamespace(config({ userId })), () => new EmulatorAdapter(), false).close();
+        (
+          await shareAcrossTabs(storageNamespace(config({ userId })), () => new EmulatorAdapter(), false)
+        ).close();
     } finally {
       vi.unstubAllGlobals();
     }

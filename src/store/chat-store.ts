@@ -23,7 +23,7 @@ import { createOutbox } from './outbox';
 import { createPersister } from './persist';
 import { clearConversation, loadDraft, loadMessages, saveDraft } from './persistence';
 import { createStreams } from './streams';
-import { createTabSync, type TabPeers } from './tab-sync';
+import type { createTabSync, TabPeers } from './tab-sync';
 import type { ChatMessage, Notice } from './types';
 import { createUploads, type UploadLimits } from './uploads';
 
@@ -54,11 +54,6 @@ export interface ChatStoreOptions {
    * frame is applied at once. Anything else that touches the list applies the waiting frames first.
    */
   schedule?: (apply: () => void) => void;
-  /**
-   * The other tabs of the site, when they can coordinate: the conversation, the outbox, the open
-   * state and logout stay the same in all of them, and only the leading tab flushes the outbox.
-   */
-  tabs?: TabPeers;
 }
 
 export type ChatStore = ReturnType<typeof createChatStore>;
@@ -86,7 +81,9 @@ export function createChatStore(options: ChatStoreOptions) {
   /** `connect()` was called (since the last logout): the embed code connects lazily. */
   let wantsConnection = false;
   /** This tab holds the connection (always, when tabs cannot coordinate). */
-  const leader = signal(options.tabs ? options.tabs.election.leader : true);
+  const leader = signal(true);
+  /** Set once the tabs of the site share the conversation (`joinTabs`). */
+  let sync: ReturnType<typeof createTabSync> | undefined;
   /**
    * The files the backend asked for, when its uploads are `onRequest` (ChatFAQ's `file_upload`):
    * the attach button shows while this is set; the visitor's next message answers it.
@@ -96,7 +93,6 @@ export function createChatStore(options: ChatStoreOptions) {
   const streams = createStreams();
   const disposers: Array<() => void> = [];
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
-  if (options.tabs) disposers.push(options.tabs.election.onChange((v) => (leader.value = v)));
 
   // The outbox lives in this list, so what the visitor wrote survives a reload.
   const persister = createPersister({
@@ -477,10 +473,18 @@ export function createChatStore(options: ChatStoreOptions) {
     if (sync && !leader.peek()) oldVisitorUntil = now() + LOGOUT_CONFIRM_MS;
   }
 
-  const sync =
-    options.tabs &&
-    createTabSync({
-      peers: options.tabs,
+  /**
+   * From now on the other tabs of the site share the conversation: the outbox, the open state and
+   * logout stay the same in all of them, and only the leading tab flushes the outbox. Called at
+   * once by a tab that found others, or by the first tab when a second one shows up (embed/tabs.ts:
+   * the sync's code, `create`, loads only then). Once.
+   */
+  function joinTabs(peers: TabPeers, create: typeof createTabSync): void {
+    if (sync || disposed) return;
+    leader.value = peers.election.leader;
+    disposers.push(peers.election.onChange((v) => (leader.value = v)));
+    sync = create({
+      peers,
       messages,
       isOpen,
       unread,
@@ -490,6 +494,7 @@ export function createChatStore(options: ChatStoreOptions) {
       onLogout: loggedOutElsewhere,
       epoch: () => persister.epoch,
     });
+  }
 
   return {
     messages,
@@ -518,6 +523,7 @@ export function createChatStore(options: ChatStoreOptions) {
     regenerate,
     regenerable,
     setOpen,
+    joinTabs,
     startNew,
     retryConnection,
     logout,

@@ -10,6 +10,7 @@ import { FakeLockManager, fakeBroadcastChannel } from '../core/test-tabs';
 import { EmulatorAdapter } from '../transports/emulator/adapter';
 import { TabSharedTransport } from '../transports/tabs/shared';
 import { type ChatStore, createChatStore } from './chat-store';
+import { createTabSync } from './tab-sync';
 
 const NAME = 'parley:ws-chat|test';
 const until = (check: () => boolean) =>
@@ -76,9 +77,9 @@ function browser(options: { reply?: (text: string) => string | null; sendMode?: 
     const store = createChatStore({
       transport,
       storage,
-      tabs: { bus, election, shareOpen },
       ...(schedule ? { schedule } : {}),
     });
+    store.joinTabs({ bus, election, shareOpen }, createTabSync);
     let closed = false;
     const tab: Tab = {
       store,

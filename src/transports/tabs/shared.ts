@@ -46,6 +46,12 @@ export interface TabSharedOptions {
   election: Election;
   /** Builds the real adapter. Called once to learn its kind and capabilities, then on each leadership. */
   create: () => Transport;
+  /**
+   * The adapter this tab ran alone until another tab showed up (embed/tabs.ts), with whether it
+   * was asked to connect and its last status: it is the first real adapter as it is (its link
+   * and calls in flight stay), and stands for the never-connected one.
+   */
+  adopt?: { transport: Transport; wanted: boolean; status: StatusChange };
 }
 
 interface PendingCall {
@@ -95,6 +101,8 @@ export class TabSharedTransport extends TransportBase implements Transport {
   readonly #serving = new Map<string, AbortController>();
   readonly #offs: Array<() => void> = [];
   #closed = false;
+  /** The adopted adapter led already. */
+  #adopted = false;
   regenerate?: (messageId: string) => boolean;
   loadOlder?: (before: OlderCursor | null) => Promise<OlderPage>;
 
@@ -104,7 +112,13 @@ export class TabSharedTransport extends TransportBase implements Transport {
     super();
     this.#options = options;
     this.#id = options.election.id;
-    this.#local = options.create();
+    const adopt = options.adopt;
+    this.#local = adopt?.transport ?? options.create();
+    if (adopt) {
+      this.#wanted = adopt.wanted;
+      this.#realStatus = adopt.status;
+      this.currentStatus = adopt.status.status;
+    }
     this.kind = this.#local.kind;
     this.capabilities = this.#local.capabilities;
     // Only where the adapter has it: the store offers "Regenerate" when the method exists.
@@ -211,16 +225,19 @@ export class TabSharedTransport extends TransportBase implements Transport {
 
   #lead(): void {
     if (this.#closed || this.#real) return;
-    const real = this.#options.create();
+    const adopted = this.#options.adopt?.transport;
+    // The adopted adapter leads once, first: after that, each leadership builds its own.
+    const real = adopted && !this.#adopted ? adopted : this.#options.create();
+    this.#adopted = true;
     this.#real = real;
     this.#leaderId = this.#id;
     this.#wanters.clear();
-    this.#realStatus = { status: 'idle' };
+    if (real !== adopted) this.#realStatus = { status: 'idle' };
     for (const name of EVENT_NAMES) {
       this.#realOffs.push(real.on(name, (value) => this.#relay({ name, value } as RelayedEvent)));
     }
     this.#post({ t: 'tx:leader', from: this.#id, status: this.#realStatus });
-    if (this.#wanted) real.connect();
+    if (this.#wanted && real !== adopted) real.connect();
     // What this tab had asked of the previous leader, it now does itself.
     for (const pending of [...this.#calls.values()]) {
       this.#calls.delete(pending.id);
