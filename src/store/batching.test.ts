@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../core/storage';
 import type { IncomingMessage } from '../core/types';
 import { EmulatorAdapter } from '../transports/emulator/adapter';
-import { createChatStore } from './chat-store';
+import { createChatStore, SLICE } from './chat-store';
 import { indexFor, indexIds, markRead, mergeInto, receive, update } from './conversation';
 import type { ChatMessage } from './types';
 
@@ -58,14 +58,62 @@ describe('incoming frames in one tick', () => {
 
   it('make one new list, in order, with one unread bump per message', () => {
     const { transport, store, ticks, changes, stop } = batched();
-    for (let i = 0; i < 1000; i++) transport.receive({ id: `m${i}`, text: `n${i}` });
+    for (let i = 0; i < SLICE; i++) transport.receive({ id: `m${i}`, text: `n${i}` });
     expect(store.messages.value).toHaveLength(0);
     expect(ticks).toHaveLength(1);
     ticks[0]!();
     expect(changes()).toBe(1);
     expect(store.messages.value.map((m) => m.text).slice(0, 3)).toEqual(['n0', 'n1', 'n2']);
-    expect(store.messages.value).toHaveLength(1000);
+    expect(store.messages.value).toHaveLength(SLICE);
+    expect(store.unread.value).toBe(SLICE);
+    stop();
+    store.dispose();
+  });
+
+  it('spread a long burst over ticks, a bounded slice each, oldest first', () => {
+    const { transport, store, ticks, changes, stop } = batched();
+    for (let i = 0; i < 1000; i++) transport.receive({ id: `m${i}`, text: `n${i}` });
+    expect(ticks).toHaveLength(1); // one tick asked for, however many frames wait
+    const sizes: number[] = [];
+    while (ticks.length) {
+      const before = store.messages.value.length;
+      for (const fn of ticks.splice(0)) fn();
+      sizes.push(store.messages.value.length - before);
+    }
+    expect(sizes).toEqual(Array.from({ length: 1000 / SLICE }, () => SLICE));
+    expect(changes()).toBe(1000 / SLICE); // one list (one render, one save) per tick
+    expect(store.messages.value.map((m) => m.text)).toEqual(Array.from({ length: 1000 }, (_, i) => `n${i}`));
     expect(store.unread.value).toBe(1000);
+    stop();
+    store.dispose();
+  });
+
+  it('all at once in a hidden page, whose ticks come seldom (no frames are drawn there)', () => {
+    vi.stubGlobal('document', Object.assign(new EventTarget(), { hidden: true, visibilityState: 'hidden' }));
+    try {
+      const { transport, store, ticks, changes, stop } = batched();
+      for (let i = 0; i < 1000; i++) transport.receive({ id: `m${i}`, text: `n${i}` });
+      for (const fn of ticks.splice(0)) fn();
+      expect(ticks).toHaveLength(0);
+      expect(changes()).toBe(1);
+      expect(store.messages.value).toHaveLength(1000);
+      stop();
+      store.dispose();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('apply every waiting frame before the visitor’s message, mid-burst', () => {
+    const { transport, store, ticks, stop } = batched();
+    for (let i = 0; i < 250; i++) transport.receive({ id: `m${i}`, text: `n${i}` });
+    for (const fn of ticks.splice(0)) fn(); // the first slice
+    store.send('mine');
+    transport.receive({ id: 'late', text: 'after mine' });
+    while (ticks.length) for (const fn of ticks.splice(0)) fn();
+    const texts = store.messages.value.map((m) => m.text);
+    expect(texts).toHaveLength(252);
+    expect(texts.slice(248)).toEqual(['n248', 'n249', 'mine', 'after mine']);
     stop();
     store.dispose();
   });

@@ -21,7 +21,7 @@ import { type IndexedList, incomingKey, indexFor, markRead, mergeInto, update } 
 import { createOlder } from './older';
 import { createOutbox } from './outbox';
 import { createPersister } from './persist';
-import { clearConversation, loadDraft, loadMessages, saveDraft } from './persistence';
+import { clearConversation, loadDraft, loadMessages, saveDraft, storedView } from './persistence';
 import { createStreams } from './streams';
 import type { createTabSync, TabPeers } from './tab-sync';
 import type { ChatMessage, Notice } from './types';
@@ -49,14 +49,21 @@ export interface ChatStoreOptions {
   /** Limits for files the visitor attaches (default 10 MB, any type the backend takes). */
   uploadLimits?: UploadLimits;
   /**
-   * Batches incoming messages: frames wait until `schedule` calls back, then all of them make one
-   * new list (one render, one save). The widget passes the next animation frame; without it each
-   * frame is applied at once. Anything else that touches the list applies the waiting frames first.
+   * Batches incoming messages: frames wait until `schedule` calls back, then they make one new list
+   * (one render, one save), `SLICE` frames at most per call: a longer burst goes on at the next one.
+   * The widget passes the next animation frame; without it each frame is applied at once. Anything
+   * else that touches the list applies all the waiting frames first.
    */
   schedule?: (apply: () => void) => void;
 }
 
 export type ChatStore = ReturnType<typeof createChatStore>;
+
+/**
+ * Incoming frames one `schedule` tick applies at most: a burst of a thousand is spread over ten
+ * frames, so no frame's task grows with the burst (the log renders its tail once per tick anyway).
+ */
+export const SLICE = 100;
 
 /** How long a tab waits for the leading tab to confirm a logout before trusting events again. */
 const LOGOUT_CONFIRM_MS = 5000;
@@ -66,7 +73,9 @@ export function createChatStore(options: ChatStoreOptions) {
   const now = options.now ?? Date.now;
   const events = new Emitter<StoreEvents>();
 
-  const messages = signal<ChatMessage[]>(loadMessages(storage));
+  /** What this store read and wrote of the stored conversation (its own: see persistence.ts). */
+  const view = storedView();
+  const messages = signal<ChatMessage[]>(loadMessages(storage, view));
   const status = signal<StatusChange>({ status: 'idle' });
   const isOpen = signal(false);
   const draft = signal(loadDraft(storage));
@@ -97,6 +106,7 @@ export function createChatStore(options: ChatStoreOptions) {
   // The outbox lives in this list, so what the visitor wrote survives a reload.
   const persister = createPersister({
     storage,
+    view,
     messages,
     onStale: () => staleHere(),
     settle: () => settle(),
@@ -114,6 +124,7 @@ export function createChatStore(options: ChatStoreOptions) {
   /** Frames waiting for the next `options.schedule` tick (empty when applied at once). */
   const incoming: IncomingMessage[] = [];
   let disposed = false;
+  let ticking = false;
 
   const outbox = createOutbox({
     transport,
@@ -157,6 +168,19 @@ export function createChatStore(options: ChatStoreOptions) {
     ];
   }
 
+  /** The next tick applies the oldest waiting frames (a slice), and asks for another while some wait. */
+  function tick(schedule: (apply: () => void) => void): void {
+    if (ticking) return;
+    ticking = true;
+    schedule(() => {
+      ticking = false;
+      if (disposed || !incoming.length) return;
+      // A hidden page draws no frames (its ticks come from a throttled timer): all at once there.
+      applyIncoming(incoming.splice(0, globalThis.document?.hidden ? incoming.length : SLICE));
+      if (incoming.length) tick(schedule);
+    });
+  }
+
   function onMessage(frame: IncomingMessage): void {
     // Whatever the adapter let through: a time a Date cannot hold, or absurdly in the future, shows
     // as the arrival time (decoders do the same; this holds for every adapter).
@@ -167,10 +191,7 @@ export function createChatStore(options: ChatStoreOptions) {
       return;
     }
     incoming.push(msg);
-    if (incoming.length === 1)
-      options.schedule(() => {
-        if (!disposed) settle();
-      });
+    tick(options.schedule);
   }
 
   /** Applies the frames still waiting, before anything else reads or changes the list. */

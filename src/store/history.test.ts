@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type KeyValueStore, memoryStore } from '../core/storage';
 import { EmulatorAdapter } from '../transports/emulator/adapter';
 import { createChatStore } from './chat-store';
-import { loadMessages, PAGE_SIZE, saveMessages } from './persistence';
+import { mergeLists } from './merge';
+import { loadMessages, PAGE_SIZE, saveMessages, storedView } from './persistence';
 import type { ChatMessage } from './types';
 
 const stores: Array<{ dispose(): void }> = [];
@@ -98,6 +99,21 @@ describe('history across reloads', () => {
     const next = [...mine, item(250, 'a')];
     saveMessages(storage, next);
     expect(loadMessages(storage).map((m) => m.text)).toEqual(next.map((m) => m.text));
+  });
+
+  it('after reading a shorter list another tab wrote, writes again the pages it removed', () => {
+    const storage = memoryStore();
+    const other: KeyValueStore = { get: storage.get, set: storage.set, remove: storage.remove };
+    const mine = storedView();
+    const list = Array.from({ length: 250 }, (_, i) => stored(i, 'a'));
+    saveMessages(storage, list, mine);
+    // The other tab's list fits one page (it holds only the newest of ours): it removes
+    // `messages.0` and `messages.1`, which hold the same messages as when this tab wrote them.
+    saveMessages(other, [...list.slice(200), stored(0, 'b')]);
+    const merged = mergeLists(list, loadMessages(storage, mine));
+    saveMessages(storage, merged, mine);
+    expect(loadMessages(other).map((m) => m.text)).toEqual(merged.map((m) => m.text));
+    expect(merged).toHaveLength(251);
   });
 
   it('reads what an older version stored (one list under `messages`)', async () => {

@@ -1,8 +1,11 @@
 /**
  * Writes the conversation to storage at most once per change batch: changes within one frame
- * (a message, its echo, its receipt, a reply) cost one serialisation, not one each. The write
- * merges with what is stored by message key (store/merge.ts), because other tabs of the site
- * write the same key and must not lose their messages to ours.
+ * (a message, its echo, its receipt, a reply) cost one serialisation, not one each, and usually
+ * of the newest page alone (persistence.ts). Other tabs of the site write the same keys and must
+ * not lose their messages to ours: when one wrote since this store last read or wrote (the mark
+ * says so), the write merges with what is stored by message key (store/merge.ts). Otherwise
+ * storage holds what this store wrote last, so there is nothing to merge (and nothing is read):
+ * a message the list let go of (a regenerated answer) stays gone.
  *
  * An epoch (a random id under `epoch`) marks the conversation: a logout in any tab writes a new
  * one, and a tab that finds a different epoch than the one it loaded drops its copy instead of
@@ -14,7 +17,7 @@ import { effect, type Signal } from '@preact/signals';
 import { randomId } from '../core/ids';
 import type { KeyValueStore } from '../core/storage';
 import { mergeLists } from './merge';
-import { loadMessages, saveMessages } from './persistence';
+import { loadMessages, type StoredView, saveMessages, writtenElsewhere } from './persistence';
 import type { ChatMessage } from './types';
 
 const EPOCH_KEY = 'epoch';
@@ -23,6 +26,8 @@ const BATCH_MS = 16;
 
 export interface PersisterOptions {
   storage: KeyValueStore;
+  /** What this store read (its initial list) and wrote: see persistence.ts. */
+  view: StoredView;
   messages: Signal<ChatMessage[]>;
   /** Another tab logged out (a new epoch is stored): forget the conversation shown here. */
   onStale: () => void;
@@ -30,7 +35,7 @@ export interface PersisterOptions {
   settle?: () => void;
 }
 
-export function createPersister({ storage, messages, onStale, settle }: PersisterOptions) {
+export function createPersister({ storage, view, messages, onStale, settle }: PersisterOptions) {
   let epoch = storage.get(EPOCH_KEY);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let first = true;
@@ -44,7 +49,12 @@ export function createPersister({ storage, messages, onStale, settle }: Persiste
       onStale();
       return;
     }
-    saveMessages(storage, mergeLists(messages.peek(), loadMessages(storage)));
+    const list = messages.peek();
+    saveMessages(
+      storage,
+      writtenElsewhere(storage, view) ? mergeLists(list, loadMessages(storage, view)) : list,
+      view,
+    );
   }
 
   const stop = effect(() => {

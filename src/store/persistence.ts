@@ -27,29 +27,32 @@ interface Page {
   raw: string;
   items: readonly ChatMessage[];
 }
-interface Cache {
+/**
+ * What one side (a store: a widget in a page) last read or wrote: the pages as stored then, so a
+ * page whose text did not change is not decoded again and one whose items are the same objects is
+ * not written again; and the `messages.mark` of that moment, so a side knows when another wrote
+ * since (other tabs, or another widget over the same storage object).
+ */
+export interface StoredView {
   pages: Map<string, Page>;
-  /** The `messages.mark` this side wrote last: another one means another tab wrote since. */
   mark: string | null;
-  /** This side's name in the marks it writes (one per storage object: per widget and page). */
+  /** This side's name in the marks it writes. */
   id: string;
   writes: number;
 }
-/**
- * Pages as last read or written, per storage: a page whose stored text did not change is not
- * decoded again, and one whose items are the same objects is not written again (unless another
- * tab wrote in between, which `messages.mark` tells).
- */
-const caches = new WeakMap<KeyValueStore, Cache>();
+export const storedView = (): StoredView => ({ pages: new Map(), mark: null, id: randomId(), writes: 0 });
+
+/** The view the functions below use when given none: one per storage object. */
+const views = new WeakMap<KeyValueStore, StoredView>();
 const MARK_KEY = 'messages.mark';
 
-function cacheOf(store: KeyValueStore): Cache {
-  let cache = caches.get(store);
-  if (!cache) {
-    cache = { pages: new Map(), mark: null, id: randomId(), writes: 0 };
-    caches.set(store, cache);
+function viewOf(store: KeyValueStore): StoredView {
+  let view = views.get(store);
+  if (!view) {
+    view = storedView();
+    views.set(store, view);
   }
-  return cache;
+  return view;
 }
 
 /** The number of older pages, as stored (anything unreadable counts as none). */
@@ -58,21 +61,27 @@ function olderPages(store: KeyValueStore): number {
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? Math.min(n, MAX_PAGES) : 0;
 }
 
-function readPage(store: KeyValueStore, key: string): readonly ChatMessage[] {
+/** The page under `key`, decoded unless `known` holds the same text; recorded in `into`. */
+function readPage(
+  store: KeyValueStore,
+  key: string,
+  known: Map<string, Page>,
+  into: Map<string, Page>,
+): readonly ChatMessage[] {
   const raw = store.get(key);
   if (raw === null) return [];
-  const cache = cacheOf(store).pages;
-  const known = cache.get(key);
-  if (known?.raw === raw) return known.items;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    parsed = null;
+  let page = known.get(key);
+  if (page?.raw !== raw) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      parsed = null;
+    }
+    page = { raw, items: Array.isArray(parsed) ? decodeList(parsed) : [] };
   }
-  const items = Array.isArray(parsed) ? decodeList(parsed) : [];
-  cache.set(key, { raw, items });
-  return items;
+  into.set(key, page);
+  return page.items;
 }
 
 function decodeList(raw: readonly unknown[]): ChatMessage[] {
@@ -89,15 +98,22 @@ export function decodeMessages(raw: unknown): ChatMessage[] {
   return Array.isArray(raw) ? decodeList(raw) : [];
 }
 
+/** Another side wrote the conversation since `view` last read or wrote it. */
+export const writtenElsewhere = (store: KeyValueStore, view: StoredView): boolean =>
+  store.get(MARK_KEY) !== view.mark;
+
 /** The stored conversation, oldest first; a page that does not decode is skipped, not fatal. */
-export function loadMessages(store: KeyValueStore): ChatMessage[] {
-  // What is read now is what the pages hold: later writes are checked against this mark.
-  cacheOf(store).mark = store.get(MARK_KEY);
+export function loadMessages(store: KeyValueStore, view = viewOf(store)): ChatMessage[] {
+  // What is read now is what the pages hold: later writes are checked against this mark, and the
+  // view holds exactly the pages read (none of an earlier, longer conversation).
+  view.mark = store.get(MARK_KEY);
+  const known = view.pages;
+  view.pages = new Map();
   const keys = [...Array.from({ length: olderPages(store) }, (_, i) => pageKey(i)), MESSAGES_KEY];
   const seen = new Set<string>();
   const out: ChatMessage[] = [];
   for (const key of keys) {
-    for (const m of readPage(store, key)) {
+    for (const m of readPage(store, key, known, view.pages)) {
       // Two records with one key would be two rows with one identity: keep the first.
       if (seen.has(m.key)) continue;
       seen.add(m.key);
@@ -107,25 +123,32 @@ export function loadMessages(store: KeyValueStore): ChatMessage[] {
   return out;
 }
 
-/** Writes the pages that changed since they were last read or written here. */
-export function saveMessages(store: KeyValueStore, messages: readonly ChatMessage[]): void {
-  const state = cacheOf(store);
-  // Another tab wrote since: its pages may be cut elsewhere, so none of ours can be trusted to be
+/**
+ * Writes the pages that changed since `view` last read or wrote them: usually the newest alone. A
+ * page is compared by the identity of its messages (no copy, no serialisation, nothing read), so a
+ * write costs about what its changed pages do, whatever the length of the conversation.
+ */
+export function saveMessages(
+  store: KeyValueStore,
+  messages: readonly ChatMessage[],
+  view = viewOf(store),
+): void {
+  // Another side wrote since: its pages may be cut elsewhere, so none of ours can be trusted to be
   // there; write them all (the last writer's list wins whole, never a mix of two).
-  if (store.get(MARK_KEY) !== state.mark) state.pages.clear();
-  const cache = state.pages;
+  if (writtenElsewhere(store, view)) view.pages.clear();
+  const cache = view.pages;
   // Whole pages fall off the front, so page boundaries stay put as the conversation grows.
   const drop = Math.max(0, Math.ceil((messages.length - MAX_PERSISTED) / PAGE_SIZE) * PAGE_SIZE);
-  const kept = drop ? messages.slice(drop) : messages;
-  const full = kept.length ? Math.floor((kept.length - 1) / PAGE_SIZE) : 0;
-  const write = (key: string, items: readonly ChatMessage[]) => {
-    const known = cache.get(key);
-    if (known && same(known.items, items)) return;
+  const full = messages.length > drop ? Math.floor((messages.length - drop - 1) / PAGE_SIZE) : 0;
+  const write = (key: string, from: number, to: number) => {
+    const known = cache.get(key)?.items;
+    if (known?.length === to - from && known.every((m, i) => m === messages[from + i])) return;
+    const items = messages.slice(from, to);
     const raw = JSON.stringify(items);
     store.set(key, raw);
     cache.set(key, { raw, items });
   };
-  for (let i = 0; i < full; i++) write(pageKey(i), kept.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
+  for (let i = 0; i < full; i++) write(pageKey(i), drop + i * PAGE_SIZE, drop + (i + 1) * PAGE_SIZE);
   const before = olderPages(store);
   for (let i = full; i < before; i++) {
     store.remove(pageKey(i));
@@ -135,14 +158,11 @@ export function saveMessages(store: KeyValueStore, messages: readonly ChatMessag
     if (full) store.set(OLDER_KEY, String(full));
     else store.remove(OLDER_KEY);
   }
-  write(MESSAGES_KEY, kept.slice(full * PAGE_SIZE));
-  state.writes += 1;
-  state.mark = `${state.id}:${state.writes}`;
-  store.set(MARK_KEY, state.mark);
+  write(MESSAGES_KEY, drop + full * PAGE_SIZE, messages.length);
+  view.writes += 1;
+  view.mark = `${view.id}:${view.writes}`;
+  store.set(MARK_KEY, view.mark);
 }
-
-const same = (a: readonly ChatMessage[], b: readonly ChatMessage[]) =>
-  a.length === b.length && a.every((m, i) => m === b[i]);
 
 export function loadDraft(store: KeyValueStore): string {
   return store.get(DRAFT_KEY) ?? '';
@@ -159,5 +179,5 @@ export function clearConversation(store: KeyValueStore): void {
   store.remove(MESSAGES_KEY);
   store.remove(MARK_KEY);
   store.remove(DRAFT_KEY);
-  caches.delete(store);
+  views.delete(store);
 }
