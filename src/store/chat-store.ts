@@ -121,6 +121,11 @@ export function createChatStore(options: ChatStoreOptions) {
     keepLocal: (items) => sync?.keepLocal(items),
   });
 
+  /** Frames waiting for the next `options.schedule` tick (empty when applied at once). */
+  const incoming: IncomingMessage[] = [];
+  let disposed = false;
+  let ticking = false;
+
   const outbox = createOutbox({
     transport,
     messages,
@@ -128,6 +133,7 @@ export function createChatStore(options: ChatStoreOptions) {
     connected: computed(() => connected.value && leader.value),
     confirmTimeoutMs: options.confirmTimeoutMs ?? 15_000,
     onSent: (m) => events.emit('sent', m),
+    settle: () => settle(),
   });
   disposers.push(outbox.dispose);
 
@@ -161,11 +167,6 @@ export function createChatStore(options: ChatStoreOptions) {
       },
     ];
   }
-
-  /** Frames waiting for the next `options.schedule` tick (empty when applied at once). */
-  const incoming: IncomingMessage[] = [];
-  let disposed = false;
-  let ticking = false;
 
   /** The next tick applies the oldest waiting frames (a slice), and asks for another while some wait. */
   function tick(schedule: (apply: () => void) => void): void {
