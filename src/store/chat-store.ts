@@ -133,7 +133,6 @@ export function createChatStore(options: ChatStoreOptions) {
     connected: computed(() => connected.value && leader.value),
     confirmTimeoutMs: options.confirmTimeoutMs ?? 15_000,
     onSent: (m) => events.emit('sent', m),
-    settle: () => settle(),
   });
   disposers.push(outbox.dispose);
 
@@ -272,6 +271,10 @@ export function createChatStore(options: ChatStoreOptions) {
 
   disposers.push(
     transport.on('status', (s) => {
+      // An adapter emits what its gap fill found before it says "connected": apply it before the
+      // outbox (which runs on "connected") looks at its queue, or a message of the visitor's the
+      // server already has would be sent again.
+      if (s.status === 'connected') settle();
       status.value = s;
       if (s.status === 'connected') error.value = null;
       events.emit('status', s);

@@ -22,12 +22,6 @@ interface OutboxOptions {
   connected: ReadonlySignal<boolean>;
   confirmTimeoutMs: number;
   onSent: (message: ChatMessage) => void;
-  /**
-   * Applies incoming frames still waiting for their tick. An adapter emits what the gap fill found
-   * before it says "connected": a message of the visitor's among them is at the server already and
-   * must not be taken for one still to send.
-   */
-  settle: () => void;
 }
 
 export function createOutbox(options: OutboxOptions) {
@@ -116,7 +110,6 @@ export function createOutbox(options: OutboxOptions) {
     again = false;
     try {
       while (!disposed && connected.value) {
-        options.settle();
         const next = pending(messages.value)[0];
         if (!next) break;
         const before = next.state;
