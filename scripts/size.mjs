@@ -64,8 +64,9 @@ const BUDGET_FIRST = 20_000;
 // visitor 57,559 -> 53,625, every transport about -3,900.
 // Lowered to 53,250 (size9): the list of attached files and the image viewer, each with its
 // stylesheet, load when first used (ui/on-demand.ts): ws-chat ru visitor 53,553 -> 53,054; 53,145
-// after merging main at 09:55 (store/persist changes).
-const BUDGET_VISITOR = 53_250;
+// after merging main at 09:55 (store/persist changes); 53,350 after main's ws-chat gap-fill fixes
+// at 10:00 (ws-chat ru visitor 53,251).
+const BUDGET_VISITOR = 53_350;
 /** Issue 9's goal for a visitor (first + panel + one transport + one language); reported, not enforced yet. */
 const GOAL_VISITOR = 32_000;
 /** What makes a visitor download each on-demand file (`lazy:<name>` in chunks.json). */
