@@ -251,3 +251,27 @@ describe('updates that change nothing', () => {
     expect(markRead(read, 's1')).toBe(read);
   });
 });
+
+describe('frames waiting for their tick when the link comes back', () => {
+  it('are applied before the outbox looks at its queue, so a message the gap fill shows arrived is not sent again', async () => {
+    // The soak (ws-chat, flat generation) found it: an echo lost to a drop, the gap fill bringing the
+    // message back with its client id, and the outbox resending it before that fill's tick.
+    const transport = new EmulatorAdapter({ sendMode: 'hold' });
+    const ticks: Array<() => void> = [];
+    const store = createChatStore({ transport, storage: memoryStore(), schedule: (fn) => ticks.push(fn) });
+    store.connect();
+    store.send('only once');
+    const clientId = transport.sent[0]!.clientId;
+    transport.drop(); // the send in flight fails with the link: the message stays queued
+    await Promise.resolve();
+    expect(store.messages.value[0]!.state).toBe('sending');
+    // The reconnect: the history has the message (an adapter emits it before "connected").
+    transport.receive({ id: 's1', text: 'only once', author: { kind: 'visitor' }, clientId, backfill: true });
+    transport.emitStatus({ status: 'connected' });
+    await new Promise((resolve) => setTimeout(resolve, 0)); // whatever the outbox does, it has done
+    expect(transport.delivered('only once')).toBe(1);
+    for (const fn of ticks.splice(0)) fn();
+    expect(store.messages.value.map((m) => [m.text, m.state])).toEqual([['only once', 'sent']]);
+    store.dispose();
+  });
+});

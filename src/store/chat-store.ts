@@ -124,6 +124,11 @@ export function createChatStore(options: ChatStoreOptions) {
     keepLocal: (items) => sync?.keepLocal(items),
   });
 
+  /** Frames waiting for the next `options.schedule` tick (empty when applied at once). */
+  const incoming: IncomingMessage[] = [];
+  let disposed = false;
+  let ticking = false;
+
   const outbox = createOutbox({
     transport,
     messages,
@@ -164,11 +169,6 @@ export function createChatStore(options: ChatStoreOptions) {
       },
     ];
   }
-
-  /** Frames waiting for the next `options.schedule` tick (empty when applied at once). */
-  const incoming: IncomingMessage[] = [];
-  let disposed = false;
-  let ticking = false;
 
   /** The next tick applies the oldest waiting frames (see SLICE), and asks for another while some wait. */
   function tick(schedule: (apply: () => void) => void): void {
@@ -282,6 +282,10 @@ export function createChatStore(options: ChatStoreOptions) {
 
   disposers.push(
     transport.on('status', (s) => {
+      // An adapter emits what its gap fill found before it says "connected": apply it before the
+      // outbox (which runs on "connected") looks at its queue, or a message of the visitor's the
+      // server already has would be sent again.
+      if (s.status === 'connected') settle();
       status.value = s;
       if (s.status === 'connected') error.value = null;
       events.emit('status', s);

@@ -92,6 +92,6 @@ describe('pasting and dropping files', () => {
     const thumb = within(log).getByRole('button', { name: 'Open image: shot.png' });
     expect(thumb.closest('.msg--out')).toBeTruthy();
     fireEvent.click(thumb);
-    expect(screen.getByRole('dialog', { name: 'Image: shot.png' })).toBeTruthy();
+    expect(await screen.findByRole('dialog', { name: 'Image: shot.png' })).toBeTruthy();
   });
 });

@@ -173,7 +173,7 @@ describe('right-to-left override spoofing (issue 8)', () => {
     expect(shownText(bubble)).toContain(`مرحبا ${RLO}body`);
   });
 
-  it("an image's name shows the control on its thumbnail and in the viewer", () => {
+  it("an image's name shows the control on its thumbnail and in the viewer", async () => {
     const { transport, log } = open();
     const name = `holiday${RLO}gpj.exe`;
     act(
@@ -186,7 +186,7 @@ describe('right-to-left override spoofing (issue 8)', () => {
     const thumb = within(log).getByRole('button', { name: /Open image/ });
     expect(thumb.getAttribute('aria-label')).toBe('Open image: holiday\uFFFDgpj.exe');
     fireEvent.click(thumb);
-    const viewer = screen.getByRole('dialog', { name: /holiday/ });
+    const viewer = await screen.findByRole('dialog', { name: /holiday/ });
     expect(viewer.getAttribute('aria-label')).not.toContain(RLO);
     expect(viewer.querySelector('img')?.getAttribute('alt')).toBe('holiday\uFFFDgpj.exe');
     expect(viewer.querySelector('a[download]')?.getAttribute('download')).toBe('holiday\uFFFDgpj.exe');

@@ -7,11 +7,27 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
-import { WebSocketServer } from 'ws';
+import { WebSocket as NodeWebSocket, WebSocketServer } from 'ws';
 import { memoryStore } from '../../core/storage';
 import { adapter, onCleanup, server, until } from './test-support';
 
 const flat = { wsChatProtocol: 'flat' } as const;
+
+/** A socket class whose first frame holding `text` never arrives: the link drops instead (a lost echo). */
+function losingFirstFrameWith(text: string): typeof WebSocket {
+  let lost = false;
+  class Losing extends NodeWebSocket {
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      if (event === 'message' && !lost && String(args[0]).includes(text)) {
+        lost = true;
+        this.terminate();
+        return true;
+      }
+      return super.emit(event, ...args);
+    }
+  }
+  return Losing as unknown as typeof WebSocket;
+}
 
 describe('ws-chat adapter, flat generation, against the reference server', () => {
   it('learns that the server echoes, and from then on confirms by the echo', async () => {
@@ -25,6 +41,29 @@ describe('ws-chat adapter, flat generation, against the reference server', () =>
     const receipt = await a.send({ clientId: 'c-2', text: 'again' });
     expect(receipt).toMatchObject({ confirmed: true, id: expect.any(String) });
     expect(messages.find((m) => m.clientId === 'c-2')?.author.kind).toBe('visitor');
+  });
+
+  it('does not write again a message the gap fill found at the server (its echo lost to a drop)', async () => {
+    // The soak found it: the echo went with a drop, the store sent the message again after the
+    // reconnect, and a seed server (which knows no clientMessageId) would store it twice.
+    const s = await server(flat);
+    const frames: string[] = [];
+    s.modules.get('ws-chat')?.testing?.onVisitorMessage((_c, text) => frames.push(text));
+    const { a } = adapter(s.url, memoryStore(), { WebSocket: losingFirstFrameWith('only once') });
+    a.connect();
+    await until(() => a.status === 'connected');
+    await a.send({ clientId: 'c-0', text: 'hello' }); // its echo names the conversation
+    await expect(a.send({ clientId: 'c-1', text: 'only once' })).rejects.toMatchObject({
+      code: 'disconnected',
+    });
+    await until(() => a.status === 'connected'); // after the gap fill, which lists it
+    // The store sends again what was not confirmed, under the same client id.
+    expect(await a.send({ clientId: 'c-1', text: 'only once' })).toMatchObject({
+      confirmed: true,
+      id: expect.any(String),
+    });
+    await a.send({ clientId: 'c-2', text: 'next' }); // written after it: the server has had all by now
+    expect(frames).toEqual(['hello', 'only once', 'next']);
   });
 
   it('stops asking for history when the server has no such call', async () => {

@@ -64,7 +64,11 @@ async function flatHistory(ctx: HistoryContext, session: Session, signal: AbortS
     ctx.sessions.noHistory();
     return [];
   }
-  return (res.status === 200 && decodeFlatHistory(res.body, session.customerId)) || [];
+  const messages = (res.status === 200 && decodeFlatHistory(res.body, session.customerId)) || [];
+  // Where the history names the client id, a message whose echo the drop took is known to have
+  // arrived: `send` then confirms it instead of writing it again.
+  for (const m of messages) if (m.author.kind === 'visitor' && m.clientId) ctx.sent.landed(m.clientId, m.id);
+  return messages;
 }
 
 async function envelopePages(ctx: HistoryContext, session: Session, signal: AbortSignal) {

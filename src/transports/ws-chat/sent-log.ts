@@ -90,6 +90,17 @@ export class SentLog {
     return entry.clientId;
   }
 
+  /**
+   * A history item that names its client id (the reference server's flat history does): an exact
+   * match, so this message is known to have arrived.
+   */
+  landed(clientId: string, id: string): void {
+    const entry = this.#entries.find((e) => e.clientId === clientId);
+    if (!entry || entry.id === id) return;
+    entry.id = id;
+    this.#save();
+  }
+
   /** The client id already matched to this server id, without matching anything new. */
   clientIdOf(id: string): string | undefined {
     return this.#entries.find((e) => e.id === id)?.clientId;
