@@ -11,10 +11,10 @@
  *
  * Startup (interleaved rounds, fresh context each): script start → launcher visible, click → text
  * box focused, JS heap with the panel open; as ratios to the vanilla launcher. Runtime (a build
- * that counts component renders): send → reply p50/p95 at 10 / 1,000 / 5,000 messages, components
- * per round trip, opening the panel on N messages (pointer down → newest message in the DOM), DOM
- * nodes, scroll frames, bursts of 1,000 with the panel open and closed, longest task. Sizes: gzip
- * of what a visitor downloads.
+ * that counts component renders): send → reply p50/p95 at 10 / 1,000 / 5,000 messages, main-thread
+ * work and components per round trip, opening the panel on N messages (pointer down → newest
+ * message in the DOM), DOM nodes, scroll frames, bursts of 1,000 with the panel open and closed,
+ * longest task. Sizes: gzip of what a visitor downloads.
  * The machine is shared and busy: compare ratios and orders of magnitude, not single numbers.
  */
 import { readFileSync } from 'node:fs';
@@ -153,6 +153,7 @@ try {
         f?.roundTrips.length ? median(f.roundTrips) : undefined,
         f?.roundTrips.length ? p95(f.roundTrips) : undefined,
         f?.roundTrips.length,
+        f?.tripWorkMs,
         f?.renders.length ? median(f.renders) : undefined,
         f?.domNodes,
         f?.scrollFrameP95,
@@ -170,6 +171,7 @@ try {
       'p50 ms',
       'p95 ms',
       'n',
+      'work ms/trip',
       'components/trip',
       'DOM nodes',
       'scroll: frame interval p95 ms',
