@@ -259,6 +259,54 @@ test('an image viewer that cannot be fetched gives one clear [parley] error, and
   expect(errors).toHaveLength(1);
 });
 
+test('the page-attention file loads with the panel only where the page asked for a title badge, else when it enables notifications', async ({
+  page,
+  backend,
+}) => {
+  const files = recordParleyFiles(page);
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  await converse(new Widget(page), 'no attention yet');
+  expect(files).not.toContain('parley-attention.js');
+  await page.context().grantPermissions(['notifications'], { origin: backend.url });
+  const enabled = await page.evaluate(() =>
+    (
+      window as unknown as { Parley: { enableNotifications(): Promise<boolean> } }
+    ).Parley.enableNotifications(),
+  );
+  expect(enabled).toBe(true);
+  expect(files).toContain('parley-attention.js');
+
+  files.length = 0;
+  await page.goto(`${backend.url}/e2e/pages/title-badge.html`);
+  await expect.poll(() => files).toContain('parley-attention.js');
+  expect(files).toContain('parley-pack-ws-chat-en.js');
+});
+
+test('Parley.enableNotifications() whose code cannot be fetched resolves false with one clear [parley] error', async ({
+  page,
+  backend,
+}) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && m.text().startsWith('[parley]') && errors.push(m.text()));
+  await page.route(/\/parley-attention-[\w-]+\.js$/, (route) => route.abort());
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  await converse(new Widget(page), 'no attention');
+  const enable = () =>
+    page.evaluate(() =>
+      (
+        window as unknown as { Parley: { enableNotifications(): Promise<boolean> } }
+      ).Parley.enableNotifications(),
+    );
+  expect(await enable()).toBe(false);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(
+    /could not enable notifications .*parley-attention-[\w-]+\.js could not be loaded/,
+  );
+  await page.unroute(/\/parley-attention-[\w-]+\.js$/);
+  await page.context().grantPermissions(['notifications'], { origin: backend.url });
+  expect(await enable()).toBe(true);
+});
+
 test('the single-file build loads nothing else and converses', async ({ page, backend }) => {
   const files = recordParleyFiles(page);
   await page.goto(`${backend.url}/e2e/pages/single.html`);
