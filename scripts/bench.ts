@@ -4,6 +4,7 @@
  *   npm run bench                               this tree against a 2 KB vanilla launcher
  *   npm run bench -- --baseline 4d508ca         … and against an older commit ("before")
  *   npm run bench -- --baseline-max 10000       the older commit's sizes up to this (default 5,000)
+ *   npm run bench -- --rounds 21                rounds (default 11: a p95 of 11 is their slowest)
  *   npm run bench -- --quick                    fewer rounds and sizes (a smoke run)
  *   npm run bench -- --sizes 10,10000           only these conversation sizes
  *   npm run bench -- --sizes none               no conversation sizes (with --no-bursts: startup only)
