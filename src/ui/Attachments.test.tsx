@@ -1,8 +1,12 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/preact';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Attachment } from '../core/types';
 import { EmulatorAdapter, type EmulatorOptions } from '../transports/emulator/adapter';
+import { loadAllParts } from './on-demand';
 import { type MountOptions, mountWidget } from './test-helpers';
+
+// What files and the viewer show, not how their code arrives (e2e/chunks.spec.ts holds that).
+beforeAll(loadAllParts);
 
 const setup = (o: MountOptions & { emulator?: EmulatorOptions } = {}) =>
   mountWidget(new EmulatorAdapter(o.emulator), o);

@@ -1,8 +1,12 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/preact';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EmulatorAdapter } from '../transports/emulator/adapter';
+import { loadAllParts } from './on-demand';
 import { mountWidget } from './test-helpers';
 import { choose, file, sized } from './upload-test-helpers';
+
+// What files and the viewer show, not how their code arrives (e2e/chunks.spec.ts holds that).
+beforeAll(loadAllParts);
 
 afterEach(cleanup);
 

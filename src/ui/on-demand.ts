@@ -11,27 +11,32 @@
 import { signal } from '@preact/signals';
 import { log } from '../core/log';
 
+/** Every part's loader: `loadAllParts` (tests about what a part shows, not about its loading). */
+const everything: Array<() => Promise<void>> = [];
+
+/** Loads every on-demand part now. The widget never does; unit tests about a part's content do. */
+export const loadAllParts = () => Promise.all(everything.map((start) => start()));
+
 /** Returns a getter to call while rendering: the module once loaded (the component re-renders then). */
 export function onDemand<T>(what: string, load: () => Promise<T>): () => T | undefined {
   const loaded = signal<T | undefined>(undefined);
-  let loading = false;
+  let loading: Promise<void> | null = null;
   let told = false;
+  const start = () =>
+    (loading ??= load().then(
+      (m) => {
+        loaded.value = m;
+      },
+      (err: unknown) => {
+        loading = null;
+        if (!told) log.error(`could not load ${what} (${err instanceof Error ? err.message : String(err)})`);
+        told = true;
+      },
+    ));
+  everything.push(start);
   return () => {
     const value = loaded.value;
-    if (value === undefined && !loading) {
-      loading = true;
-      load().then(
-        (m) => {
-          loaded.value = m;
-        },
-        (err: unknown) => {
-          loading = false;
-          if (!told)
-            log.error(`could not load ${what} (${err instanceof Error ? err.message : String(err)})`);
-          told = true;
-        },
-      );
-    }
+    if (value === undefined) void start();
     return value;
   };
 }
