@@ -34,8 +34,11 @@ export interface AppParts {
   host: HTMLElement;
   shadow: ShadowRoot;
   events: Emitter<ParleyEvents>;
-  /** The visitor (or the page) opened the launcher before this code arrived. */
-  open: boolean;
+  /**
+   * Whether the visitor (or the page) opened the launcher before this code arrived: asked once the
+   * store exists (createApp waits for the other tabs first; a click meanwhile, or a close, counts).
+   */
+  open: () => boolean;
   /** The panel lives in a page element (`data-target`, or an element given to `mount()`). */
   inline: boolean;
   /**
@@ -121,7 +124,7 @@ export async function createApp(parts: AppParts) {
     }),
     hintWhenUnreachable((fn) => store.events.on('status', fn), config.server),
   ];
-  if (parts.open) store.setOpen(true);
+  if (parts.open()) store.setOpen(true);
   // Only what the page set: the welcome state is shown, never sent or stored.
   const welcome = {
     ...(config.welcome ? { welcome: config.welcome } : {}),

@@ -103,7 +103,7 @@ export function mountWidget(
       host,
       shadow,
       events,
-      open: isOpen.value,
+      open: () => isOpen.peek(),
       inline: target !== null,
       attention,
     });
