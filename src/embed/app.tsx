@@ -33,8 +33,12 @@ export interface AppParts {
   host: HTMLElement;
   shadow: ShadowRoot;
   events: Emitter<ParleyEvents>;
-  /** The visitor (or the page) opened the launcher before this code arrived. */
-  open: boolean;
+  /**
+   * Whether the visitor (or the page) opened the launcher before this code arrived. Read once the
+   * store exists: the tab-sharing code may still be loading when createApp starts, and an open()
+   * made meanwhile must not be lost.
+   */
+  open: () => boolean;
   /** The panel lives in a page element (`data-target`, or an element given to `mount()`). */
   inline: boolean;
 }
@@ -115,7 +119,7 @@ export async function createApp(parts: AppParts) {
     }),
     hintWhenUnreachable((fn) => store.events.on('status', fn), config.server),
   ];
-  if (parts.open) store.setOpen(true);
+  if (parts.open()) store.setOpen(true);
   // Only what the page set: the welcome state is shown, never sent or stored.
   const welcome = {
     ...(config.welcome ? { welcome: config.welcome } : {}),

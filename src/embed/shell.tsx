@@ -101,7 +101,7 @@ export function mountWidget(
       host,
       shadow,
       events,
-      open: isOpen.value,
+      open: () => isOpen.value,
       inline: target !== null,
     });
   }
