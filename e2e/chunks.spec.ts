@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 import { expect, test, Widget } from './fixtures';
+import { pngFile, TWIN_PAGE } from './helpers';
 
 /** The widget's own files this page requested, by kind. */
 function recordParleyFiles(page: Page): string[] {
@@ -189,6 +190,127 @@ test('a first tab that cannot fetch the tab-sharing file says so once, keeps its
   await expect(b.log.getByText('You said: typed in B')).toHaveCount(1);
   expect(errors).toHaveLength(1);
   await pageB.close();
+});
+
+/** Attaches an image with the attach button, sends it and waits for its thumbnail in the log. */
+async function sendImage(page: Page, widget: Widget, name: string): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Attach a file' }).click();
+  await (await chooser).setFiles(pngFile(name));
+  await expect(page.getByRole('button', { name: `Remove ${name}` })).toBeVisible();
+  await widget.composer.press('Enter');
+  await expect(widget.log.getByRole('button', { name: `Open image: ${name}` })).toBeVisible();
+}
+
+test("the list of attached files, a message's files and the image viewer load when first used, each with its stylesheet", async ({
+  page,
+  backend,
+}) => {
+  const files = recordParleyFiles(page);
+  await page.goto(`${backend.url}${TWIN_PAGE}`);
+  const widget = new Widget(page);
+  await widget.open();
+  await expect(widget.log.getByText(/I am the TWIN demo bot/)).toBeVisible();
+  // (The demo bot's greeting may carry a file: a text-only conversation loads no Attachments
+  // file, see the first test.)
+  expect(files).not.toContain('parley-UploadList.js');
+
+  await sendImage(page, widget, 'cat.png');
+  expect(files).toContain('parley-UploadList.js');
+  // The first message with a file brought the thumbnails' code, and their sheet: 240 px wide.
+  expect(files).toContain('parley-Attachments.js');
+  const thumb = widget.log.getByRole('button', { name: 'Open image: cat.png' });
+  expect(await thumb.evaluate((el) => getComputedStyle(el).width)).toBe('240px');
+  expect(files).not.toContain('parley-ImageViewer.js');
+  // The list's sheet was adopted with it: a file in the tray is a bordered card.
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Attach a file' }).click();
+  await (await chooser).setFiles(pngFile('dog.png'));
+  const card = page.getByRole('list', { name: 'Files to send' }).getByRole('listitem');
+  await expect(card).toBeVisible();
+  expect(await card.evaluate((el) => getComputedStyle(el).borderTopLeftRadius)).toBe('12px');
+
+  await widget.log.getByRole('button', { name: 'Open image: cat.png' }).click();
+  const viewer = page.getByRole('dialog', { name: 'Image: cat.png' });
+  await expect(viewer).toBeVisible();
+  expect(files).toContain('parley-ImageViewer.js');
+  // Drawn over the panel by its own sheet, and focus on its close button.
+  expect(await viewer.evaluate((el) => getComputedStyle(el).position)).toBe('absolute');
+  await expect(viewer.getByRole('button', { name: 'Close image' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(viewer).toHaveCount(0);
+});
+
+test('an image viewer that cannot be fetched gives one clear [parley] error, and the next click opens it', async ({
+  page,
+  backend,
+}) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && m.text().startsWith('[parley]') && errors.push(m.text()));
+  await page.goto(`${backend.url}${TWIN_PAGE}`);
+  const widget = new Widget(page);
+  await widget.open();
+  await sendImage(page, widget, 'cat.png');
+  await page.route(/\/parley-ImageViewer-[\w-]+\.js$/, (route) => route.abort());
+  const thumb = widget.log.getByRole('button', { name: 'Open image: cat.png' });
+  await thumb.click();
+  await expect.poll(() => errors.length).toBe(1);
+  expect(errors[0]).toMatch(
+    /could not load the image viewer .*parley-ImageViewer-[\w-]+\.js could not be loaded/,
+  );
+  await expect(page.getByRole('dialog', { name: 'Image: cat.png' })).toHaveCount(0);
+  await page.unroute(/\/parley-ImageViewer-[\w-]+\.js$/);
+  await thumb.click();
+  await expect(page.getByRole('dialog', { name: 'Image: cat.png' })).toBeVisible();
+  expect(errors).toHaveLength(1);
+});
+
+test('the page-attention file loads with the panel only where the page asked for a title badge, else when it enables notifications', async ({
+  page,
+  backend,
+}) => {
+  const files = recordParleyFiles(page);
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  await converse(new Widget(page), 'no attention yet');
+  expect(files).not.toContain('parley-attention.js');
+  await page.context().grantPermissions(['notifications'], { origin: backend.url });
+  const enabled = await page.evaluate(() =>
+    (
+      window as unknown as { Parley: { enableNotifications(): Promise<boolean> } }
+    ).Parley.enableNotifications(),
+  );
+  expect(enabled).toBe(true);
+  expect(files).toContain('parley-attention.js');
+
+  files.length = 0;
+  await page.goto(`${backend.url}/e2e/pages/title-badge.html`);
+  await expect.poll(() => files).toContain('parley-attention.js');
+  expect(files).toContain('parley-pack-ws-chat-en.js');
+});
+
+test('Parley.enableNotifications() whose code cannot be fetched resolves false with one clear [parley] error', async ({
+  page,
+  backend,
+}) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && m.text().startsWith('[parley]') && errors.push(m.text()));
+  await page.route(/\/parley-attention-[\w-]+\.js$/, (route) => route.abort());
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  await converse(new Widget(page), 'no attention');
+  const enable = () =>
+    page.evaluate(() =>
+      (
+        window as unknown as { Parley: { enableNotifications(): Promise<boolean> } }
+      ).Parley.enableNotifications(),
+    );
+  expect(await enable()).toBe(false);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(
+    /could not enable notifications .*parley-attention-[\w-]+\.js could not be loaded/,
+  );
+  await page.unroute(/\/parley-attention-[\w-]+\.js$/);
+  await page.context().grantPermissions(['notifications'], { origin: backend.url });
+  expect(await enable()).toBe(true);
 });
 
 test('the single-file build loads nothing else and converses', async ({ page, backend }) => {

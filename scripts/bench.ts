@@ -4,6 +4,7 @@
  *   npm run bench                               this tree against a 2 KB vanilla launcher
  *   npm run bench -- --baseline 4d508ca         … and against an older commit ("before")
  *   npm run bench -- --baseline-max 10000       the older commit's sizes up to this (default 5,000)
+ *   npm run bench -- --rounds 21                rounds (default 11: a p95 of 11 is their slowest)
  *   npm run bench -- --quick                    fewer rounds and sizes (a smoke run)
  *   npm run bench -- --sizes 10,10000           only these conversation sizes
  *   npm run bench -- --sizes none               no conversation sizes (with --no-bursts: startup only)
@@ -11,10 +12,10 @@
  *
  * Startup (interleaved rounds, fresh context each): script start → launcher visible, click → text
  * box focused, JS heap with the panel open; as ratios to the vanilla launcher. Runtime (a build
- * that counts component renders): send → reply p50/p95 at 10 / 1,000 / 5,000 messages, components
- * per round trip, opening the panel on N messages (pointer down → newest message in the DOM), DOM
- * nodes, scroll frames, bursts of 1,000 with the panel open and closed, longest task. Sizes: gzip
- * of what a visitor downloads.
+ * that counts component renders): send → reply p50/p95 at 10 / 1,000 / 5,000 messages, main-thread
+ * work and components per round trip, opening the panel on N messages (pointer down → newest
+ * message in the DOM), DOM nodes, scroll frames, bursts of 1,000 with the panel open and closed,
+ * longest task. Sizes: gzip of what a visitor downloads.
  * The machine is shared and busy: compare ratios and orders of magnitude, not single numbers.
  */
 import { readFileSync } from 'node:fs';
@@ -153,6 +154,7 @@ try {
         f?.roundTrips.length ? median(f.roundTrips) : undefined,
         f?.roundTrips.length ? p95(f.roundTrips) : undefined,
         f?.roundTrips.length,
+        f?.tripWorkMs,
         f?.renders.length ? median(f.renders) : undefined,
         f?.domNodes,
         f?.scrollFrameP95,
@@ -170,6 +172,7 @@ try {
       'p50 ms',
       'p95 ms',
       'n',
+      'work ms/trip',
       'components/trip',
       'DOM nodes',
       'scroll: frame interval p95 ms',

@@ -20,6 +20,12 @@ export interface SizeFigures {
   openMs?: number;
   domNodes?: number;
   roundTrips: number[];
+  /**
+   * Main-thread work per round trip (Chromium's TaskDuration over the round trips and the writes
+   * they leave pending, divided by their number): what a message costs, whether or not it delays
+   * the reply on screen (a storage write 16 ms later does not, but it is work all the same).
+   */
+  tripWorkMs?: number;
   renders: number[];
   /** Scrolling up: the 95th percentile of the intervals between frames (one vsync is 16.7 ms at 60 Hz). */
   scrollFrameP95?: number;
@@ -186,6 +192,12 @@ export async function runtime(
         figures.domNodes = await c.page.evaluate(
           () => (window as unknown as Bench).__bench.root().querySelectorAll('*').length,
         );
+        const cdp = await c.page.context().newCDPSession(c.page);
+        await cdp.send('Performance.enable');
+        const busy = async () =>
+          ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ??
+            0) * 1000;
+        const busyBefore = await busy();
         const started = Date.now();
         for (let r = 0; r < options.rounds; r++) {
           if (r >= 3 && Date.now() - started > options.roundBudgetMs) break;
@@ -194,6 +206,9 @@ export async function runtime(
           figures.roundTrips.push(trip.ms);
           figures.renders.push(trip.renders);
         }
+        await c.page.waitForTimeout(100); // the last trip's storage write (16 ms later) included
+        figures.tripWorkMs = ((await busy()) - busyBefore) / figures.roundTrips.length;
+        await cdp.detach();
         const scroll = await scrollFrames(c.page);
         figures.scrollFrameP95 = scroll.interval;
         figures.scrollWorkP95 = scroll.work;

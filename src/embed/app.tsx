@@ -5,6 +5,7 @@
  */
 import { effect } from '@preact/signals';
 import type { Emitter } from '../core/emitter';
+import { log } from '../core/log';
 import type { KeyValueStore } from '../core/storage';
 import type { Translate } from '../i18n';
 import { createChatStore } from '../store/chat-store';
@@ -15,7 +16,7 @@ import type { Transport } from '../transports/types';
 import { ChatPanel } from '../ui/ChatPanel';
 import type { PanelSlotProps } from '../ui/Widget';
 import type { ParleyEvents, ParleyMessage } from './api';
-import { createAttention } from './attention';
+import type { createAttention } from './attention';
 import type { ParleyConfig } from './config';
 import { hintWhenUnreachable } from './reachability';
 import { shareAcrossTabs } from './tabs';
@@ -41,6 +42,11 @@ export interface AppParts {
   open: () => boolean;
   /** The panel lives in a page element (`data-target`, or an element given to `mount()`). */
   inline: boolean;
+  /**
+   * The page-attention code (attention.ts), when the page asked for a title badge or a chime:
+   * shell.tsx loads it beside this file. Otherwise it loads when the page enables notifications.
+   */
+  attention?: { createAttention: typeof createAttention } | undefined;
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;
@@ -127,7 +133,27 @@ export async function createApp(parts: AppParts) {
     ...(config.subtitle ? { subtitle: config.subtitle } : {}),
     ...(config.suggestions ? { suggestions: config.suggestions } : {}),
   };
-  const attention = createAttention(store, { titleBadge: config.titleBadge, sound: config.sound, title });
+  const attentionOptions = { titleBadge: config.titleBadge, sound: config.sound, title };
+  type Attention = ReturnType<typeof createAttention>;
+  let attention: Attention | Promise<Attention> | undefined = parts.attention?.createAttention(
+    store,
+    attentionOptions,
+  );
+  let disposed = false;
+  /** The attention code, loaded now if the page did not ask for it from the start (see AppParts). */
+  const withAttention = () =>
+    (attention ??= import('./attention').then(
+      ({ createAttention }) => {
+        const made = createAttention(store, attentionOptions);
+        if (disposed) made.dispose();
+        attention = made;
+        return made;
+      },
+      (err: unknown) => {
+        attention = undefined;
+        throw err;
+      },
+    ));
   const stopViewport = followVisualViewport(host);
 
   return {
@@ -140,11 +166,23 @@ export async function createApp(parts: AppParts) {
       store.send(text);
     },
     logout: () => store.logout(),
-    enableNotifications: () => attention.enableNotifications(),
+    enableNotifications: async () => {
+      // Asked now, in the page's click (browsers grant it only to a user gesture), while the code
+      // that shows notifications may still be on its way.
+      const N = (globalThis as { Notification?: typeof Notification }).Notification;
+      const asked = N?.permission === 'default' ? N.requestPermission() : undefined;
+      try {
+        return await (await withAttention()).enableNotifications(asked);
+      } catch (err) {
+        log.error(`could not enable notifications (${err instanceof Error ? err.message : String(err)})`);
+        return false;
+      }
+    },
     /** Leaves the shadow root to the shell, which unmounts the tree and removes the host. */
     dispose(): void {
+      disposed = true;
       for (const u of unsubscribe) u();
-      attention.dispose();
+      if (attention && !('then' in attention)) attention.dispose();
       stopViewport();
       store.dispose();
       shared.close();

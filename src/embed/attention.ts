@@ -4,6 +4,9 @@
  * browser notification (`Parley.enableNotifications()`, which the page must call from a click:
  * browsers only grant the permission to a user gesture). Nothing here runs for the visitor's own
  * messages, or while the panel is open on a visible tab.
+ *
+ * A file of its own in the split build (embed/app.tsx): loaded with the panel when the page set
+ * `data-title-badge` or `data-sound`, else only when the page calls `Parley.enableNotifications()`.
  */
 import { effect } from '@preact/signals';
 import { visibleBidi } from '../core/bidi';
@@ -89,11 +92,14 @@ export function createAttention(store: ChatStore, options: AttentionOptions, doc
   );
 
   return {
-    /** Asks for the permission (call from a click handler); resolves whether notifications are on. */
-    async enableNotifications(): Promise<boolean> {
+    /**
+     * Asks for the permission (call from a click handler), unless `asked` is the answer to a
+     * request the caller already made in that click; resolves whether notifications are on.
+     */
+    async enableNotifications(asked?: Promise<NotificationPermission>): Promise<boolean> {
       const N = (globalThis as { Notification?: NotificationCtor }).Notification;
       if (!N) return false;
-      const permission = N.permission === 'default' ? await N.requestPermission() : N.permission;
+      const permission = await (asked ?? (N.permission === 'default' ? N.requestPermission() : N.permission));
       notify = permission === 'granted';
       return notify;
     },

@@ -84,10 +84,12 @@ export function mountWidget(
     );
 
   async function load(): Promise<App> {
-    const [{ createApp }, { createTransport }, catalogues] = await Promise.all([
+    const [{ createApp }, { createTransport }, catalogues, attention] = await Promise.all([
       import('./app'),
       TRANSPORT_REGISTRY[config.transport].load(),
       loadCatalogue(lang),
+      // Only a page that asked for a title badge or a chime needs it from the start (app.tsx).
+      config.titleBadge || config.sound ? import('./attention') : undefined,
     ]);
     t = translator(lang, catalogues);
     const context = { name: config.name ?? t('visitor'), storage, metadata };
@@ -103,6 +105,7 @@ export function mountWidget(
       events,
       open: () => isOpen.value,
       inline: target !== null,
+      attention,
     });
   }
 

@@ -18,10 +18,18 @@ class EditingEmulator extends EmulatorAdapter {
   }
 }
 
-function batched() {
+const T0 = Date.parse('2026-01-01T10:00:00Z');
+
+/** `now`: the store's clock, which also times a tick's work (a clock that races is a slow machine). */
+function batched(now?: () => number) {
   const transport = new EditingEmulator();
   const ticks: Array<() => void> = [];
-  const store = createChatStore({ transport, storage: memoryStore(), schedule: (fn) => ticks.push(fn) });
+  const store = createChatStore({
+    transport,
+    storage: memoryStore(),
+    schedule: (fn) => ticks.push(fn),
+    ...(now ? { now } : {}),
+  });
   let lists = 0;
   const stop = effect(() => {
     void store.messages.value;
@@ -70,8 +78,20 @@ describe('incoming frames in one tick', () => {
     store.dispose();
   });
 
-  it('spread a long burst over ticks, a bounded slice each, oldest first', () => {
-    const { transport, store, ticks, changes, stop } = batched();
+  it('all in one tick when the machine keeps up (one list, one render, one save)', () => {
+    const { transport, store, ticks, changes, stop } = batched(() => T0);
+    for (let i = 0; i < 1000; i++) transport.receive({ id: `m${i}`, text: `n${i}` });
+    for (const fn of ticks.splice(0)) fn();
+    expect(ticks).toHaveLength(0);
+    expect(changes()).toBe(1);
+    expect(store.messages.value).toHaveLength(1000);
+    stop();
+    store.dispose();
+  });
+
+  it('spread over ticks, a slice each, oldest first, when a slice takes the tick’s time', () => {
+    let t = T0;
+    const { transport, store, ticks, changes, stop } = batched(() => (t += 10));
     for (let i = 0; i < 1000; i++) transport.receive({ id: `m${i}`, text: `n${i}` });
     expect(ticks).toHaveLength(1); // one tick asked for, however many frames wait
     const sizes: number[] = [];
@@ -105,7 +125,8 @@ describe('incoming frames in one tick', () => {
   });
 
   it('apply every waiting frame before the visitor’s message, mid-burst', () => {
-    const { transport, store, ticks, stop } = batched();
+    let t = T0;
+    const { transport, store, ticks, stop } = batched(() => (t += 10));
     for (let i = 0; i < 250; i++) transport.receive({ id: `m${i}`, text: `n${i}` });
     for (const fn of ticks.splice(0)) fn(); // the first slice
     store.send('mine');

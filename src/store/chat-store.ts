@@ -50,9 +50,9 @@ export interface ChatStoreOptions {
   uploadLimits?: UploadLimits;
   /**
    * Batches incoming messages: frames wait until `schedule` calls back, then they make one new list
-   * (one render, one save), `SLICE` frames at most per call: a longer burst goes on at the next one.
-   * The widget passes the next animation frame; without it each frame is applied at once. Anything
-   * else that touches the list applies all the waiting frames first.
+   * (one render, one save), `SLICE` frames at a time for up to `TICK_MS` (by `now`): a longer burst
+   * goes on at the next call. The widget passes the next animation frame; without it each frame is
+   * applied at once. Anything else that touches the list applies all the waiting frames first.
    */
   schedule?: (apply: () => void) => void;
 }
@@ -60,10 +60,13 @@ export interface ChatStoreOptions {
 export type ChatStore = ReturnType<typeof createChatStore>;
 
 /**
- * Incoming frames one `schedule` tick applies at most: a burst of a thousand is spread over ten
- * frames, so no frame's task grows with the burst (the log renders its tail once per tick anyway).
+ * A `schedule` tick applies incoming frames `SLICE` at a time while it has worked less than
+ * `TICK_MS`, and leaves the rest to the next tick: a burst of any size is spread over frames whose
+ * tasks stay short (the log then renders its tail once per tick), on a busy machine too, while an
+ * idle one still shows a burst of a thousand at once.
  */
 export const SLICE = 100;
+const TICK_MS = 8;
 
 /** How long a tab waits for the leading tab to confirm a logout before trusting events again. */
 const LOGOUT_CONFIRM_MS = 5000;
@@ -167,15 +170,23 @@ export function createChatStore(options: ChatStoreOptions) {
     ];
   }
 
-  /** The next tick applies the oldest waiting frames (a slice), and asks for another while some wait. */
+  /** The next tick applies the oldest waiting frames (see SLICE), and asks for another while some wait. */
   function tick(schedule: (apply: () => void) => void): void {
     if (ticking) return;
     ticking = true;
     schedule(() => {
       ticking = false;
-      if (disposed || !incoming.length) return;
+      if (disposed) return;
       // A hidden page draws no frames (its ticks come from a throttled timer): all at once there.
-      applyIncoming(incoming.splice(0, globalThis.document?.hidden ? incoming.length : SLICE));
+      if (globalThis.document?.hidden) return settle();
+      const start = now();
+      // One batch: the list's readers (storage, other tabs, the log) run once for the tick.
+      batch(() => {
+        while (incoming.length) {
+          applyIncoming(incoming.splice(0, SLICE));
+          if (now() - start >= TICK_MS) break;
+        }
+      });
       if (incoming.length) tick(schedule);
     });
   }

@@ -1,8 +1,12 @@
 import { cleanup, fireEvent, screen, within } from '@testing-library/preact';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EmulatorAdapter, type EmulatorOptions } from '../transports/emulator/adapter';
+import { loadAllParts } from './on-demand';
 import { mountWidget } from './test-helpers';
 import { file, fileInput } from './upload-test-helpers';
+
+// What files and the viewer show, not how their code arrives (e2e/chunks.spec.ts holds that).
+beforeAll(loadAllParts);
 
 afterEach(cleanup);
 
@@ -92,6 +96,6 @@ describe('pasting and dropping files', () => {
     const thumb = within(log).getByRole('button', { name: 'Open image: shot.png' });
     expect(thumb.closest('.msg--out')).toBeTruthy();
     fireEvent.click(thumb);
-    expect(screen.getByRole('dialog', { name: 'Image: shot.png' })).toBeTruthy();
+    expect(await screen.findByRole('dialog', { name: 'Image: shot.png' })).toBeTruthy();
   });
 });

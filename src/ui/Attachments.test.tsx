@@ -1,8 +1,12 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/preact';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Attachment } from '../core/types';
 import { EmulatorAdapter, type EmulatorOptions } from '../transports/emulator/adapter';
+import { loadAllParts } from './on-demand';
 import { type MountOptions, mountWidget } from './test-helpers';
+
+// What files and the viewer show, not how their code arrives (e2e/chunks.spec.ts holds that).
+beforeAll(loadAllParts);
 
 const setup = (o: MountOptions & { emulator?: EmulatorOptions } = {}) =>
   mountWidget(new EmulatorAdapter(o.emulator), o);
@@ -33,11 +37,12 @@ describe('image attachments', () => {
     expect(thumb.querySelector('img')?.getAttribute('src')).toBe('https://cdn.example.com/cat.png');
   });
 
-  it('opens an accessible viewer; Escape closes it (not the panel) and focus returns', () => {
+  it('opens an accessible viewer; Escape closes it (not the panel) and focus returns', async () => {
     const { log } = receive([photo]);
     const thumb = within(log).getByRole('button', { name: 'Open image: cat.png' });
     fireEvent.click(thumb);
-    const viewer = screen.getByRole('dialog', { name: 'Image: cat.png' });
+    // The viewer's code loads the first time an image is opened (ui/on-demand.ts).
+    const viewer = await screen.findByRole('dialog', { name: 'Image: cat.png' });
     expect(viewer.getAttribute('aria-modal')).toBe('true');
     expect(within(viewer).getByRole('img', { name: 'cat.png' })).toBeTruthy();
     expect(document.activeElement).toBe(within(viewer).getByRole('button', { name: 'Close image' }));
@@ -49,18 +54,19 @@ describe('image attachments', () => {
     expect(document.activeElement).toBe(thumb);
   });
 
-  it('stays open while new messages arrive', () => {
+  it('stays open while new messages arrive', async () => {
     const { log, transport } = receive([photo]);
     fireEvent.click(within(log).getByRole('button', { name: 'Open image: cat.png' }));
+    await screen.findByRole('dialog', { name: 'Image: cat.png' });
     act(() => void transport.receive({ text: 'another one' }));
     expect(screen.getByRole('dialog', { name: 'Image: cat.png' })).toBeTruthy();
     expect(within(log).getByText('another one')).toBeTruthy();
   });
 
-  it('keeps Tab inside the viewer', () => {
+  it('keeps Tab inside the viewer', async () => {
     const { log } = receive([photo]);
     fireEvent.click(within(log).getByRole('button', { name: 'Open image: cat.png' }));
-    const viewer = screen.getByRole('dialog', { name: 'Image: cat.png' });
+    const viewer = await screen.findByRole('dialog', { name: 'Image: cat.png' });
     const close = within(viewer).getByRole('button', { name: 'Close image' });
     const download = within(viewer).getByRole('link', { name: 'Download cat.png' });
     fireEvent.keyDown(close, { key: 'Tab' });

@@ -1,7 +1,11 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/preact';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EmulatorAdapter, type EmulatorOptions } from '../transports/emulator/adapter';
+import { loadAllParts } from './on-demand';
 import { type MountOptions, mountWidget } from './test-helpers';
+
+// What files and the viewer show, not how their code arrives (e2e/chunks.spec.ts holds that).
+beforeAll(loadAllParts);
 
 const setup = (o: MountOptions & { emulator?: EmulatorOptions } = {}) =>
   mountWidget(new EmulatorAdapter(o.emulator), o);
@@ -173,7 +177,7 @@ describe('right-to-left override spoofing (issue 8)', () => {
     expect(shownText(bubble)).toContain(`مرحبا ${RLO}body`);
   });
 
-  it("an image's name shows the control on its thumbnail and in the viewer", () => {
+  it("an image's name shows the control on its thumbnail and in the viewer", async () => {
     const { transport, log } = open();
     const name = `holiday${RLO}gpj.exe`;
     act(
@@ -186,7 +190,7 @@ describe('right-to-left override spoofing (issue 8)', () => {
     const thumb = within(log).getByRole('button', { name: /Open image/ });
     expect(thumb.getAttribute('aria-label')).toBe('Open image: holiday\uFFFDgpj.exe');
     fireEvent.click(thumb);
-    const viewer = screen.getByRole('dialog', { name: /holiday/ });
+    const viewer = await screen.findByRole('dialog', { name: /holiday/ });
     expect(viewer.getAttribute('aria-label')).not.toContain(RLO);
     expect(viewer.querySelector('img')?.getAttribute('alt')).toBe('holiday\uFFFDgpj.exe');
     expect(viewer.querySelector('a[download]')?.getAttribute('download')).toBe('holiday\uFFFDgpj.exe');

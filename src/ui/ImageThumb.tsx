@@ -8,7 +8,10 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { visibleBidi } from '../core/bidi';
 import type { Attachment } from '../core/types';
 import type { Translate } from '../i18n';
-import { ImageViewer } from './ImageViewer';
+import { onDemand } from './on-demand';
+
+// Its code and stylesheet load the first time the visitor opens an image (ui/on-demand.ts).
+const imageViewer = onDemand('the image viewer', () => import('./ImageViewer'));
 
 export function ImageThumb(props: { file: Attachment; src: string; t: Translate }) {
   const { file, src, t } = props;
@@ -25,7 +28,10 @@ export function ImageThumb(props: { file: Attachment; src: string; t: Translate 
   }, [file.width, file.height]);
 
   // The viewer is drawn over the whole panel, outside the live log so it is not announced twice.
-  const open = () => setHost(button.current?.closest('.panel') ?? button.current?.closest('.parley') ?? null);
+  const open = () => {
+    imageViewer(); // its code, if an earlier click could not fetch it: a click tries again
+    setHost(button.current?.closest('.panel') ?? button.current?.closest('.parley') ?? null);
+  };
   const close = () => {
     setHost(null);
     button.current?.focus();
@@ -43,7 +49,14 @@ export function ImageThumb(props: { file: Attachment; src: string; t: Translate 
       >
         <img src={src} alt="" loading="lazy" referrerpolicy="no-referrer" />
       </button>
-      {host && createPortal(<ImageViewer src={src} name={name} t={t} onClose={close} />, host)}
+      {host && <Viewer host={host} src={src} name={name} t={t} onClose={close} />}
     </>
   );
+}
+
+/** The viewer over the panel, once its code is there (a click before that opens it when it is). */
+function Viewer(props: { host: Element; src: string; name: string; t: Translate; onClose: () => void }) {
+  const ImageViewer = imageViewer()?.ImageViewer;
+  const { host, ...rest } = props;
+  return ImageViewer ? createPortal(<ImageViewer {...rest} />, host) : null;
 }

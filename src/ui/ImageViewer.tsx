@@ -1,10 +1,13 @@
 /**
  * A modal viewer for an image attachment, drawn over the panel. Focus moves to its close button
- * and stays inside while it is open; Escape closes it without also closing the panel.
+ * and stays inside while it is open; Escape closes it without also closing the panel. A file of
+ * its own in the split build, with its stylesheet, loaded the first time the visitor opens an image.
  */
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Translate } from '../i18n';
+import css from '../theme/viewer.css?inline';
 import { CloseIcon, DownloadIcon } from './icons';
+import { adoptSheet } from './on-demand';
 
 export interface ImageViewerProps {
   src: string;
@@ -17,7 +20,10 @@ export function ImageViewer({ src, name, t, onClose }: ImageViewerProps) {
   const root = useRef<HTMLDivElement>(null);
   const closeBtn = useRef<HTMLButtonElement>(null);
 
-  useLayoutEffect(() => closeBtn.current?.focus(), []);
+  useLayoutEffect(() => {
+    adoptSheet(root.current, css);
+    closeBtn.current?.focus();
+  }, []);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {

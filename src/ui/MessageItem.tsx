@@ -5,18 +5,27 @@
 import type { ReadonlySignal } from '@preact/signals';
 import { useRef } from 'preact/hooks';
 import { isTime } from '../core/guards';
-import type { Answer } from '../core/types';
+import type { Answer, Attachment } from '../core/types';
 import type { Translate } from '../i18n';
 import { formatDateTime, formatTime } from '../i18n/format';
 import type { ChatMessage } from '../store/types';
 import { AnswerButtons } from './AnswerButtons';
-import { Attachments } from './Attachments';
 import { Avatar } from './Avatar';
 import type { LogItem } from './grouping';
 import { LiveBubble } from './LiveBubble';
 import { authorName } from './names';
+import { onDemand } from './on-demand';
 import { RichText } from './RichText';
 import { SendState } from './SendState';
+
+// A message's files: their code and stylesheet load the first time one is shown (ui/on-demand.ts).
+const attachments = onDemand("a message's files", () => import('./Attachments'));
+
+/** The files, once their code is there (the row grows then, as it does when an image arrives). */
+function Files(props: { files: readonly Attachment[]; t: Translate }) {
+  const Attachments = attachments()?.Attachments;
+  return Attachments ? <Attachments {...props} /> : null;
+}
 
 export interface MessageItemProps {
   item: LogItem;
@@ -66,7 +75,7 @@ export function MessageItem({ item, t, onRetry, onChoose, live, onRegenerate }: 
             </div>
           )
         )}
-        {m.attachments?.length ? <Attachments files={m.attachments} t={t} /> : null}
+        {m.attachments?.length ? <Files files={m.attachments} t={t} /> : null}
         <div class="msg__meta">
           {isTime(m.at) && (
             <time dateTime={new Date(m.at).toISOString()} title={formatDateTime(m.at, t)}>

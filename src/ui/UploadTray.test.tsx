@@ -1,8 +1,12 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/preact';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EmulatorAdapter } from '../transports/emulator/adapter';
+import { loadAllParts } from './on-demand';
 import { mountWidget } from './test-helpers';
 import { choose, file, sized } from './upload-test-helpers';
+
+// What files and the viewer show, not how their code arrives (e2e/chunks.spec.ts holds that).
+beforeAll(loadAllParts);
 
 afterEach(cleanup);
 
@@ -24,13 +28,14 @@ function open(uploadMode: EmulatorAdapter['uploadMode'] = 'hold', lang = 'en') {
   return { ...env, box, status, log: () => screen.getByRole('log') };
 }
 
-const tray = () => screen.getByRole('list', { name: 'Files to send' });
+/** The list's code loads the first time a file is attached (ui/on-demand.ts): found, not got. */
+const tray = () => screen.findByRole('list', { name: 'Files to send' });
 
 describe('upload tray', () => {
-  it('shows each file with its name, size and a named progress bar while it uploads', () => {
+  it('shows each file with its name, size and a named progress bar while it uploads', async () => {
     open('hold');
     choose(file('report.pdf', 'application/pdf', 2048));
-    const item = within(tray()).getByRole('listitem');
+    const item = within(await tray()).getByRole('listitem');
     expect(within(item).getByText('report.pdf')).toBeTruthy();
     expect(within(item).getByText('2 kB')).toBeTruthy();
     const bar = within(item).getByRole('progressbar', {
@@ -40,10 +45,10 @@ describe('upload tray', () => {
     expect(bar.getAttribute('aria-valuenow')).toBe('50');
   });
 
-  it('cancels an upload in flight with its Cancel button', () => {
+  it('cancels an upload in flight with its Cancel button', async () => {
     const { store } = open('hold');
     choose(file('report.pdf', 'application/pdf'));
-    fireEvent.click(screen.getByRole('button', { name: 'Cancel upload of report.pdf' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel upload of report.pdf' }));
     expect(screen.queryByRole('list', { name: 'Files to send' })).toBeNull();
     expect(store.uploads.items.value).toEqual([]);
   });
@@ -87,7 +92,7 @@ describe('upload tray', () => {
     const { transport } = open('instant');
     choose(file('a.txt', 'text/plain'), file('b.txt', 'text/plain'));
     fireEvent.click(await screen.findByRole('button', { name: 'Remove a.txt' }));
-    expect(within(tray()).getAllByRole('listitem')).toHaveLength(1);
+    expect(within(await tray()).getAllByRole('listitem')).toHaveLength(1);
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
     expect(transport.sent[0]!.attachmentIds).toHaveLength(1);
   });
@@ -95,7 +100,7 @@ describe('upload tray', () => {
   it('marks a refused upload failed, announces it, and uploads it again on Retry', async () => {
     const { transport, status } = open('refuse');
     choose(file('scan.pdf', 'application/pdf'));
-    const item = await within(tray()).findByText('Upload failed');
+    const item = await within(await tray()).findByText('Upload failed');
     expect(item).toBeTruthy();
     expect(within(status()).getByText('Could not upload scan.pdf.')).toBeTruthy();
     transport.uploadMode = 'instant';
@@ -121,7 +126,7 @@ describe('upload tray', () => {
     expect(screen.getByText('Файлы такого типа не принимаются: tool.exe.')).toBeTruthy();
   });
 
-  it('shows an image preview from its blob: URL', () => {
+  it('shows an image preview from its blob: URL', async () => {
     const created = URL.createObjectURL;
     const revoked = URL.revokeObjectURL;
     URL.createObjectURL = () => `blob:${location.origin}/preview-1`;
@@ -129,7 +134,9 @@ describe('upload tray', () => {
     try {
       open('hold');
       choose(file('cat.png', 'image/png'));
-      const img = within(tray()).getByRole('listitem').querySelector('img');
+      const img = within(await tray())
+        .getByRole('listitem')
+        .querySelector('img');
       expect(img?.getAttribute('src')).toBe(`blob:${location.origin}/preview-1`);
       expect(img?.getAttribute('alt')).toBe('');
     } finally {
@@ -142,10 +149,10 @@ describe('upload tray', () => {
 describe('file names the visitor picked (issue 8, bidi spoofing)', () => {
   const RLO = '\u202E';
 
-  it('show their bidi controls in the tray, its buttons and a refusal', () => {
+  it('show their bidi controls in the tray, its buttons and a refusal', async () => {
     const { status } = open('hold');
     choose(file(`invoice${RLO}fdp.exe`, 'application/octet-stream'));
-    const item = within(tray()).getByRole('listitem');
+    const item = within(await tray()).getByRole('listitem');
     expect(item.querySelector('.upload__name')?.textContent).toBe('invoice\uFFFDfdp.exe');
     expect(within(item).getByRole('button', { name: 'Cancel upload of invoice\uFFFDfdp.exe' })).toBeTruthy();
     choose(sized(`big${RLO}gnp.exe`, 'application/octet-stream', 11 * 1024 * 1024));
