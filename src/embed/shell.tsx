@@ -116,6 +116,8 @@ export function mountWidget(
         if (destroyed) loaded.dispose();
         else {
           app = loaded;
+          // A click on the launcher while createApp waited (for the other tabs, a lock) counts too.
+          if (isOpen.peek()) loaded.store.setOpen(true);
           draw();
         }
         return loaded;

@@ -92,6 +92,26 @@ describe('writing the conversation', () => {
     expect(texts.slice(-3)).toEqual(['only in one', 'only in two', 'one more']);
   });
 
+  it('keeps what it merged from another tab in storage while its own list lacks it', async () => {
+    // Two tabs that do not talk to each other (no tab bus): only storage carries their messages.
+    const backing = memoryStore();
+    const one = tabOf(backing);
+    const two = tabOf(backing);
+    one.store.send('from one');
+    await vi.waitFor(() => expect(one.writes).toContain('messages.mark'));
+    two.store.send('from two');
+    await vi.waitFor(() => expect(two.writes).toContain('messages.mark'));
+    expect(two.store.messages.value.map((m) => m.text)).toEqual(['from two']);
+    const writes = two.writes.length;
+    two.store.send('two again'); // no other tab wrote since two's last write
+    await vi.waitFor(() => expect(two.writes.length).toBeGreaterThan(writes));
+    expect(
+      loadMessages(memoryCopy(backing))
+        .map((m) => m.text)
+        .sort(),
+    ).toEqual(['from one', 'from two', 'two again']);
+  });
+
   it('keeps a removed message gone (a regenerated answer does not come back from storage)', async () => {
     const backing = memoryStore();
     const tab = tabOf(backing);

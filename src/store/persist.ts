@@ -3,9 +3,10 @@
  * (a message, its echo, its receipt, a reply) cost one serialisation, not one each, and usually
  * of the newest page alone (persistence.ts). Other tabs of the site write the same keys and must
  * not lose their messages to ours: when one wrote since this store last read or wrote (the mark
- * says so), the write merges with what is stored by message key (store/merge.ts). Otherwise
- * storage holds what this store wrote last, so there is nothing to merge (and nothing is read):
- * a message the list let go of (a regenerated answer) stays gone.
+ * says so), the write merges with what is stored by message key (store/merge.ts), and so do the
+ * next ones while the list lacks something the merge kept. Otherwise storage holds this list as
+ * written last, so there is nothing to merge (and nothing is read): a message the list let go of
+ * (a regenerated answer) stays gone.
  *
  * An epoch (a random id under `epoch`) marks the conversation: a logout in any tab writes a new
  * one, and a tab that finds a different epoch than the one it loaded drops its copy instead of
@@ -39,6 +40,8 @@ export function createPersister({ storage, view, messages, onStale, settle }: Pe
   let epoch = storage.get(EPOCH_KEY);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let first = true;
+  /** What was last written holds more than the list (see flush). */
+  let behind = false;
 
   function flush(): void {
     if (timer === undefined) return;
@@ -50,11 +53,12 @@ export function createPersister({ storage, view, messages, onStale, settle }: Pe
       return;
     }
     const list = messages.peek();
-    saveMessages(
-      storage,
-      writtenElsewhere(storage, view) ? mergeLists(list, loadMessages(storage, view)) : list,
-      view,
-    );
+    const merged =
+      behind || writtenElsewhere(storage, view) ? mergeLists(list, loadMessages(storage, view)) : list;
+    saveMessages(storage, merged, view);
+    // Storage now holds what the list lacks (another tab's messages, a later send state): until
+    // the list has it too, writes merge again instead of putting the list over it.
+    behind = merged !== list;
   }
 
   const stop = effect(() => {
