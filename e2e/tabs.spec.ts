@@ -171,6 +171,35 @@ test.describe('tabs of one site', () => {
     await expect.poll(() => sockets(backend)).toBe(1);
   });
 
+  test('Parley.open() in a second tab while its tab-sharing code still loads opens the chat there', async ({
+    page,
+    backend,
+  }) => {
+    // The soak found it: B's app read "open?" before it waited for that file, and kept "closed".
+    await page.goto(`${backend.url}/demo.html`);
+    const a = new Widget(page);
+    await a.open();
+    await a.send('hello from A');
+    await expect(a.log.getByText('You said: hello from A')).toBeVisible();
+    const pageB = await page.context().newPage();
+    let release = () => {};
+    const held = new Promise<void>((asked) => {
+      void pageB.route('**/parley-tab-sharing-*.js', async (route) => {
+        const go = new Promise<void>((resolve) => (release = resolve));
+        asked();
+        await go;
+        await route.continue();
+      });
+    });
+    await pageB.goto(`${backend.url}/demo.html`);
+    await held; // B found the lock taken and waits for the sharing code
+    await pageB.evaluate(() => (window as unknown as { Parley: { open(): void } }).Parley.open());
+    release();
+    const b = new Widget(pageB);
+    await expect(b.composer).toBeVisible();
+    await expect(b.log.getByText('You said: hello from A')).toBeVisible();
+  });
+
   test('without Web Locks (heartbeat over the tab bus): one socket, and closing the leading tab hands it over', async ({
     page,
     backend,

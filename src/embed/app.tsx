@@ -35,8 +35,9 @@ export interface AppParts {
   shadow: ShadowRoot;
   events: Emitter<ParleyEvents>;
   /**
-   * Whether the visitor (or the page) opened the launcher before this code arrived: asked once the
-   * store exists (createApp waits for the other tabs first; a click meanwhile, or a close, counts).
+   * Whether the visitor (or the page) opened the launcher before this code arrived. Read once the
+   * store exists: the tab-sharing code may still be loading when createApp starts, and an open()
+   * made meanwhile must not be lost.
    */
   open: () => boolean;
   /** The panel lives in a page element (`data-target`, or an element given to `mount()`). */

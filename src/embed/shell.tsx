@@ -103,7 +103,7 @@ export function mountWidget(
       host,
       shadow,
       events,
-      open: () => isOpen.peek(),
+      open: () => isOpen.value,
       inline: target !== null,
       attention,
     });
