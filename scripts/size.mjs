@@ -71,8 +71,9 @@ const BUDGET_FIRST = 20_000;
 // Parley.enableNotifications(): ws-chat ru visitor 53,251 -> 53,029 (first script +67 of it).
 // Lowered to 52,350 (size9): a message's files (thumbnails, file cards and their stylesheet:
 // ui/Attachments.tsx) load the first time a message with a file is shown: ws-chat ru visitor
-// 53,053 -> 52,240.
-const BUDGET_VISITOR = 52_350;
+// 53,053 -> 52,240. Then 52,400 at 10:45 (main meanwhile: ws-chat ru visitor 52,284), so that the
+// ~100 B margin holds.
+const BUDGET_VISITOR = 52_400;
 /** Issue 9's goal for a visitor (first + panel + one transport + one language); reported, not enforced yet. */
 const GOAL_VISITOR = 32_000;
 /** What makes a visitor download each on-demand file (`lazy:<name>` in chunks.json). */
