@@ -63,6 +63,11 @@ function print(r: SoakReport, run: number): void {
       ...r.stalls.slice(0, 5).map((s) => `    ${s}`),
       `  visitor messages still shown as not sent at the end: ${r.unsettled.length}` +
         (r.unsettled.length ? ` (${r.unsettled.slice(0, 5).join(', ')})` : ''),
+      `  shown "Not confirmed" at the end, at the server exactly once: ${r.unconfirmedAtServerOnce.length}` +
+        (r.unconfirmedAtServerOnce.length
+          ? ` (${r.unconfirmedAtServerOnce.slice(0, 5).join(', ')}): delivered once, so not scored; their post ` +
+            'got no answer and the widget asks the visitor (Retry) instead of posting again'
+          : ''),
       `  drain after the last fault: ${r.drainMs === null ? 'did not drain' : `${(r.drainMs / 1000).toFixed(1)} s`}`,
       `  page errors: ${r.pageErrors.length}, console errors: ${r.consoleErrors.length}`,
       ...[...new Set([...r.pageErrors, ...r.consoleErrors])].slice(0, 10).map((e) => `    ${e}`),

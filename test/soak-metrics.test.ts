@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { longestIncreasing, summariseAcks, tally, tallyVisitor } from '../e2e/soak/metrics';
+import { longestIncreasing, splitUnsettled, summariseAcks, tally, tallyVisitor } from '../e2e/soak/metrics';
 
 describe('soak scoring', () => {
   it('scores a perfect run as zero everywhere', () => {
@@ -35,6 +35,31 @@ describe('soak scoring', () => {
     ];
     expect(tallyVisitor(['v1', 'v2'], arrivals, false).duplicated).toBe(2);
     expect(tallyVisitor(['v1', 'v2'], arrivals, true).duplicated).toBe(1);
+  });
+
+  it('reports "not confirmed" messages the server has exactly once apart; every other one stays unsettled', () => {
+    const arrivals = [
+      { text: 'v1', repeat: false },
+      { text: 'v2', repeat: false },
+      { text: 'v2', repeat: false },
+      { text: 'v4', repeat: false },
+      { text: 'v5', repeat: false },
+      { text: 'v5', repeat: true },
+    ];
+    const shown = [
+      'v1 (not confirmed)',
+      'v2 (not confirmed)',
+      'v3 (not confirmed)',
+      'v4 (sending)',
+      'v5 (not confirmed)',
+    ];
+    // v2 twice and v3 missing are scored in the visitor tally (duplicated, lost) and stay unsettled;
+    // v4 is still sending; v5's second copy is a resend the protocol's own id recognises (or not).
+    expect(splitUnsettled(shown, arrivals, false)).toEqual({
+      unsettled: ['v2 (not confirmed)', 'v3 (not confirmed)', 'v4 (sending)', 'v5 (not confirmed)'],
+      unconfirmedAtServerOnce: ['v1'],
+    });
+    expect(splitUnsettled(shown, arrivals, true).unconfirmedAtServerOnce).toEqual(['v1', 'v5']);
   });
 
   it('finds the longest increasing run', () => {

@@ -78,6 +78,31 @@ export function tallyVisitor(
   );
 }
 
+/**
+ * The visitor messages the widget still shows as not sent at the end (`v0012 (not confirmed)`,
+ * `v0013 (sending)`…, as e2e/pages/soak.js reads them), split by what the server has. "Not
+ * confirmed" is the widget's honest answer when a post got no answer (TWIN: no call can ask the
+ * server): one the server stored exactly once was delivered, so it is reported apart and not
+ * scored; every other entry stays unsettled (a "Not confirmed" the server lacks is also lost, one
+ * it has twice also duplicated, in the visitor tally).
+ */
+export function splitUnsettled(
+  unsettled: readonly string[],
+  arrivals: readonly Arrival[],
+  protocolId: boolean,
+): { unsettled: string[]; unconfirmedAtServerOnce: string[] } {
+  const copies = new Map<string, number>();
+  for (const a of arrivals) if (!(protocolId && a.repeat)) copies.set(a.text, (copies.get(a.text) ?? 0) + 1);
+  const split = { unsettled: [] as string[], unconfirmedAtServerOnce: [] as string[] };
+  for (const entry of unsettled) {
+    const notConfirmed = /^(\S+) \(not confirmed\)$/.exec(entry);
+    if (notConfirmed && copies.get(notConfirmed[1]!) === 1)
+      split.unconfirmedAtServerOnce.push(notConfirmed[1]!);
+    else split.unsettled.push(entry);
+  }
+  return split;
+}
+
 /** Length of the longest strictly increasing subsequence (patience sorting, O(n log n)). */
 export function longestIncreasing(values: readonly number[]): number {
   const tails: number[] = [];

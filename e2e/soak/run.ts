@@ -15,7 +15,7 @@
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { SoakBackend, type VisitorArrival } from './backend';
-import { type AckSummary, summariseAcks, type Tally, tally, tallyVisitor } from './metrics';
+import { type AckSummary, splitUnsettled, summariseAcks, type Tally, tally, tallyVisitor } from './metrics';
 import type { SoakTransport } from './transports';
 
 export interface SoakPlan {
@@ -78,8 +78,17 @@ export interface SoakReport {
    * false` waits for it): the widget was stuck, e.g. it had given up its connection.
    */
   stalls: string[];
-  /** Visitor messages the widget still shows as not sent at the end (sending, failed, not confirmed). */
+  /**
+   * Visitor messages the widget still shows as not sent at the end (sending, failed, not confirmed),
+   * except those below.
+   */
   unsettled: string[];
+  /**
+   * Shown "Not confirmed" at the end and at the server exactly once: a post whose answer was lost
+   * (TWIN cannot ask the server), so the widget asks the visitor instead of posting it again.
+   * Delivered once, so not scored; reported because the visitor sees the question.
+   */
+  unconfirmedAtServerOnce: string[];
   /** From the last fault (or the last message, if later) to everything on both ends; null: never. */
   drainMs: number | null;
   pageErrors: string[];
@@ -331,15 +340,16 @@ export async function runSoak(
     }
 
     // A send's state follows its confirmation: give the last ones the same time to settle.
-    let unsettled: string[] = [];
+    const protocolId = transport.messageId !== undefined;
+    let settled = splitUnsettled([], [], protocolId);
     await until(Date.now() + plan.drainTimeoutMs / 4, async () => {
-      unsettled = await readUnsettled(first);
-      return unsettled.length === 0;
+      settled = splitUnsettled(await readUnsettled(first), backend.arrivals, protocolId);
+      return settled.unsettled.length === 0;
     });
     const observed = await readScreen(first);
     const report: SoakReport = {
       transport: transport.label,
-      visitor: tallyVisitor(expectedVisitor, backend.arrivals, transport.messageId !== undefined),
+      visitor: tallyVisitor(expectedVisitor, backend.arrivals, protocolId),
       repeatsCaught: backend.arrivals.filter((a) => a.repeat).length,
       conversations: new Set(backend.arrivals.map((a) => a.conversation)).size,
       replies: tally(
@@ -348,7 +358,7 @@ export async function runSoak(
       ),
       drainMs,
       stalls,
-      unsettled,
+      ...settled,
       pageErrors,
       consoleErrors,
       durationMs: Date.now() - started,

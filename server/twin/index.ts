@@ -73,6 +73,17 @@ export interface TwinModule extends ProtocolModule {
    * `release()`: tests reload a page while its post is in flight, without a timing window.
    */
   holdPosts(): { release(): void };
+  /**
+   * The next `count` visitor posts are stored (and answered by the bot) as usual, but their
+   * connection is cut instead of answered, as a network lost after the request arrived: the
+   * widget cannot know whether the server has the message. Chromium sends a request again by
+   * itself when a connection it reused breaks before any answer (measured, a POST included), which
+   * would store it twice with one fetch of the page: so a post that comes on a connection that
+   * carried an earlier answer is cut before it is read (not stored, not counted), and the
+   * browser's new attempt on a new connection is the one stored and cut. Returns how many were
+   * stored and cut so far.
+   */
+  dropPostAnswers(count?: number): () => number;
   /** Conversations are sessions: `say(sessionId, text)` sends a bot message. */
   readonly testing: TestHooks;
 }
@@ -154,6 +165,10 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
   let hold: { repeatMs: number; typing: Map<string, NodeJS.Timeout>; held: Array<() => void> } | null = null;
   /** holdPosts(): the answers to visitor posts not written yet (null: answer at once). */
   let heldPosts: Array<() => void> | null = null;
+  /** dropPostAnswers(): posts still to store and cut, cut so far, and connections that answered. */
+  let toCut = 0;
+  let cut = 0;
+  const answered = new WeakSet<object>();
 
   function run(s: Session, step: BotStep): void {
     if (s.ended) return;
@@ -226,7 +241,15 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
         origin,
         newId: randomUUID,
         identitySecret: options.identitySecret,
-        answerPost: (write) => (heldPosts ? heldPosts.push(write) : write()),
+        answerPost(write, cutIt) {
+          if (toCut > 0) {
+            toCut -= 1;
+            cut += 1;
+            cutIt();
+          } else if (heldPosts) heldPosts.push(write);
+          else write();
+        },
+        cutUnread: (req) => toCut > 0 && answered.has(req.socket),
         greeting: (s) => [
           {
             body: TWIN_GREETING,
@@ -249,6 +272,8 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
         },
       }),
     attach(server: Server) {
+      // A connection that finished an answer is one the browser may reuse (see dropPostAnswers).
+      server.on('request', (req, res) => res.once('finish', () => answered.add(req.socket)));
       server.once('listening', () => {
         const address = server.address() as AddressInfo | null;
         if (address) fallbackOrigin = `http://127.0.0.1:${address.port}`;
@@ -299,6 +324,11 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
         },
       };
     },
+    dropPostAnswers(count = 1) {
+      toCut = count;
+      cut = 0;
+      return () => cut;
+    },
     expire(id) {
       const s = store.sessions.get(id);
       if (s) s.ended = true;
@@ -308,6 +338,7 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
       hold = null;
       for (const write of heldPosts?.splice(0) ?? []) write();
       heldPosts = null;
+      toCut = 0;
       bot.close();
       sockets.close();
     },

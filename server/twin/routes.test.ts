@@ -1,5 +1,6 @@
 // @vitest-environment node
 /** The TWIN module's REST side, over real HTTP on 127.0.0.1. */
+import { Agent, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTwinTestServer, type TwinTestServer } from './testing';
 
@@ -97,6 +98,44 @@ describe('messages', () => {
     expect((await post(s, '/api/v1/sessions/unknown/messages', { body: 'x' })).status).toBe(404);
     s.module.expire(id);
     expect((await post(s, path, { body: 'x' })).status).toBe(404);
+  });
+});
+
+describe('dropPostAnswers', () => {
+  /** A JSON post through `agent` (false: a new connection); resolves the status or the error code. */
+  const raw = (s: TwinTestServer, path: string, body: unknown, agent: Agent | false) =>
+    new Promise<number | string>((resolve) => {
+      const req = request(
+        `${s.url}${path}`,
+        { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+      req.end(JSON.stringify(body));
+    });
+
+  it('stores the post and cuts its connection; on a reused connection it cuts before reading', async () => {
+    const s = await start();
+    const id = (await session(s)).json.id as string;
+    const path = `/api/v1/sessions/${id}/messages`;
+    const stored: string[] = [];
+    s.module.testing.onVisitorMessage((_session, text) => stored.push(text));
+    const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect(await raw(s, path, { body: 'answered' }, keepAlive)).toBe(201);
+      const cut = s.module.dropPostAnswers(1);
+      // The connection answered before: a browser would send this again by itself (not stored).
+      expect(await raw(s, path, { body: 'on a reused connection' }, keepAlive)).toBe('ECONNRESET');
+      expect(await raw(s, path, { body: 'cut' }, false)).toBe('ECONNRESET');
+      expect(await raw(s, path, { body: 'after' }, false)).toBe(201);
+      expect(stored).toEqual(['answered', 'cut', 'after']);
+      expect(cut()).toBe(1);
+    } finally {
+      keepAlive.destroy();
+    }
   });
 });
 

@@ -33,8 +33,13 @@ export interface RouteContext {
   /** The greeting messages of a new session (the session answer carries them). */
   greeting(session: Session): unknown[];
   onVisitorMessage(session: Session, id: string, text: string, files: StoredFile[]): void;
-  /** Writes the answer to a stored visitor message: now, or when a test releases it (holdPosts). */
-  answerPost(write: () => void): void;
+  /**
+   * Writes the answer to a stored visitor message: now, when a test releases it (holdPosts), or
+   * never (dropPostAnswers: `cut` ends the connection instead).
+   */
+  answerPost(write: () => void, cut: () => void): void;
+  /** dropPostAnswers: this post is cut before it is read (it came on a reused connection). */
+  cutUnread(req: IncomingMessage): boolean;
   newId(): string;
   /** See ServerOptions.identitySecret. */
   identitySecret?: string | undefined;
@@ -121,6 +126,10 @@ async function startSession(req: IncomingMessage, res: ServerResponse, ctx: Rout
 }
 
 async function postMessage(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, sessionId: string) {
+  if (ctx.cutUnread(req)) {
+    res.destroy();
+    return true;
+  }
   const s = ctx.store.live(sessionId);
   if (!s) return fail(res, 404, 'session not found');
   const parsed = await readJsonBody(req, res, MAX_JSON);
@@ -138,10 +147,13 @@ async function postMessage(req: IncomingMessage, res: ServerResponse, ctx: Route
   const id = ctx.newId();
   const createdAt = new Date().toISOString();
   ctx.store.addVisitorMessage(s, id, body);
-  ctx.answerPost(() => {
-    applyCors(res);
-    sendJson(res, 201, { id, createdAt });
-  });
+  ctx.answerPost(
+    () => {
+      applyCors(res);
+      sendJson(res, 201, { id, createdAt });
+    },
+    () => res.destroy(),
+  );
   ctx.onVisitorMessage(s, id, body, found as StoredFile[]);
   return true;
 }
