@@ -27,13 +27,19 @@ const parley = (page: Page, call: 'logout' | 'clear') =>
     call,
   );
 
-/** Tab A opens the chat and talks first (so it holds the connection), then tab B opens the same site. */
-async function twoTabs(page: Page, backend: Backend) {
+/** Tab A opens the chat and talks first, so it holds the connection. */
+async function tabATalks(page: Page, backend: Backend) {
   await page.goto(`${backend.url}/demo.html`);
   const a = new Widget(page);
   await a.open();
   await a.send('hello from A');
   await expect(a.log.getByText('You said: hello from A')).toBeVisible();
+  return a;
+}
+
+/** Tab A talks first (it holds the connection), then tab B opens the same site. */
+async function twoTabs(page: Page, backend: Backend) {
+  const a = await tabATalks(page, backend);
   const pageB = await page.context().newPage();
   await pageB.goto(`${backend.url}/demo.html`);
   const b = new Widget(pageB);
@@ -176,11 +182,7 @@ test.describe('tabs of one site', () => {
     backend,
   }) => {
     // The soak found it: B's app read "open?" before it waited for that file, and kept "closed".
-    await page.goto(`${backend.url}/demo.html`);
-    const a = new Widget(page);
-    await a.open();
-    await a.send('hello from A');
-    await expect(a.log.getByText('You said: hello from A')).toBeVisible();
+    await tabATalks(page, backend);
     const pageB = await page.context().newPage();
     let release = () => {};
     const held = new Promise<void>((asked) => {

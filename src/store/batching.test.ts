@@ -39,6 +39,17 @@ function batched(now?: () => number) {
   return { transport, store, ticks, changes: () => lists - 1, stop };
 }
 
+/** 1,000 frames, one tick: all of them in one list (one render, one save). */
+function thousandInOneTick({ transport, store, ticks, changes, stop }: ReturnType<typeof batched>) {
+  for (let i = 0; i < 1000; i++) transport.receive({ id: `m${i}`, text: `n${i}` });
+  for (const fn of ticks.splice(0)) fn();
+  expect(ticks).toHaveLength(0);
+  expect(changes()).toBe(1);
+  expect(store.messages.value).toHaveLength(1000);
+  stop();
+  store.dispose();
+}
+
 describe('incoming frames in one tick', () => {
   it('recognise a message delivered again in a later tick, whatever changed the list in between', () => {
     const { transport, store, ticks, stop } = batched();
@@ -79,14 +90,7 @@ describe('incoming frames in one tick', () => {
   });
 
   it('all in one tick when the machine keeps up (one list, one render, one save)', () => {
-    const { transport, store, ticks, changes, stop } = batched(() => T0);
-    for (let i = 0; i < 1000; i++) transport.receive({ id: `m${i}`, text: `n${i}` });
-    for (const fn of ticks.splice(0)) fn();
-    expect(ticks).toHaveLength(0);
-    expect(changes()).toBe(1);
-    expect(store.messages.value).toHaveLength(1000);
-    stop();
-    store.dispose();
+    thousandInOneTick(batched(() => T0));
   });
 
   it('spread over ticks, a slice each, oldest first, when a slice takes the tick’s time', () => {
@@ -111,14 +115,7 @@ describe('incoming frames in one tick', () => {
   it('all at once in a hidden page, whose ticks come seldom (no frames are drawn there)', () => {
     vi.stubGlobal('document', Object.assign(new EventTarget(), { hidden: true, visibilityState: 'hidden' }));
     try {
-      const { transport, store, ticks, changes, stop } = batched();
-      for (let i = 0; i < 1000; i++) transport.receive({ id: `m${i}`, text: `n${i}` });
-      for (const fn of ticks.splice(0)) fn();
-      expect(ticks).toHaveLength(0);
-      expect(changes()).toBe(1);
-      expect(store.messages.value).toHaveLength(1000);
-      stop();
-      store.dispose();
+      thousandInOneTick(batched());
     } finally {
       vi.unstubAllGlobals();
     }

@@ -128,7 +128,7 @@ export class WsChatAdapter extends TransportBase implements Transport {
       return sendEnvelope(message, session, confirm.pings, this.#sent, this.#files);
     // The gap fill found it at the server (its echo went with a drop): confirmed, not sent twice.
     const known = this.#sent.arrived(message.clientId);
-    if (known) return Promise.resolve({ ...(known.id ? { id: known.id } : {}), confirmed: true });
+    if (known) return Promise.resolve(known);
     if (!writeFlat(message, session, link, this.#sent)) return Promise.reject(notConnected());
     this.#flatWritten.push(message);
     return confirm.echoes.wait(message.clientId);

@@ -24,7 +24,7 @@ export async function sendEnvelope(
 ): Promise<SendReceipt> {
   // The server knows no client ids: a message it already has is confirmed here, not sent twice.
   const known = sent.arrived(message.clientId);
-  if (known) return known.id ? { id: known.id, confirmed: true } : { confirmed: true };
+  if (known) return known;
   const attachments = (message.attachmentIds ?? [])
     .map((id) => files.get(id))
     .filter((a): a is WireAttachment => a !== undefined);

@@ -7,6 +7,7 @@
  */
 import { isObj, nonEmptyStr, num, str } from '../../core/guards';
 import { type KeyValueStore, readJson, writeJson } from '../../core/storage';
+import type { SendReceipt } from '../../core/types';
 import type { Generation } from './protocol';
 
 const KEY = 'sent';
@@ -58,9 +59,14 @@ export class SentLog {
     this.#save();
   }
 
-  /** The server has this message (it confirmed it, or the history showed it): never send it again. */
-  arrived(clientId: string): SentEntry | undefined {
-    return this.#entries.find((e) => e.clientId === clientId && (e.confirmed || e.id !== undefined));
+  /**
+   * The server has this message (it confirmed it, or the history showed it): the receipt to answer
+   * a send of it with, instead of sending it again. Undefined when it is not known to have arrived.
+   */
+  arrived(clientId: string): SendReceipt | undefined {
+    const e = this.#entries.find((e) => e.clientId === clientId && (e.confirmed || e.id !== undefined));
+    if (!e) return undefined;
+    return e.id === undefined ? { confirmed: true } : { id: e.id, confirmed: true };
   }
 
   confirm(clientId: string): void {
