@@ -38,7 +38,7 @@ export default defineConfig(({ mode }) => {
       copyPublicDir: false,
       sourcemap: true,
       minify: 'terser',
-      terserOptions: { compress: { passes: 3 } },
+      terserOptions: { safari10: false, ecma: 2020, compress: { passes: 3 } },
       cssMinify: 'esbuild',
       lib: {
         entry: 'src/embed/index.ts',

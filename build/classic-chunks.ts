@@ -195,8 +195,9 @@ type Factory = (require: Require, exports: object) => void;
  */
 // The value is a local name, or a string constant terser inlined (`return"draft"`): one of those
 // left in a run kept the whole run long (17 getters in the first script).
+// Terser writes the getter `get:function(){…}`, or `get(){…}` when told the output is ES2015+ (ecma).
 const EXPORT =
-  /Object\.defineProperty\(exports,"([\w$]+)",\{enumerable:!0,get:function\(\)\{return(?: ([\w$]+)|("(?:[^"\\\n]|\\.)*"))\}\}\)/;
+  /Object\.defineProperty\(exports,"([\w$]+)",\{enumerable:!0,get(?::function)?\(\)\{return(?: ([\w$]+)|("(?:[^"\\\n]|\\.)*"))\}\}\)/;
 const EXPORT_RUN = new RegExp(`(?:${EXPORT.source},)*${EXPORT.source};?\\s*$`);
 export function compactExports(code: string): string {
   return code.replace(EXPORT_RUN, (run) => {
