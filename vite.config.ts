@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import { classicChunks } from './build/classic-chunks';
+import { panelChunk } from './build/panel-chunk';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -27,10 +28,11 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
  */
 export default defineConfig(({ mode }) => {
   const single = mode === 'single';
+  const panel = panelChunk();
   return {
     define: { __PARLEY_VERSION__: JSON.stringify(pkg.version) },
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-    plugins: single ? [] : [classicChunks()],
+    plugins: single ? [] : [panel.plugin, classicChunks()],
     build: {
       target: 'es2022',
       outDir: single ? 'dist/single' : 'dist',
@@ -48,7 +50,24 @@ export default defineConfig(({ mode }) => {
       },
       rolldownOptions: single
         ? { output: { codeSplitting: false } }
-        : { output: { chunkFileNames: 'parley-[name]-[hash].js', minifyInternalExports: true } },
+        : {
+            preserveEntrySignatures: false,
+            output: {
+              chunkFileNames: 'parley-[name]-[hash].js',
+              minifyInternalExports: true,
+              codeSplitting: {
+                groups: [
+                  {
+                    name: 'libs',
+                    test: /node_modules/,
+                    tags: ['$initial'],
+                    includeDependenciesRecursively: false,
+                  },
+                  { ...panel.group, includeDependenciesRecursively: false },
+                ],
+              },
+            },
+          },
     },
     test: {
       // Integration tests start real servers; give them room on a busy 2-core machine.
