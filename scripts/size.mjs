@@ -73,7 +73,12 @@ const BUDGET_FIRST = 20_000;
 // ui/Attachments.tsx) load the first time a message with a file is shown: ws-chat ru visitor
 // 53,053 -> 52,240. Then 52,400 at 10:45 (main meanwhile: ws-chat ru visitor 52,284), so that the
 // ~100 B margin holds.
-const BUDGET_VISITOR = 52_400;
+// Lowered to 51,675 (size10): the panel's chunk holds what the panel and every transport share
+// (build/panel-chunk.ts: one factory where there were six), the first script's code is one factory
+// beside the libraries' (preserveEntrySignatures false), and terser writes ES2020 without Safari 10
+// workarounds: ws-chat ru visitor 52,266 -> 51,499, first script 19,681 -> 19,325 (51,573 after
+// merging main at 12:05: postoffice's closeQuietly).
+const BUDGET_VISITOR = 51_675;
 /** Issue 9's goal for a visitor (first + panel + one transport + one language); reported, not enforced yet. */
 const GOAL_VISITOR = 32_000;
 /** What makes a visitor download each on-demand file (`lazy:<name>` in chunks.json). */
