@@ -20,6 +20,9 @@ const PAGE_SIZE = 50;
  * wait (messages before a first fill's newest page come by scrolling up, older.ts).
  */
 const MAX_PAGES = 10;
+/** Enough to find the agent who just spoke; short so the wait for a name stays short. */
+const NAMES_PAGE_SIZE = 10;
+const NAMES_TIMEOUT_MS = 3000;
 
 export interface HistoryContext {
   server: string;
@@ -106,4 +109,26 @@ async function envelopePages(ctx: HistoryContext, session: Session, signal: Abor
     if (clientId) m.clientId = clientId;
   }
   return messages;
+}
+
+/**
+ * Live events name an agent by id only; history items carry `agentName`. When an agent we cannot
+ * name speaks, the newest page tells us (the server stores a message before it broadcasts it).
+ * Best effort and bounded: without an answer in time the message shows unnamed.
+ */
+export async function learnAgentNames(ctx: HistoryContext, session: Session): Promise<void> {
+  const { sessionId } = session;
+  if (!sessionId) return;
+  try {
+    const res = await ctx.api.get(
+      envelopeHistoryUrl(ctx.server, sessionId, 0, NAMES_PAGE_SIZE),
+      session.token,
+      AbortSignal.timeout(NAMES_TIMEOUT_MS),
+    );
+    const decoded = res.status === 200 ? decodeHistoryPage(res.body, (id) => ctx.agents.get(id)) : null;
+    for (const item of decoded?.items ?? [])
+      if (item.agentName && item.message.author.id) ctx.agents.set(item.message.author.id, item.agentName);
+  } catch {
+    // unnamed, then
+  }
 }
