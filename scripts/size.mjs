@@ -90,6 +90,8 @@ const TRIGGERS = {
   UploadList: 'the visitor attaches a file (the list of files above the composer, its stylesheet)',
   ImageViewer: 'the visitor opens an image (the viewer, its stylesheet)',
   Attachments: 'a message with a file or a picture is shown (thumbnails, file cards, their stylesheet)',
+  FormattedText:
+    'a message that may hold markup or a link is shown (the rich-text formatter: bold, italic, code, links)',
 };
 const Z_INDEX_DEFAULT = '2147483000';
 
