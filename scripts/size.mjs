@@ -78,7 +78,10 @@ const BUDGET_FIRST = 20_000;
 // beside the libraries' (preserveEntrySignatures false), and terser writes ES2020 without Safari 10
 // workarounds: ws-chat ru visitor 52,266 -> 51,499, first script 19,681 -> 19,325 (51,573 after
 // merging main at 12:05: postoffice's closeQuietly).
-const BUDGET_VISITOR = 51_675;
+// Lowered to 50,850 (size10): the rich-text formatter (core/richtext.ts, ui/FormattedText.tsx) loads
+// with the first message that may hold markup or a link; plain text is drawn without it:
+// ws-chat ru visitor 51,573 -> 50,759 (the file alone is ~1,280 B when it comes).
+const BUDGET_VISITOR = 50_850;
 /** Issue 9's goal for a visitor (first + panel + one transport + one language); reported, not enforced yet. */
 const GOAL_VISITOR = 32_000;
 /** What makes a visitor download each on-demand file (`lazy:<name>` in chunks.json). */
