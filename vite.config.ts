@@ -1,8 +1,10 @@
 /// <reference types="vitest/config" />
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { classicChunks } from './build/classic-chunks';
 import { panelChunk } from './build/panel-chunk';
+import { shortCssVars } from './build/short-css-vars';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -38,6 +40,7 @@ export default defineConfig(({ mode }) => {
   return {
     define: { __PARLEY_VERSION__: JSON.stringify(pkg.version) },
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    css: { postcss: { plugins: [shortCssVars(fileURLToPath(new URL('./src', import.meta.url)))] } },
     plugins: single ? [] : [panel.plugin, classicChunks()],
     build: {
       target: 'es2022',
