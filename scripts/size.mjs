@@ -81,7 +81,9 @@ const BUDGET_FIRST = 20_000;
 // Lowered to 50,850 (size10): the rich-text formatter (core/richtext.ts, ui/FormattedText.tsx) loads
 // with the first message that may hold markup or a link; plain text is drawn without it:
 // ws-chat ru visitor 51,573 -> 50,759 (the file alone is ~1,280 B when it comes).
-const BUDGET_VISITOR = 50_850;
+// Lowered to 50,725 (size10): the stylesheets' internal custom properties have one- or two-letter
+// names in the build (build/short-css-vars.ts): ws-chat ru visitor 50,759 -> 50,621.
+const BUDGET_VISITOR = 50_725;
 /** Issue 9's goal for a visitor (first + panel + one transport + one language); reported, not enforced yet. */
 const GOAL_VISITOR = 32_000;
 /** What makes a visitor download each on-demand file (`lazy:<name>` in chunks.json). */
