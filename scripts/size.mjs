@@ -82,8 +82,9 @@ const BUDGET_FIRST = 20_000;
 // with the first message that may hold markup or a link; plain text is drawn without it:
 // ws-chat ru visitor 51,573 -> 50,759 (the file alone is ~1,280 B when it comes).
 // Lowered to 50,725 (size10): the stylesheets' internal custom properties have one- or two-letter
-// names in the build (build/short-css-vars.ts): ws-chat ru visitor 50,759 -> 50,621.
-const BUDGET_VISITOR = 50_725;
+// names in the build (build/short-css-vars.ts): ws-chat ru visitor 50,759 -> 50,621; 50,602
+// without Symbol.toStringTag/__esModule marks on the chunks' exports. Set to 50,700.
+const BUDGET_VISITOR = 50_700;
 /** Issue 9's goal for a visitor (first + panel + one transport + one language); reported, not enforced yet. */
 const GOAL_VISITOR = 32_000;
 /** What makes a visitor download each on-demand file (`lazy:<name>` in chunks.json). */
