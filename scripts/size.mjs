@@ -84,7 +84,9 @@ const BUDGET_FIRST = 20_000;
 // Lowered to 50,725 (size10): the stylesheets' internal custom properties have one- or two-letter
 // names in the build (build/short-css-vars.ts): ws-chat ru visitor 50,759 -> 50,621; 50,602
 // without Symbol.toStringTag/__esModule marks on the chunks' exports. Set to 50,700.
-const BUDGET_VISITOR = 50_700;
+// Lowered to 50,450 (size10): each pack holds the catalogue, the transport, then the panel (gzip
+// measured 150-300 B smaller than the panel first): ws-chat ru visitor 50,602 -> 50,345.
+const BUDGET_VISITOR = 50_450;
 /** Issue 9's goal for a visitor (first + panel + one transport + one language); reported, not enforced yet. */
 const GOAL_VISITOR = 32_000;
 /** What makes a visitor download each on-demand file (`lazy:<name>` in chunks.json). */
