@@ -316,13 +316,15 @@ export function classicChunks(): Plugin {
         if (!panel || inEntry.has(t.fileName) || !role.startsWith('transport:')) continue;
         const kind = role.slice('transport:'.length);
         const texts = [false, true].map((withEnglish) => {
+          // The order is gzip's: the catalogue, the transport, then the panel measured 150-300 B
+          // smaller per pack than the panel first (the loader registers them all before any runs).
+          const panelPart = [...(deps[panel.fileName] ?? []), panel.fileName];
           const members = [
             ...new Set([
-              ...(deps[panel.fileName] ?? []),
-              panel.fileName,
-              ...(deps[t.fileName] ?? []),
-              t.fileName,
               ...(withEnglish && english ? [english.fileName] : []),
+              ...(deps[t.fileName] ?? []).filter((d) => !panelPart.includes(d)),
+              t.fileName,
+              ...panelPart,
             ]),
           ];
           let text = '';
