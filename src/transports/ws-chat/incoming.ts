@@ -102,8 +102,8 @@ export function createInbox(parts: InboxParts): Inbox {
       const event = decodeEnvelope(frame, (id) => agents.get(id));
       if (!event) return;
       const unnamed = mayLookUp && parts.learnNames && unnamedAgent(event);
-      if (unnamed && parts.learnNames) return lookUp(unnamed, raw, parts.learnNames);
-      onEvent(event, current);
+      if (unnamed && parts.learnNames) lookUp(unnamed, raw, parts.learnNames);
+      else onEvent(event, current);
       return;
     }
     const decoded = decodeFlatFrame(frame, current.customerId);
@@ -212,8 +212,8 @@ export function createInbox(parts: InboxParts): Inbox {
       const frame = parseFrame(raw);
       if (!frame) return;
       // Answers to our own frames are needed at once; everything else keeps its order.
-      if (isEnvelope(frame) && (frame.event === 'ping' || frame.event === 'error')) return handle(raw);
-      if (held) held.push(raw);
+      if (isEnvelope(frame) && (frame.event === 'ping' || frame.event === 'error')) handle(raw);
+      else if (held) held.push(raw);
       else deliver(raw);
     },
   };
