@@ -44,6 +44,15 @@ describe('compactExports', () => {
     expect(run(out).k).toBe('dr"aft');
   });
 
+  it('takes the getters terser writes as methods for ES2015+ output', () => {
+    const body =
+      'let t=1;Object.defineProperty(exports,"a",{enumerable:!0,get(){return t}}),' +
+      'Object.defineProperty(exports,"k",{enumerable:!0,get(){return"x"}});';
+    const out = compactExports(body);
+    expect(out).toBe('let t=1;require.d(exports,{a:()=>t,k:()=>"x"});');
+    expect(run(out)).toEqual(run(body));
+  });
+
   it('leaves a getter that is not at the end of the chunk alone (mapped code after it would move)', () => {
     const middle = 'Object.defineProperty(exports,"a",{enumerable:!0,get:function(){return t}});let t=1;t++;';
     expect(compactExports(middle)).toBe(middle);

@@ -265,6 +265,48 @@ test('an image viewer that cannot be fetched gives one clear [parley] error, and
   expect(errors).toHaveLength(1);
 });
 
+test('the rich-text formatter loads with the first message that may hold markup or a link, not for plain ones', async ({
+  page,
+  backend,
+}) => {
+  const files = recordParleyFiles(page);
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  const widget = new Widget(page);
+  await converse(widget, 'plain words, no link');
+  expect(files).not.toContain('parley-FormattedText.js');
+
+  await widget.send('read **this** at https://example.com/docs');
+  // The visitor's own message and the echo both hold the link: formatted once the file is there.
+  await expect(widget.log.getByRole('link', { name: 'https://example.com/docs' })).toHaveCount(2);
+  await expect(widget.log.locator('strong', { hasText: 'this' }).first()).toBeVisible();
+  expect(files.filter((f) => f === 'parley-FormattedText.js')).toHaveLength(1);
+});
+
+test('a formatter that cannot be fetched leaves the text plain with one clear [parley] error; the next such message formats both', async ({
+  page,
+  backend,
+}) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && m.text().startsWith('[parley]') && errors.push(m.text()));
+  await page.route(/\/parley-FormattedText-[\w-]+\.js$/, (route) => route.abort());
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  const widget = new Widget(page);
+  await widget.open();
+  await widget.send('see https://example.com/a');
+  await expect(widget.log.getByText('You said: see https://example.com/a')).toBeVisible();
+  await expect.poll(() => errors.length).toBe(1);
+  expect(errors[0]).toMatch(
+    /could not load the rich-text formatter .*parley-FormattedText-[\w-]+\.js could not be loaded/,
+  );
+  await expect(widget.log.getByRole('link')).toHaveCount(0);
+
+  await page.unroute(/\/parley-FormattedText-[\w-]+\.js$/);
+  await widget.send('and https://example.com/b');
+  await expect(widget.log.getByRole('link', { name: 'https://example.com/a' })).toHaveCount(2);
+  await expect(widget.log.getByRole('link', { name: 'https://example.com/b' })).toHaveCount(2);
+  expect(errors).toHaveLength(1);
+});
+
 test('the page-attention file loads with the panel only where the page asked for a title badge, else when it enables notifications', async ({
   page,
   backend,

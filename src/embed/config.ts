@@ -5,7 +5,7 @@
  * they are usually typos of known ones.
  */
 
-import { CHANNELS, type Channel } from '../transports/ws-chat/protocol';
+import { CHANNELS, type Channel } from '../transports/ws-chat/channels';
 import { USER_HASH } from './identity';
 
 export const TRANSPORTS = ['ws-chat', 'twin', 'nchan', 'postoffice', 'chatfaq'] as const;

@@ -61,14 +61,15 @@ describe('MessageList', () => {
     expect(second.textContent).toContain('Ada:');
   });
 
-  it('turns safe URLs into links that open in a new tab, and nothing else', () => {
+  it('turns safe URLs into links that open in a new tab, and nothing else', async () => {
     const { log, transport } = openLog();
     act(() => {
       transport.receive({
         text: 'See https://example.com/docs. Mail mailto:help@example.com or call tel:+123. Not javascript:alert(1) nor java\tscript:alert(2) nor data:text/html,hi',
       });
     });
-    const links = within(log).getAllByRole('link');
+    // The formatter is a file of its own, loaded with the first text that may hold a link (RichText).
+    const links = await within(log).findAllByRole('link');
     expect(links.map((a) => a.getAttribute('href'))).toEqual([
       'https://example.com/docs',
       'mailto:help@example.com',

@@ -1,38 +1,23 @@
 /**
- * Renders `core/richtext` tokens as Preact elements. Text always goes in as text nodes; links are
- * the only attribute-bearing output and their `href` was checked by `safeLinkUrl` in the parser.
+ * A message's text. Most messages are plain: their lines are drawn here, as text nodes and line
+ * breaks, exactly as the rich-text parser would give them. A text that may hold markup or a link
+ * (`*`, `_`, a backtick, a link scheme) is drawn by ui/FormattedText.tsx, a file of its own in the
+ * split build loaded the first time such a text is shown (issue 9: ~900 B gzip a visitor without
+ * one never downloads); meanwhile, and if it cannot be fetched, the text shows as plain lines.
  */
-import { useMemo } from 'preact/hooks';
-import { visibleBidi } from '../core/bidi';
-import { parseRichText, type RichToken } from '../core/richtext';
+import { onDemand } from './on-demand';
 
-function render(tokens: RichToken[]) {
-  return tokens.map((tok, i) => {
-    switch (tok.type) {
-      case 'text':
-        return tok.text;
-      case 'break':
-        return <br key={i} />;
-      case 'code':
-        return <code key={i}>{tok.text}</code>;
-      case 'bold':
-        return <strong key={i}>{render(tok.children)}</strong>;
-      case 'italic':
-        return <em key={i}>{render(tok.children)}</em>;
-      case 'link':
-        return (
-          // A link's text says where it goes: no override may disguise it (core/bidi.ts).
-          <a key={i} href={tok.href} target="_blank" rel="noopener noreferrer" dir="auto">
-            {visibleBidi(tok.text)}
-          </a>
-        );
-      default:
-        return null;
-    }
-  });
+/** What the parser could turn into something other than text (core/richtext.ts; its HOLE too). */
+const MAY_FORMAT = /[*_`\uE000]|https?:\/\/|mailto:|tel:/i;
+
+const formatted = onDemand('the rich-text formatter', () => import('./FormattedText'));
+
+/** The text's lines with a line break between each (`\r\n` and `\r` end a line too, as in the parser). */
+function lines(text: string) {
+  return text.split(/\r\n?|\n/).flatMap((line, i) => (i ? [<br key={i} />, line] : [line]));
 }
 
-export function RichText(props: { text: string }) {
-  const tokens = useMemo(() => parseRichText(props.text), [props.text]);
-  return <>{render(tokens)}</>;
+export function RichText({ text }: { text: string }) {
+  const loaded = MAY_FORMAT.test(text) ? formatted() : undefined;
+  return loaded ? <loaded.FormattedText text={text} /> : lines(text);
 }

@@ -20,6 +20,7 @@ import { log } from '../../core/log';
 import { type KeyValueStore, readJson, writeJson } from '../../core/storage';
 import type { Author, IncomingMessage, OutgoingMessage, SendReceipt } from '../../core/types';
 import { TransportBase } from '../base';
+import { closeQuietly } from '../close-quietly';
 import { Liveness } from '../postoffice/liveness';
 import { Reconnector } from '../reconnector';
 import type { Capabilities, Transport, UploadOptions, UploadResult } from '../types';
@@ -335,12 +336,7 @@ export class ChatfaqTransport extends TransportBase implements Transport {
     const ws = this.socket;
     if (!ws) return;
     this.detach();
-    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
-    try {
-      ws.close(code, reason);
-    } catch {
-      // already closing
-    }
+    closeQuietly(ws, code, reason);
   }
 
   /** Forget the socket; an answer cut off mid-stream is settled as it stands (nothing replays it). */

@@ -12,6 +12,8 @@
  * heartbeat, our PING coming back as a message (single channel) or no answer at all means there is
  * none, and the link stops pinging. The adapter remembers the answer per backend.
  */
+
+import { closeQuietly } from '../close-quietly';
 import { PING, PONG, type RawFrame, SUBPROTOCOL, splitFrame } from './protocol';
 
 /** What this backend does with a PING: answers PONG, publishes it, or not known yet. */
@@ -90,12 +92,7 @@ export class SocketLink {
   close(): void {
     if (this.done) return;
     this.stop();
-    this.ws.onopen = this.ws.onmessage = this.ws.onerror = this.ws.onclose = null;
-    try {
-      this.ws.close(1000, 'bye');
-    } catch {
-      // already closing
-    }
+    closeQuietly(this.ws);
   }
 
   private stop(): void {

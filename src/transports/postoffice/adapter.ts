@@ -21,6 +21,7 @@ import { log } from '../../core/log';
 import type { KeyValueStore } from '../../core/storage';
 import type { OutgoingMessage, SendReceipt } from '../../core/types';
 import { TransportBase } from '../base';
+import { closeQuietly } from '../close-quietly';
 import { Reconnector } from '../reconnector';
 import type { Capabilities, Transport } from '../types';
 import { Liveness } from './liveness';
@@ -215,7 +216,14 @@ export class PostofficeAdapter extends TransportBase implements Transport {
       if (this.socket !== ws) return;
       this.closeSocket();
       if (!this.wanted) return;
-      if (!openedAt) return this.onRefused(status);
+      if (!openedAt) {
+        // A refusal retried at once continues the run of quick reconnects: the other holder of the
+        // mailbox answers our takeover with a larger startTime, so a fight is evictions and 409s in
+        // turn, and counting a 409 as the end of the run made it endless (6,937 evictions in 20 s).
+        // Only a reconnect after a backoff ends the run (the router is down, not taken).
+        this.afterAbrupt = fresh;
+        return this.onRefused(status);
+      }
       if (ev.code !== 1006) return this.scheduleReconnect('server-close');
       // No close frame: a network loss, a router restart, or the router dropping us because the
       // same mailbox connected again.
@@ -286,6 +294,7 @@ export class PostofficeAdapter extends TransportBase implements Transport {
 
   private scheduleReconnect(reason: string): void {
     if (!this.wanted) return;
+    this.afterAbrupt = false;
     this.setStatus({ status: 'reconnecting', reason, retryInMs: this.reconnector.schedule() });
   }
 
@@ -296,12 +305,7 @@ export class PostofficeAdapter extends TransportBase implements Transport {
     this.live?.stop();
     this.live = null;
     if (!ws) return;
-    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
-    try {
-      ws.close(1000);
-    } catch {
-      // already closing
-    }
+    closeQuietly(ws);
   }
 
   // ---- frames ----

@@ -2,6 +2,7 @@
  * One WebSocket to `/ws/chat`. Handlers of a link that was replaced or closed never run again
  * (ownership), so a late event from an old socket cannot disturb the new one.
  */
+import { closeQuietly } from '../close-quietly';
 export interface LinkHandlers {
   open(): void;
   frame(data: unknown): void;
@@ -50,11 +51,6 @@ export class Link {
     const ws = this.#ws;
     this.#ws = null;
     if (!ws) return;
-    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
-    try {
-      ws.close(code, reason);
-    } catch {
-      // already closing
-    }
+    closeQuietly(ws, code, reason);
   }
 }
