@@ -53,3 +53,46 @@ test('a message in flight at a reload reaches the server once and shows once, "N
   await expect(row.getByText('Not confirmed')).toHaveCount(0);
   await expect(widget.message('in flight')).toHaveCount(1);
 });
+
+test('a message whose answer status came before the reload and its body after: sent, posted once', async ({
+  page,
+  backend,
+}) => {
+  const twin = twinOf(backend);
+  const count = (text: string) => twin.visitorTexts().filter((t) => t === text).length;
+  await page.goto(`${backend.url}/demo-twin.html`);
+  const widget = new Widget(page);
+  await widget.open();
+  await widget.send('before');
+  await expect(widget.log.getByText('You said: before')).toBeVisible();
+
+  // when: the server stores the message and sends the 201, but the body (the id) waits while the
+  // page reloads: Chrome fails the body read during pagehide (before the fix: "Not sent", or
+  // "Not confirmed" on the next page, with a Retry that would store it twice)
+  const held = twin.holdPosts({ head: true });
+  try {
+    await widget.send('head only');
+    await expect.poll(() => count('head only')).toBe(1);
+    // the page has heard the status: the adapter recorded the message as sent, without its id
+    await page.waitForFunction(() =>
+      Object.keys(localStorage).some(
+        (k) =>
+          k.endsWith('twin.sent') &&
+          (JSON.parse(localStorage.getItem(k) ?? '[]') as unknown[][]).some((e) => e[1] === null),
+      ),
+    );
+    await page.reload();
+  } finally {
+    held.release();
+  }
+  await widget.open();
+
+  // then: shown once, sent, never posted again
+  const row = widget.log.locator('.msg', { has: page.getByText('head only', { exact: true }) });
+  await expect(row.locator('.state--sent, .state--delivered, .state--read')).toHaveCount(1);
+  await expect(row.getByText(/Not sent|Not confirmed/)).toHaveCount(0);
+  await widget.send('after');
+  await expect(widget.log.getByText('You said: after')).toBeVisible();
+  expect(count('head only')).toBe(1);
+  await expect(widget.message('head only')).toHaveCount(1);
+});

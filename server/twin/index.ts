@@ -22,7 +22,7 @@ import {
   TWIN_GREETING,
   twinPlan,
 } from './bot';
-import { handleTwinRoutes } from './routes';
+import { handleTwinRoutes, type PostAnswer } from './routes';
 import { TwinSockets } from './sockets';
 import { downloadUrl, type Session, TwinStore, type WireEvent } from './store';
 
@@ -70,9 +70,11 @@ export interface TwinModule extends ProtocolModule {
   holdAtTyping(repeatMs?: number): { release(): void };
   /**
    * Visitor posts are stored (and answered by the bot) as usual, but their HTTP answers wait until
-   * `release()`: tests reload a page while its post is in flight, without a timing window.
+   * `release()`: tests reload a page while its post is in flight, without a timing window. With
+   * `{ head: true }` the status and headers go at once and only the body waits (a page that goes
+   * away between the two has heard the 201 and not the message id).
    */
-  holdPosts(): { release(): void };
+  holdPosts(options?: { head?: boolean }): { release(): void };
   /**
    * The next `count` visitor posts are stored (and answered by the bot) as usual, but their
    * connection is cut instead of answered, as a network lost after the request arrived: the
@@ -164,7 +166,7 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
   /** holdAtTyping(): the sessions typing now (with their repeat timers) and the steps held back. */
   let hold: { repeatMs: number; typing: Map<string, NodeJS.Timeout>; held: Array<() => void> } | null = null;
   /** holdPosts(): the answers to visitor posts not written yet (null: answer at once). */
-  let heldPosts: Array<() => void> | null = null;
+  let heldPosts: { answers: PostAnswer[]; head: boolean } | null = null;
   /** dropPostAnswers(): posts still to store and cut, cut so far, and connections that answered. */
   let toCut = 0;
   let cut = 0;
@@ -241,13 +243,15 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
         origin,
         newId: randomUUID,
         identitySecret: options.identitySecret,
-        answerPost(write, cutIt) {
+        answerPost(answer, cutIt) {
           if (toCut > 0) {
             toCut -= 1;
             cut += 1;
             cutIt();
-          } else if (heldPosts) heldPosts.push(write);
-          else write();
+          } else if (heldPosts) {
+            if (heldPosts.head) answer.head();
+            heldPosts.answers.push(answer);
+          } else answer.all();
         },
         cutUnread: (req) => toCut > 0 && answered.has(req.socket),
         greeting: (s) => [
@@ -314,13 +318,13 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
         },
       };
     },
-    holdPosts() {
-      const mine: Array<() => void> = [];
+    holdPosts({ head = false } = {}) {
+      const mine = { answers: [] as PostAnswer[], head };
       heldPosts = mine;
       return {
         release() {
           if (heldPosts === mine) heldPosts = null;
-          for (const write of mine.splice(0)) write();
+          for (const answer of mine.answers.splice(0)) answer.all();
         },
       };
     },
@@ -336,7 +340,7 @@ export function createTwinModule(options: TwinModuleOptions = {}): TwinModule {
     async close() {
       if (hold) for (const timer of hold.typing.values()) clearInterval(timer);
       hold = null;
-      for (const write of heldPosts?.splice(0) ?? []) write();
+      for (const answer of heldPosts?.answers.splice(0) ?? []) answer.all();
       heldPosts = null;
       toCut = 0;
       bot.close();

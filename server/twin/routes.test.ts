@@ -2,6 +2,7 @@
 /** The TWIN module's REST side, over real HTTP on 127.0.0.1. */
 import { Agent, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../test-helpers';
 import { startTwinTestServer, type TwinTestServer } from './testing';
 
 const CHAT = '3eb5cf6d-4d20-41c2-b886-f60374d11d19';
@@ -136,6 +137,34 @@ describe('dropPostAnswers', () => {
     } finally {
       keepAlive.destroy();
     }
+  });
+});
+
+describe('holdPosts', () => {
+  it('holds the answer until release; with `head` the 201 goes at once and only the body waits', async () => {
+    const s = await start();
+    const id = (await session(s)).json.id as string;
+    const path = `/api/v1/sessions/${id}/messages`;
+    const stored: string[] = [];
+    s.module.testing.onVisitorMessage((_session, text) => stored.push(text));
+
+    const held = s.module.holdPosts({ head: true });
+    const res = await post(s, path, { body: 'head first' }); // resolves on the head
+    expect(res.status).toBe(201);
+    expect(stored).toEqual(['head first']);
+    held.release(); // the body follows
+    expect(await res.json()).toMatchObject({ id: expect.any(String), createdAt: expect.any(String) });
+
+    const whole = s.module.holdPosts();
+    let answered = false;
+    const later = post(s, path, { body: 'whole' }).then((r) => {
+      answered = true;
+      return r;
+    });
+    await waitFor(() => stored.length === 2);
+    expect(answered).toBe(false);
+    whole.release();
+    expect((await later).status).toBe(201);
   });
 });
 

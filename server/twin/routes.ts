@@ -34,15 +34,24 @@ export interface RouteContext {
   greeting(session: Session): unknown[];
   onVisitorMessage(session: Session, id: string, text: string, files: StoredFile[]): void;
   /**
-   * Writes the answer to a stored visitor message: now, when a test releases it (holdPosts), or
-   * never (dropPostAnswers: `cut` ends the connection instead).
+   * Writes the answer to a stored visitor message: now, when a test releases it (holdPosts, which
+   * may write its head at once and hold the body), or never (dropPostAnswers: `cut` ends the
+   * connection instead).
    */
-  answerPost(write: () => void, cut: () => void): void;
+  answerPost(answer: PostAnswer, cut: () => void): void;
   /** dropPostAnswers: this post is cut before it is read (it came on a reused connection). */
   cutUnread(req: IncomingMessage): boolean;
   newId(): string;
   /** See ServerOptions.identitySecret. */
   identitySecret?: string | undefined;
+}
+
+/** The answer to a stored post, whole or in two steps (its head, then the rest). */
+export interface PostAnswer {
+  /** The status line and headers, flushed now; the body waits. Once. */
+  head(): void;
+  /** Whatever was not written yet. */
+  all(): void;
 }
 
 function fail(res: ServerResponse, status: number, message: string): true {
@@ -147,10 +156,25 @@ async function postMessage(req: IncomingMessage, res: ServerResponse, ctx: Route
   const id = ctx.newId();
   const createdAt = new Date().toISOString();
   ctx.store.addVisitorMessage(s, id, body);
+  const text = JSON.stringify({ id, createdAt });
+  const head = () => {
+    if (res.headersSent) return;
+    applyCors(res);
+    // As sendJson writes them: the length tells the browser a body is still to come.
+    res.writeHead(201, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+    });
+    res.flushHeaders();
+  };
   ctx.answerPost(
-    () => {
-      applyCors(res);
-      sendJson(res, 201, { id, createdAt });
+    {
+      head,
+      all() {
+        head();
+        if (!res.writableEnded) res.end(text);
+      },
     },
     () => res.destroy(),
   );

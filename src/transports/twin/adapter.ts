@@ -18,7 +18,7 @@ import * as wire from './protocol';
 import { SendAttempts } from './send-attempts';
 import { expiresAt, SessionStore, type StoredSession } from './session-store';
 import { TypingRelay } from './typing';
-import { UnloadWatch } from './unload';
+import { UnloadWatch, unloadSettled } from './unload';
 
 export type { TwinOptions } from './options';
 
@@ -152,26 +152,36 @@ class TwinTransport extends TransportBase implements Transport {
     }
     // In storage before fetch is called (sendMessage calls it synchronously): a reload from here on
     // finds the attempt and does not post it again by itself.
-    this.attempts.begin(message.clientId, this.now(), message.retries ?? 0);
+    const { clientId } = message;
+    this.attempts.begin(clientId, this.now(), message.retries ?? 0);
     const unwatch = this.unload.watch();
     try {
-      const { id, at } = await this.api.sendMessage(session.id, message);
-      // Recorded before anyone hears of it: TWIN posts carry no id, so the server would store a
-      // second post as a second message.
-      this.store.recordSent(message.clientId, { id, at });
-      this.attempts.end(message.clientId);
-      remember(this.echoes, id, message.clientId);
-      return { id, at, confirmed: true };
+      const receipt = await this.api.sendMessage(session.id, message, () => {
+        // A 2xx status: the server stored it. Recorded at once, before the body is read: a page
+        // that goes away now never reads it (Chrome fails the read during pagehide), and the next
+        // page must know the message arrived, not ask the visitor (or, failed, offer a Retry
+        // that would store it twice: TWIN posts carry no id the server could dedupe by).
+        this.store.recordSent(clientId, { at: this.now() });
+        this.attempts.end(clientId);
+      });
+      if (receipt.id) {
+        this.store.recordSent(clientId, receipt);
+        remember(this.echoes, receipt.id, clientId);
+      }
+      await unloadSettled();
+      return { ...receipt, confirmed: true };
     } catch (err) {
       const e = toTransportError(err);
+      await unloadSettled();
       // An HTTP answer (refused, 5xx) ends the attempt: the store decides about a retry as for any
-      // failed send. A failure without one stays recorded: Chrome fails the fetch promise of a page
-      // that is navigating away (during its pagehide) while it completes the keepalive request.
-      // This page posts it again when its outbox retries, unless it is going away (unload.ts);
-      // another page finds it unanswered. Only a browser that knows it is offline proves the post
-      // never left.
-      if (e.status !== undefined || (globalThis.navigator?.onLine === false && !this.unload.leaving))
-        this.attempts.end(message.clientId);
+      // failed send. So does a failure without one on a page that stays: fetch cannot tell a
+      // refused connection (a server restarting) from an answer cut on its way, and this page
+      // posts it again when its outbox retries, so a reload before that must post it too (a record
+      // left behind made the next page ask the visitor about a post that had never arrived: lost,
+      // in the soak). Only a failure while the page goes away keeps it: Chrome fails the fetch of
+      // a page that is navigating away while it completes the keepalive request, and the next
+      // page finds it unanswered.
+      if (e.status !== undefined || !this.unload.leaving) this.attempts.end(clientId);
       if (e.code !== 'not-found') throw e;
       // The server no longer knows the session: end it here too; a retry starts a new one.
       if (this.session?.id === session.id) this.endSession('expired');

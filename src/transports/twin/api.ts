@@ -39,13 +39,24 @@ export class TwinApi {
   /**
    * Resolves the server id and time; a 404 (the session is gone there) rejects with `not-found`.
    * Sent with keepalive (http.ts): a page that unloads meanwhile does not cut the post in half.
+   * `stored` is called as soon as a 2xx status arrives, before the body is read: the server has
+   * the message then, whether or not this page lives to read the id (without one, the receipt
+   * has only the time).
    */
-  async sendMessage(sessionId: string, message: OutgoingMessage): Promise<{ id: string; at: number }> {
+  async sendMessage(
+    sessionId: string,
+    message: OutgoingMessage,
+    stored: () => void = () => {},
+  ): Promise<{ id?: string; at: number }> {
     const url = wire.messagesUrl(this.messagesServer, sessionId);
-    const raw = await post(this.fetchFn, url, wire.encodeSend(message), undefined, true);
-    const receipt = wire.decodeSendReceipt(raw, this.now());
-    if (!receipt) throw unreadable('send answer');
-    return receipt;
+    const raw = await post(this.fetchFn, url, wire.encodeSend(message), {
+      keepalive: true,
+      onStatus: (status) => {
+        if (status >= 200 && status < 300) stored();
+      },
+    });
+    // null: the body could not be read (the page is going away), nothing to warn about.
+    return (raw !== null && wire.decodeSendReceipt(raw, this.now())) || { at: this.now() };
   }
 
   async upload(

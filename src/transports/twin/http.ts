@@ -47,17 +47,30 @@ export function httpError(status: number, body: unknown): TransportError {
  */
 export const KEEPALIVE_MAX_BYTES = 32 * 1024;
 
+export interface PostOptions {
+  signal?: AbortSignal | undefined;
+  /**
+   * Send a JSON body small enough with `fetch(…, {keepalive: true})`, which the browser completes
+   * even when the page unloads meanwhile.
+   */
+  keepalive?: boolean;
+  /**
+   * Called with the HTTP status as soon as the answer's head arrives, before its body is read: a
+   * page that goes away meanwhile never reads the body (Chrome fails the read during pagehide),
+   * yet the status already said how the request ended.
+   */
+  onStatus?: (status: number) => void;
+}
+
 /**
- * POSTs JSON or a form; resolves the parsed 2xx body, rejects with a TransportError. `keepalive`:
- * a JSON body small enough is sent with `fetch(…, {keepalive: true})`, which the browser completes
- * even when the page unloads meanwhile. fetch is called synchronously, before the first await.
+ * POSTs JSON or a form; resolves the parsed 2xx body (null when it cannot be read or parsed),
+ * rejects with a TransportError. fetch is called synchronously, before the first await.
  */
 export async function post(
   fetchFn: FetchLike,
   url: string,
   body: unknown,
-  signal?: AbortSignal,
-  keepalive = false,
+  { signal, keepalive = false, onStatus }: PostOptions = {},
 ): Promise<unknown> {
   let init: RequestInit;
   if (body instanceof FormData) init = { method: 'POST', body };
@@ -74,6 +87,7 @@ export async function post(
   } catch {
     throw signal?.aborted ? ABORTED() : NETWORK();
   }
+  onStatus?.(res.status);
   const data = parse(await res.text().catch(() => ''));
   if (!res.ok) throw httpError(res.status, data);
   return data;
@@ -91,7 +105,7 @@ export function uploadForm(
   form.append(field, file, file.name ?? 'file');
   const { signal, onProgress } = options;
   const XHR = globalThis.XMLHttpRequest;
-  if (!XHR) return post(fetchFn, url, form, signal);
+  if (!XHR) return post(fetchFn, url, form, { signal });
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(ABORTED());
     const xhr = new XHR();

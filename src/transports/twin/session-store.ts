@@ -9,7 +9,10 @@ import { isObj, nonEmptyStr, num } from '../../core/guards';
 import { type KeyValueStore, readJson, writeJson } from '../../core/storage';
 
 const SESSION_KEY = 'twin.session';
-/** Client id → server id and time of the visitor's messages the server confirmed, newest last. */
+/**
+ * Client id → server id and time of the visitor's messages the server confirmed, newest last. The
+ * id is missing when the page recorded the 2xx status and did not live to read the answer's body.
+ */
 const SENT_KEY = 'twin.sent';
 /**
  * The outbox sends one message at a time, so only the last few can be confirmed here and still
@@ -31,9 +34,15 @@ export function expiresAt(session: StoredSession): number {
   return session.startedAt + session.ttl * 1000;
 }
 
+/** A confirmed send: the server's id (when the page read it) and time. */
+export interface SentReceipt {
+  id?: string;
+  at: number;
+}
+
 export class SessionStore {
   private acked = new Set<string>();
-  private sentCache: Map<string, { id: string; at: number }> | null = null;
+  private sentCache: Map<string, SentReceipt> | null = null;
   private ackedFor = '';
 
   constructor(private readonly storage: KeyValueStore) {
@@ -63,7 +72,7 @@ export class SessionStore {
    * The server's id and time of a message it confirmed: here, before a reload, or in another tab
    * that held the connection before this one (so what is not known here is looked up again).
    */
-  sent(clientId: string): { id: string; at: number } | undefined {
+  sent(clientId: string): SentReceipt | undefined {
     const known = this.loadSent().get(clientId);
     if (known) return known;
     this.sentCache = null;
@@ -71,7 +80,7 @@ export class SessionStore {
   }
 
   /** Records a confirmed send, at once (localStorage writes are synchronous), beside other tabs'. */
-  recordSent(clientId: string, receipt: { id: string; at: number }): void {
+  recordSent(clientId: string, receipt: SentReceipt): void {
     this.sentCache = null;
     const sent = this.loadSent();
     sent.set(clientId, receipt);
@@ -79,21 +88,21 @@ export class SessionStore {
     writeJson(
       this.storage,
       SENT_KEY,
-      [...sent].map(([clientId, r]) => [clientId, r.id, r.at]),
+      [...sent].map(([clientId, r]) => [clientId, r.id ?? null, r.at]),
     );
   }
 
-  private loadSent(): Map<string, { id: string; at: number }> {
+  private loadSent(): Map<string, SentReceipt> {
     if (this.sentCache) return this.sentCache;
     const raw = readJson(this.storage, SENT_KEY);
-    const sent = new Map<string, { id: string; at: number }>();
+    const sent = new Map<string, SentReceipt>();
     for (const entry of Array.isArray(raw) ? raw.slice(-MAX_SENT) : []) {
       if (!Array.isArray(entry)) continue;
       const [clientId, id, at] = entry as unknown[];
       const c = nonEmptyStr(clientId, 256);
       const i = nonEmptyStr(id, 256);
       const t = num(at);
-      if (c && i && t !== undefined) sent.set(c, { id: i, at: t });
+      if (c && t !== undefined && (i || id === null)) sent.set(c, i ? { id: i, at: t } : { at: t });
     }
     this.sentCache = sent;
     return sent;

@@ -30,3 +30,13 @@ export class UnloadWatch {
     };
   }
 }
+
+/**
+ * Resolves in a later task. The adapter acts on a post's outcome only then: Chrome fails the fetch
+ * (or the read of its answer) of a page being unloaded in a microtask that runs between two
+ * pagehide listeners (measured in the soak: after the page's own, before ours), so acting at once
+ * posted the next queued message from the dying page, and took a failure there for one of a
+ * living page. A page being unloaded never runs a later task; a living one has by then heard
+ * every pagehide listener.
+ */
+export const unloadSettled = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
