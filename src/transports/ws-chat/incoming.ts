@@ -37,9 +37,6 @@ export interface InboxParts {
   learnNames?(): Promise<void>;
 }
 
-/** Look-ups per agent: a backend that never names an agent costs a few calls, not one per message. */
-const MAX_LOOKUPS = 3;
-
 export interface Inbox {
   /** A new link opened: hold what the others say until `release`. */
   hold(): void;
@@ -59,33 +56,21 @@ export function createInbox(parts: InboxParts): Inbox {
   let held: unknown[] | null = null;
   /** Frames waiting, in order, while the history is asked for an agent's name; null when none waits. */
   let naming: unknown[] | null = null;
-  const lookups = new Map<string, number>();
+  /** Agents looked up once: a backend that never names them costs one call each, not one per message. */
+  const looked = new Set<string>();
   let operatorId: string | undefined;
   /** The operator was announced with a name (else the first named message of theirs announces it). */
   let operatorNamed = false;
 
-  /** An agent this event names by id only, whose name the history may tell. */
-  function unnamedAgent(event: EnvelopeEvent): string | undefined {
-    const id =
-      event.type === 'session'
-        ? event.agentId
-        : event.type === 'message' && event.message.author.kind === 'operator'
-          ? event.message.author.id
-          : undefined;
-    return id && !agents.has(id) && (lookups.get(id) ?? 0) < MAX_LOOKUPS ? id : undefined;
-  }
-
   /** Holds this frame and the ones after it until the history named the agent (or did not). */
   function lookUp(id: string, raw: unknown, learn: () => Promise<void>): void {
-    lookups.set(id, (lookups.get(id) ?? 0) + 1);
+    looked.add(id);
     const queue = [raw];
     naming = queue;
     void learn().then(() => {
       if (naming !== queue) return; // the link dropped meanwhile: the next gap fill brings these
       naming = null;
-      const [first, ...rest] = queue;
-      handle(first, false); // named now or not: once is enough for this frame
-      for (const r of rest) deliver(r);
+      for (const r of queue) deliver(r);
     });
   }
 
@@ -94,15 +79,19 @@ export function createInbox(parts: InboxParts): Inbox {
     else handle(raw);
   }
 
-  function handle(raw: unknown, mayLookUp = true): void {
+  function handle(raw: unknown): void {
     const current = session.current;
     const frame = parseFrame(raw);
     if (!current || !frame) return;
     if (isEnvelope(frame)) {
       const event = decodeEnvelope(frame, (id) => agents.get(id));
       if (!event) return;
-      const unnamed = mayLookUp && parts.learnNames && unnamedAgent(event);
-      if (unnamed && parts.learnNames) lookUp(unnamed, raw, parts.learnNames);
+      // An agent's message we cannot name yet: the history can (their join names nobody: it comes
+      // before they wrote anything).
+      const agent =
+        event.type === 'message' && event.message.author.kind === 'operator' && event.message.author.id;
+      if (agent && !agents.has(agent) && !looked.has(agent) && parts.learnNames)
+        lookUp(agent, raw, parts.learnNames);
       else onEvent(event, current);
       return;
     }
