@@ -7,6 +7,10 @@
  * shares context between sources). `--json` prints the table as JSON; `--top N` limits the rows.
  * `--without a,b` also gives each file's gzip size without the sources whose names start with a or
  * b (what a lazy split of them would take off). `--show SOURCE` prints the bytes attributed to one source (`(glue)` for what no map covers).
+ * `--parts` sums the rows by part instead (a library, a layer of src/, one transport, the stylesheets,
+ * the glue), for each file and over all the files named: `node scripts/size-breakdown.mjs --parts
+ * parley.js parley-pack-ws-chat-<hash>.js parley-ru-<hash>.js` is what a Russian ws-chat visitor
+ * downloads, by part.
  * A source present in more than one file of a visitor (the first script and a pack, say) is listed
  * at the end: it is downloaded twice.
  */
@@ -16,6 +20,7 @@ import { gzipSync } from 'node:zlib';
 const dist = new URL('../dist/', import.meta.url);
 const args = process.argv.slice(2);
 const json = args.includes('--json');
+const parts = args.includes('--parts');
 const topAt = args.indexOf('--top');
 const top = topAt >= 0 ? Number(args[topAt + 1]) : Number.POSITIVE_INFINITY;
 const withoutAt = args.indexOf('--without');
@@ -163,7 +168,42 @@ const twice = [...seenIn.entries()]
   .filter(([source, files]) => firstSources.has(source) && files.length > 1 && !source.startsWith('('))
   .map(([source, files]) => ({ source, files }));
 
-if (json) {
+/** The part a source belongs to: a library, a transport, a layer of src/, or itself. */
+function partOf(source) {
+  if (source.startsWith('npm:@preact/signals')) return 'signals (core and Preact binding)';
+  if (source.startsWith('npm:')) return source.slice(4);
+  const transport = source.match(/^src\/(?:transports|embed\/transports)\/([\w-]+)(?:\/|\.ts$)/);
+  if (
+    transport &&
+    !['base', 'reconnector', 'types', 'json-frame', 'close-quietly', 'liveness'].includes(transport[1])
+  )
+    return `transport ${transport[1]}`;
+  if (source.startsWith('src/transports/')) return 'transports (shared)';
+  const layer = source.match(/^src\/(\w+)\//);
+  return layer ? `src/${layer[1]}` : source;
+}
+
+if (parts) {
+  const all = new Map();
+  let total = 0;
+  for (const [file, r] of Object.entries(report)) {
+    const sums = new Map();
+    for (const row of r.sources) sums.set(partOf(row.source), (sums.get(partOf(row.source)) ?? 0) + row.gzip);
+    console.log(`\n${file}: ${r.gzip} B gzip`);
+    for (const [part, bytes] of [...sums].sort((a, b) => b[1] - a[1])) {
+      console.log(`  ${String(bytes).padStart(6)}  ${part}`);
+      all.set(part, (all.get(part) ?? 0) + bytes);
+    }
+    total += r.gzip;
+  }
+  if (Object.keys(report).length > 1) {
+    console.log(
+      `\nall ${Object.keys(report).length} files: ${total} B gzip (a part's cost: the file without it, summed)`,
+    );
+    for (const [part, bytes] of [...all].sort((a, b) => b[1] - a[1]))
+      console.log(`  ${String(bytes).padStart(6)}  ${part}`);
+  }
+} else if (json) {
   console.log(JSON.stringify({ files: report, inFirstAndElsewhere: twice }, null, 2));
 } else {
   for (const [file, r] of Object.entries(report)) {

@@ -86,7 +86,9 @@ const BUDGET_FIRST = 20_000;
 // without Symbol.toStringTag/__esModule marks on the chunks' exports. Set to 50,700.
 // Lowered to 50,450 (size10): each pack holds the catalogue, the transport, then the panel (gzip
 // measured 150-300 B smaller than the panel first): ws-chat ru visitor 50,602 -> 50,345.
-const BUDGET_VISITOR = 50_450;
+// Raised to 50,670 (lead): ws-chat envelope names an agent who joins live (a history look-up,
+// frames held meanwhile, the operator announced again): +221 B gzip, ws-chat ru visitor 50,570.
+const BUDGET_VISITOR = 50_670;
 /** Issue 9's goal for a visitor (first + panel + one transport + one language); reported, not enforced yet. */
 const GOAL_VISITOR = 32_000;
 /** What makes a visitor download each on-demand file (`lazy:<name>` in chunks.json). */

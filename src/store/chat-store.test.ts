@@ -203,6 +203,14 @@ describe('receiving', () => {
     expect(store.typing.value?.author.name).toBe('Ann');
   });
 
+  it('takes the same operator announced again (now named) without a second notice', () => {
+    const { transport, store } = setup();
+    transport.operator({ operator: { kind: 'operator', id: 'o1' } });
+    transport.operator({ operator: { kind: 'operator', id: 'o1', name: 'Ann' } });
+    expect(store.messages.value.map((m) => m.notice?.type)).toEqual(['operator-joined']);
+    expect(store.operator.value?.name).toBe('Ann');
+  });
+
   it('adds operator notices and ends the session', () => {
     const { transport, store } = setup();
     transport.operator({ operator: { kind: 'operator', id: 'o1', name: 'Ann' } });

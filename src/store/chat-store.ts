@@ -307,6 +307,8 @@ export function createChatStore(options: ChatStoreOptions) {
     listen('operator', (change) => {
       const prev = operator.value ?? change.previous;
       operator.value = change.operator;
+      // The same operator again (now with a name, or announced anew after a reconnect): no notice.
+      if (prev && prev.id !== undefined && prev.id === change.operator.id) return;
       addNotice(
         prev && prev.id !== change.operator.id
           ? { type: 'operator-changed', operator: change.operator, previous: prev }

@@ -104,12 +104,37 @@ describe('ws-chat adapter, envelope generation', () => {
 
     await a.send({ clientId: '5', text: 'operator' });
     await until(() => messages.some((m) => m.author.kind === 'operator'));
-    expect(operators).toEqual([{ operator: { kind: 'operator', id: 'agent-anna' } }]);
+    // Live events name the agent by id only: the history tells the name before their message shows,
+    // and the operator, announced unnamed when the session named them, is announced with it.
+    expect(messages.find((m) => m.author.kind === 'operator')?.author).toEqual({
+      kind: 'operator',
+      id: 'agent-anna',
+      name: 'Anna',
+    });
+    // (Unnamed first when the look-up ran before the agent's message was stored.)
+    expect(operators.at(-1)).toEqual({ operator: { kind: 'operator', id: 'agent-anna', name: 'Anna' } });
+    expect(operators.length).toBeLessThanOrEqual(2);
     expect(typing.filter((t) => t.author.kind === 'operator').map((t) => t.on)).toEqual([true, false]);
 
     await a.send({ clientId: '6', text: 'end' });
     await until(() => ended.length === 1);
     expect(ended).toEqual(['closed']);
+  });
+
+  it('names an agent who joins before their first message is stored: the session names nobody, their message does', async () => {
+    const s = await server({ ...envelope, replyDelayMs: 150 });
+    const { a, messages } = adapter(s.url, memoryStore());
+    const operators: OperatorChange[] = [];
+    a.on('operator', (o) => operators.push(o));
+    a.connect();
+    await until(() => a.status === 'connected');
+    await a.send({ clientId: '1', text: 'operator' });
+    await until(() => messages.some((m) => m.author.kind === 'operator'));
+    expect(messages.find((m) => m.author.kind === 'operator')?.author).toMatchObject({ name: 'Anna' });
+    expect(operators).toEqual([
+      { operator: { kind: 'operator', id: 'agent-anna' } },
+      { operator: { kind: 'operator', id: 'agent-anna', name: 'Anna' } },
+    ]);
   });
 
   it('starts a new session after the end when reset, in the same socket’s customer', async () => {

@@ -19,7 +19,7 @@ import type { Capabilities, OlderCursor, OlderPage, Transport, UploadOptions, Up
 import { WsChatApi } from './api';
 import { EchoConfirmations, PingConfirmations } from './confirm';
 import { linkLost, wsError } from './errors';
-import { fetchMissed, type HistoryContext } from './history';
+import { fetchMissed, type HistoryContext, learnAgentNames } from './history';
 import { type Confirmations, createInbox, type Inbox } from './incoming';
 import { Link } from './link';
 import { fetchOlder, type OlderHint } from './older';
@@ -78,6 +78,10 @@ export class WsChatAdapter extends TransportBase implements Transport {
       events: this.events,
       confirmations: () => this.#confirm,
       refusedFlat: () => this.#refusedFlat(),
+      learnNames: () => {
+        const current = this.#session.current;
+        return current ? learnAgentNames(this.#history, current) : Promise.resolve();
+      },
     });
     this.#retry = new Reconnector({
       attempt: () => void this.#open(),

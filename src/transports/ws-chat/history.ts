@@ -9,7 +9,7 @@ import { log } from '../../core/log';
 import type { IncomingMessage } from '../../core/types';
 import type { WsChatApi } from './api';
 import type { Generation } from './protocol';
-import { decodeHistoryPage, envelopeHistoryUrl } from './protocol-envelope';
+import { decodeHistoryPage, envelopeHistoryUrl, type HistoryPage } from './protocol-envelope';
 import { decodeFlatHistory, flatHistoryUrl } from './protocol-flat';
 import type { SentLog } from './sent-log';
 import type { Session, SessionStore } from './session-store';
@@ -20,6 +20,9 @@ const PAGE_SIZE = 50;
  * wait (messages before a first fill's newest page come by scrolling up, older.ts).
  */
 const MAX_PAGES = 10;
+/** Enough to find the agent who just spoke; short so the wait for a name stays short. */
+const NAMES_PAGE_SIZE = 10;
+const NAMES_TIMEOUT_MS = 3000;
 
 export interface HistoryContext {
   server: string;
@@ -75,20 +78,13 @@ async function envelopePages(ctx: HistoryContext, session: Session, signal: Abor
   const { sessionId } = session;
   if (!sessionId) return [];
   const cursor = ctx.sessions.cursor(sessionId);
-  const names = (id: string) => ctx.agents.get(id);
   const newestFirst: IncomingMessage[] = [];
   for (let page = 0; page < MAX_PAGES; page++) {
-    const res = await ctx.api.get(
-      envelopeHistoryUrl(ctx.server, sessionId, page, PAGE_SIZE),
-      session.token,
-      signal,
-    );
-    if (res.status === 401) return 'unauthorized';
-    const decoded = res.status === 200 ? decodeHistoryPage(res.body, names) : null;
-    if (!decoded) break;
+    const decoded = await readEnvelopePage(ctx, sessionId, session.token, page, PAGE_SIZE, signal);
+    if (decoded === 'unauthorized') return decoded;
+    if (decoded === 'unreadable') break;
     let reachedCursor = false;
     for (const item of decoded.items) {
-      if (item.agentName && item.message.author.id) ctx.agents.set(item.message.author.id, item.agentName);
       if (cursor !== undefined && item.message.at < cursor) reachedCursor = true;
       else newestFirst.push(item.message);
     }
@@ -106,4 +102,39 @@ async function envelopePages(ctx: HistoryContext, session: Session, signal: Abor
     if (clientId) m.clientId = clientId;
   }
   return messages;
+}
+
+/** One envelope history page, newest first, with the agents it names learnt. */
+export async function readEnvelopePage(
+  ctx: HistoryContext,
+  sessionId: string,
+  token: string,
+  page: number,
+  size: number,
+  signal?: AbortSignal,
+): Promise<HistoryPage | 'unauthorized' | 'unreadable'> {
+  const res = await ctx.api.get(envelopeHistoryUrl(ctx.server, sessionId, page, size), token, signal);
+  if (res.status === 401) return 'unauthorized';
+  const decoded = res.status === 200 && decodeHistoryPage(res.body, (id) => ctx.agents.get(id));
+  if (!decoded) return 'unreadable';
+  for (const { agentName, message } of decoded.items)
+    if (agentName && message.author.id) ctx.agents.set(message.author.id, agentName);
+  return decoded;
+}
+
+/**
+ * Live events name an agent by id only; history items carry `agentName`. When an agent we cannot
+ * name speaks, the newest page tells us (the server stores a message before it broadcasts it).
+ * Best effort and bounded: without an answer in time the message shows unnamed.
+ */
+export async function learnAgentNames(ctx: HistoryContext, session: Session): Promise<void> {
+  if (!session.sessionId) return;
+  await readEnvelopePage(
+    ctx,
+    session.sessionId,
+    session.token,
+    0,
+    NAMES_PAGE_SIZE,
+    AbortSignal.timeout(NAMES_TIMEOUT_MS),
+  ).catch(() => {});
 }

@@ -33,6 +33,8 @@ export interface InboxParts {
   confirmations(): Confirmations | null;
   /** An INVALID_FORMAT answer: true when it was the server refusing our flat frames (handled). */
   refusedFlat(): boolean;
+  /** Asks the history for agents' names (into `agents`); resolves when it has or gave up. */
+  learnNames?(): Promise<void>;
 }
 
 export interface Inbox {
@@ -52,7 +54,30 @@ export function createInbox(parts: InboxParts): Inbox {
   const { session, sent, agents, events, confirmations, refusedFlat } = parts;
   /** Live frames held back while the gap fill runs; null when they pass. */
   let held: unknown[] | null = null;
+  /** Frames waiting, in order, while the history is asked for an agent's name; null when none waits. */
+  let naming: unknown[] | null = null;
+  /** Agents looked up once: a backend that never names them costs one call each, not one per message. */
+  const looked = new Set<string>();
   let operatorId: string | undefined;
+  /** The operator was announced with a name (else the first named message of theirs announces it). */
+  let operatorNamed = false;
+
+  /** Holds this frame and the ones after it until the history named the agent (or did not). */
+  function lookUp(id: string, raw: unknown, learn: () => Promise<void>): void {
+    looked.add(id);
+    const queue = [raw];
+    naming = queue;
+    void learn().then(() => {
+      if (naming !== queue) return; // the link dropped meanwhile: the next gap fill brings these
+      naming = null;
+      for (const r of queue) deliver(r);
+    });
+  }
+
+  function deliver(raw: unknown): void {
+    if (naming) naming.push(raw);
+    else handle(raw);
+  }
 
   function handle(raw: unknown): void {
     const current = session.current;
@@ -60,7 +85,14 @@ export function createInbox(parts: InboxParts): Inbox {
     if (!current || !frame) return;
     if (isEnvelope(frame)) {
       const event = decodeEnvelope(frame, (id) => agents.get(id));
-      if (event) onEvent(event, current);
+      if (!event) return;
+      // An agent's message we cannot name yet: the history can (their join names nobody: it comes
+      // before they wrote anything).
+      const agent =
+        event.type === 'message' && event.message.author.kind === 'operator' && event.message.author.id;
+      if (agent && !agents.has(agent) && !looked.has(agent) && parts.learnNames)
+        lookUp(agent, raw, parts.learnNames);
+      else onEvent(event, current);
       return;
     }
     const decoded = decodeFlatFrame(frame, current.customerId);
@@ -95,11 +127,21 @@ export function createInbox(parts: InboxParts): Inbox {
         return;
       case 'message': {
         const { message } = event;
-        if (message.author.kind === 'visitor') {
+        const { author } = message;
+        if (author.kind === 'visitor') {
           const clientId = sent.match(message.id, message.text, message.attachments?.length ?? 0);
           if (clientId) message.clientId = clientId;
         }
         events.emit('message', message);
+        // The operator joined before we knew their name: their first named message tells it.
+        if (
+          operatorId &&
+          author.kind === 'operator' &&
+          author.id === operatorId &&
+          author.name &&
+          !operatorNamed
+        )
+          announce(operatorId);
         return;
       }
       case 'typing': {
@@ -124,15 +166,18 @@ export function createInbox(parts: InboxParts): Inbox {
   }
 
   function onSession(agentId: string | undefined, ended: boolean): void {
-    if (agentId && agentId !== operatorId) {
-      operatorId = agentId;
-      const name = agents.get(agentId);
-      events.emit('operator', { operator: { kind: 'operator', id: agentId, ...(name ? { name } : {}) } });
-    }
+    if (agentId && agentId !== operatorId) announce(agentId);
     if (!ended) return;
     // The session is over: the next message needs a new one, which reset() gets.
     session.endConversation();
     events.emit('sessionEnded', { reason: 'closed' });
+  }
+
+  function announce(agentId: string): void {
+    operatorId = agentId;
+    const name = agents.get(agentId);
+    operatorNamed = name !== undefined;
+    events.emit('operator', { operator: { kind: 'operator', id: agentId, ...(name ? { name } : {}) } });
   }
 
   return {
@@ -142,22 +187,23 @@ export function createInbox(parts: InboxParts): Inbox {
     release: () => {
       const waiting = held ?? [];
       held = null;
-      for (const raw of waiting) handle(raw);
+      for (const raw of waiting) deliver(raw);
     },
     drop: () => {
       held = null;
+      naming = null;
     },
     forgetOperator: () => {
       operatorId = undefined;
+      operatorNamed = false;
     },
     frame: (raw) => {
       const frame = parseFrame(raw);
       if (!frame) return;
-      if (held && !(isEnvelope(frame) && (frame.event === 'ping' || frame.event === 'error'))) {
-        held.push(raw);
-        return;
-      }
-      handle(raw);
+      // Answers to our own frames are needed at once; everything else keeps its order.
+      if (isEnvelope(frame) && (frame.event === 'ping' || frame.event === 'error')) handle(raw);
+      else if (held) held.push(raw);
+      else deliver(raw);
     },
   };
 }

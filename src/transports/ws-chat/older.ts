@@ -13,14 +13,9 @@
  */
 import type { IncomingMessage } from '../../core/types';
 import type { OlderCursor, OlderPage } from '../types';
-import type { HistoryContext } from './history';
+import { type HistoryContext, readEnvelopePage } from './history';
 import type { Generation } from './protocol';
-import {
-  decodeHistoryPage,
-  type EnvelopeMessage,
-  envelopeHistoryUrl,
-  type HistoryPage,
-} from './protocol-envelope';
+import type { EnvelopeMessage, HistoryPage } from './protocol-envelope';
 import { decodeFlatHistory, flatHistoryUrl } from './protocol-flat';
 import type { Session } from './session-store';
 
@@ -61,15 +56,7 @@ async function envelopeOlder(
 ): Promise<OlderResult> {
   const { sessionId } = session;
   if (!sessionId) return { messages: [], more: false };
-  const names = (id: string) => ctx.agents.get(id);
-  const read = async (page: number) => {
-    const res = await ctx.api.get(
-      envelopeHistoryUrl(ctx.server, sessionId, page, OLDER_PAGE_SIZE),
-      session.token,
-    );
-    if (res.status === 401) return 'unauthorized';
-    return (res.status === 200 && decodeHistoryPage(res.body, names)) || 'unreadable';
-  };
+  const read = (page: number) => readEnvelopePage(ctx, sessionId, session.token, page, OLDER_PAGE_SIZE);
   const answer = (page: number, decoded: HistoryPage, older: EnvelopeMessage[]): OlderResult => {
     const oldest = older.at(-1);
     const total = decoded.total === undefined ? {} : { total: decoded.total };
@@ -172,13 +159,12 @@ function nextPage(s: Search, page: number, decoded: HistoryPage, at: number): nu
   return page + step;
 }
 
-/** Newest-first history items as messages, oldest first; the agents' names learnt on the way. */
+/** Newest-first history items as messages, oldest first. */
 function toMessages(ctx: HistoryContext, newestFirst: readonly EnvelopeMessage[]): IncomingMessage[] {
   const out: IncomingMessage[] = [];
   for (let i = newestFirst.length - 1; i >= 0; i--) {
     const item = newestFirst[i]!;
     const m = item.message;
-    if (item.agentName && m.author.id) ctx.agents.set(m.author.id, item.agentName);
     if (m.author.kind === 'visitor') {
       // Only an id the sent log already matched: older history must not claim a newer entry of the
       // same text (one still waiting to be sent would then never go).
