@@ -220,8 +220,10 @@ test("the list of attached files, a message's files and the image viewer load wh
   // (The demo bot's greeting may carry a file: a text-only conversation loads no Attachments
   // file, see the first test.)
   expect(files).not.toContain('parley-UploadList.js');
+  expect(files).not.toContain('parley-attach.js');
 
   await sendImage(page, widget, 'cat.png');
+  expect(files).toContain('parley-attach.js');
   expect(files).toContain('parley-UploadList.js');
   // The first message with a file brought the thumbnails' code, and their sheet: 240 px wide.
   expect(files).toContain('parley-Attachments.js');
@@ -245,6 +247,39 @@ test("the list of attached files, a message's files and the image viewer load wh
   await expect(viewer.getByRole('button', { name: 'Close image' })).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(viewer).toHaveCount(0);
+});
+
+test('the code that sends files, when it cannot be fetched, gives one clear [parley] error and says the file was not uploaded; attaching again sends it', async ({
+  page,
+  backend,
+}) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && m.text().startsWith('[parley]') && errors.push(m.text()));
+  await page.route(/\/parley-attach-[\w-]+\.js$/, (route) => route.abort());
+  await page.goto(`${backend.url}${TWIN_PAGE}`);
+  const widget = new Widget(page);
+  await widget.open();
+  const attach = async (name: string) => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Attach a file' }).click();
+    await (await chooser).setFiles(pngFile(name));
+  };
+  await attach('cat.png');
+  await expect(page.getByText('Could not upload cat.png.')).toBeVisible();
+  await expect.poll(() => errors.length).toBe(1);
+  expect(errors[0]).toMatch(
+    /could not load the code that sends files .*parley-attach-[\w-]+\.js could not be loaded/,
+  );
+  // The chat goes on.
+  await widget.send('no file');
+  await expect(widget.log.getByText('no file')).toBeVisible();
+
+  await page.unroute(/\/parley-attach-[\w-]+\.js$/);
+  await attach('cat.png');
+  await expect(page.getByRole('button', { name: 'Remove cat.png' })).toBeVisible();
+  await widget.composer.press('Enter');
+  await expect(widget.log.getByRole('button', { name: 'Open image: cat.png' })).toBeVisible();
+  expect(errors).toHaveLength(1);
 });
 
 test('an image viewer that cannot be fetched gives one clear [parley] error, and the next click opens it', async ({

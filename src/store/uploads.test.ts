@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../core/storage';
 import { EmulatorAdapter } from '../transports/emulator/adapter';
+import { accepts } from './attach';
 import { createChatStore } from './chat-store';
-import { accepts, parseAccept } from './uploads';
+import { parseAccept } from './uploads';
 
 const file = (name: string, type: string, size = 10) => new File([new Uint8Array(size)], name, { type });
 const stores: Array<{ dispose(): void }> = [];
@@ -35,9 +36,9 @@ describe('accept patterns', () => {
 });
 
 describe('uploads', () => {
-  it('refuses a file over the size limit and a refused type, with a reason each', () => {
+  it('refuses a file over the size limit and a refused type, with a reason each', async () => {
     const { store } = setup({ maxBytes: 100, accept: ['image/*'] });
-    const refused = store.uploads.add([
+    const refused = await store.uploads.add([
       file('big.png', 'image/png', 101),
       file('doc.pdf', 'application/pdf'),
     ]);
@@ -64,10 +65,22 @@ describe('uploads', () => {
     await vi.waitFor(() => expect(transport.sent[0]?.attachmentIds).toEqual(['file-1']));
   });
 
+  it('holds back a message sent while the code that sends files is still on its way, then sends both', async () => {
+    const { transport, store } = setup();
+    // (attach.ts is a file of its own in the split build: the file counts as uploading meanwhile.)
+    const adding = store.uploads.add([file('a.txt', 'text/plain')]);
+    expect(store.uploads.busy.value).toBe(true);
+    expect(store.send('with a file')).toBeNull();
+    await adding;
+    await vi.waitFor(() => expect(store.uploads.ready.value).toHaveLength(1));
+    expect(store.send('with a file')?.attachmentIds).toEqual(['file-1']);
+    await vi.waitFor(() => expect(transport.sent[0]?.attachmentIds).toEqual(['file-1']));
+  });
+
   it('cancels an upload in flight', async () => {
     const { transport, store } = setup();
     transport.uploadMode = 'hold';
-    store.uploads.add([file('a.txt', 'text/plain')]);
+    await store.uploads.add([file('a.txt', 'text/plain')]);
     const key = store.uploads.items.value[0]!.key;
     store.uploads.remove(key);
     transport.finishUploads();
@@ -87,12 +100,12 @@ describe('uploads', () => {
     await vi.waitFor(() => expect(store.uploads.items.value[0]?.state).toBe('done'));
   });
 
-  it('says uploads are unsupported when the backend takes no files', () => {
+  it('says uploads are unsupported when the backend takes no files', async () => {
     const transport = new EmulatorAdapter({ capabilities: { uploads: false } });
     const store = createChatStore({ transport, storage: memoryStore() });
     stores.push(store);
     expect(store.uploads.enabled).toBe(false);
-    expect(store.uploads.add([file('a.txt', 'text/plain')])).toEqual([
+    expect(await store.uploads.add([file('a.txt', 'text/plain')])).toEqual([
       { name: 'a.txt', reason: 'unsupported' },
     ]);
   });

@@ -1,13 +1,17 @@
 /**
- * Files the visitor attaches before sending. Each upload starts at once (so it runs while the
- * visitor types), reports progress, can be cancelled, and is checked against the limits first so a
- * too-large or refused file gets a clear error instead of a failed request.
+ * Files the visitor attaches before sending: what the composer and the tray read (the files, their
+ * progress, what was refused, whether sending must wait). The work (checks, uploads, cancel, handing
+ * the ids to a message) is attach.ts, a file of its own in the split build (issue 9), loaded the
+ * first time the visitor attaches, drops or pastes a file, or points at the attach button
+ * (`prepare`). Until it is there the files count as uploading, so a message sent meanwhile waits
+ * for them. A file that cannot be fetched: one `[parley]` error, and the files are reported as not
+ * uploaded (attaching again tries again).
  */
-import { computed, signal } from '@preact/signals';
-import { toTransportError } from '../core/errors';
-import { randomId } from '../core/ids';
+import { computed, type ReadonlySignal, type Signal, signal } from '@preact/signals';
+import { log } from '../core/log';
 import type { Attachment } from '../core/types';
 import type { Transport, UploadResult } from '../transports/types';
+import type { Attach } from './attach';
 
 export interface UploadLimits {
   /** Largest file in bytes. */
@@ -33,20 +37,7 @@ export interface PendingUpload {
 }
 
 /** Why a file was refused before any request. */
-export type UploadRefusal = { name: string; reason: 'too-large' | 'type' | 'unsupported' };
-
-export function accepts(accept: readonly string[], file: { name: string; type: string }): boolean {
-  if (accept.length === 0) return true;
-  const name = file.name.toLowerCase();
-  const type = file.type.toLowerCase();
-  return accept.some((raw) => {
-    const a = raw.trim().toLowerCase();
-    if (!a) return false;
-    if (a.startsWith('.')) return name.endsWith(a);
-    if (a.endsWith('/*')) return type.startsWith(a.slice(0, -1));
-    return type === a;
-  });
-}
+export type UploadRefusal = { name: string; reason: 'too-large' | 'type' | 'unsupported' | 'failed' };
 
 export function parseAccept(accept: string | undefined): string[] {
   return (accept ?? '')
@@ -55,118 +46,84 @@ export function parseAccept(accept: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** What attach.ts works with. */
+export interface UploadParts {
+  transport: Transport;
+  limits: UploadLimits;
+  enabled: boolean;
+  maxBytes: number;
+  items: Signal<PendingUpload[]>;
+  refused: Signal<UploadRefusal[]>;
+  ready: ReadonlySignal<PendingUpload[]>;
+}
+
 export function createUploads(transport: Transport, limits: UploadLimits) {
   const items = signal<PendingUpload[]>([]);
   const refused = signal<UploadRefusal[]>([]);
-  const controllers = new Map<string, AbortController>();
-  const files = new Map<string, Blob & { name?: string }>();
+  /** Files handed over while attach.ts is on its way: they count as uploading. */
+  const arriving = signal(0);
   const enabled = transport.capabilities.uploads !== false && typeof transport.upload === 'function';
   const backendMax = transport.capabilities.uploads ? transport.capabilities.uploads.maxBytes : undefined;
   const maxBytes = Math.min(limits.maxBytes, backendMax ?? Number.POSITIVE_INFINITY);
-
-  const patch = (key: string, p: Partial<PendingUpload>) => {
-    items.value = items.value.map((u) => (u.key === key ? { ...u, ...p } : u));
-  };
-
-  async function start(key: string): Promise<void> {
-    const file = files.get(key);
-    if (!file || !transport.upload) return;
-    const controller = new AbortController();
-    controllers.set(key, controller);
-    patch(key, { state: 'uploading', progress: 0 });
-    try {
-      const result = await transport.upload(file, {
-        signal: controller.signal,
-        onProgress: (loaded, total) => patch(key, { progress: total > 0 ? Math.min(1, loaded / total) : 0 }),
-      });
-      if (!items.value.some((u) => u.key === key)) return; // cancelled meanwhile
-      patch(key, { state: 'done', progress: 1, result });
-    } catch (err) {
-      if (controller.signal.aborted || !items.value.some((u) => u.key === key)) return;
-      patch(key, { state: 'failed', error: toTransportError(err).message || 'Upload failed' });
-    } finally {
-      controllers.delete(key);
-    }
-  }
-
-  /** Adds files (from the attach button, a drop or a paste); returns what was refused. */
-  function add(list: ReadonlyArray<Blob & { name?: string }>): UploadRefusal[] {
-    const now: UploadRefusal[] = [];
-    for (const file of list) {
-      const name = file.name || 'file';
-      const meta = { name, type: file.type };
-      if (!enabled) now.push({ name, reason: 'unsupported' });
-      else if (file.size > maxBytes) now.push({ name, reason: 'too-large' });
-      else if (!accepts(limits.accept, meta)) now.push({ name, reason: 'type' });
-      else {
-        const key = randomId();
-        const item: PendingUpload = {
-          key,
-          name,
-          size: file.size,
-          type: file.type,
-          state: 'uploading',
-          progress: 0,
-        };
-        if (
-          file.type.startsWith('image/') &&
-          file.type !== 'image/svg+xml' &&
-          typeof URL.createObjectURL === 'function'
-        ) {
-          item.previewUrl = URL.createObjectURL(file);
-        }
-        files.set(key, file);
-        items.value = [...items.value, item];
-        void start(key);
-      }
-    }
-    refused.value = now;
-    return now;
-  }
-
-  function drop(key: string, revoke: boolean): void {
-    controllers.get(key)?.abort();
-    const item = items.value.find((u) => u.key === key);
-    if (revoke && item?.previewUrl) URL.revokeObjectURL(item.previewUrl);
-    files.delete(key);
-    items.value = items.value.filter((u) => u.key !== key);
-  }
-
-  /** Cancels an upload in flight, or removes a finished one from the message being written. */
-  const remove = (key: string) => drop(key, true);
-
-  const retry = (key: string) => void start(key);
-
-  const busy = computed(() => items.value.some((u) => u.state === 'uploading'));
+  const busy = computed(() => arriving.value > 0 || items.value.some((u) => u.state === 'uploading'));
   const ready = computed(() => items.value.filter((u) => u.state === 'done'));
+  const parts: UploadParts = { transport, limits, enabled, maxBytes, items, refused, ready };
+  let work: Attach | undefined;
+  let loading: Promise<Attach> | undefined;
+  let told = false;
+  let disposed = false;
 
-  /**
-   * Hands the finished uploads to a message being sent: their ids go to the backend, and the
-   * attachments (with the local preview for images) are shown on the visitor's message.
-   */
-  function take(): { ids: string[]; attachments: Attachment[] } {
-    const done = ready.value;
-    const attachments = done.map((u): Attachment => {
-      const a: Attachment = { id: u.result!.id, name: u.name, url: u.result?.url ?? u.previewUrl ?? '' };
-      if (u.type) a.contentType = u.type;
-      a.size = u.size;
-      return a;
-    });
-    // Keep a preview URL alive when it is all the visitor's message has to show the image.
-    for (const u of done) drop(u.key, Boolean(u.result?.url));
-    refused.value = [];
-    // A file the backend gave no URL for still shows on the message, as a card without a link.
-    return { ids: done.map((u) => u.result!.id), attachments };
+  const load = () =>
+    (loading ??= import('./attach').then(
+      ({ createAttach }) => (work = createAttach(parts)),
+      (err: unknown) => {
+        loading = undefined;
+        if (!told) log.error(`could not load the code that sends files (${(err as Error).message})`);
+        told = true;
+        throw err;
+      },
+    ));
+
+  /** Adds files (from the attach button, a drop or a paste); resolves with what was refused. */
+  async function add(list: ReadonlyArray<Blob & { name?: string }>): Promise<UploadRefusal[]> {
+    arriving.value += 1;
+    try {
+      const attach = await load();
+      return disposed ? [] : attach.add(list);
+    } catch {
+      const now = list.map((f): UploadRefusal => ({ name: f.name || 'file', reason: 'failed' }));
+      refused.value = now;
+      return now;
+    } finally {
+      arriving.value -= 1;
+    }
   }
 
-  function dispose(): void {
-    for (const u of items.value) drop(u.key, true);
-  }
-
-  /** The accepted types, for the file chooser's `accept` (read-only; empty: anything). */
-  const accept: readonly string[] = [...limits.accept];
-
-  return { enabled, maxBytes, accept, items, refused, busy, ready, add, remove, retry, take, dispose };
+  return {
+    enabled,
+    maxBytes,
+    /** The accepted types, for the file chooser's `accept` (read-only; empty: anything). */
+    accept: [...limits.accept] as readonly string[],
+    items,
+    refused,
+    busy,
+    ready,
+    add,
+    /** Loads the code ahead of a file (the visitor points at the attach button or drags a file in). */
+    prepare: () => void load().catch(() => undefined),
+    /** Cancels an upload in flight, or removes a finished one from the message being written. */
+    remove: (key: string) => work?.remove(key),
+    retry: (key: string) => work?.retry(key),
+    /**
+     * Hands the finished uploads to a message being sent: their ids go to the backend, and the
+     * attachments (with the local preview for images) are shown on the visitor's message.
+     */
+    take: (): { ids: string[]; attachments: Attachment[] } => work?.take() ?? { ids: [], attachments: [] },
+    dispose(): void {
+      disposed = true;
+      work?.dispose();
+    },
+  };
 }
 
 export type Uploads = ReturnType<typeof createUploads>;

@@ -23,7 +23,13 @@ export function AttachButton(props: {
         type="button"
         class="icon-btn composer__attach"
         aria-label={t('attachFile')}
-        onClick={() => input.current?.click()}
+        // The code that sends files loads while the visitor is about to choose one (store/uploads.ts).
+        onPointerEnter={uploads.prepare}
+        onFocus={uploads.prepare}
+        onClick={() => {
+          uploads.prepare();
+          input.current?.click();
+        }}
       >
         <PaperclipIcon />
       </button>
@@ -36,7 +42,7 @@ export function AttachButton(props: {
         accept={accept.length ? accept.join(',') : undefined}
         onChange={(e) => {
           const el = e.currentTarget;
-          if (el.files?.length) uploads.add([...el.files]);
+          if (el.files?.length) void uploads.add([...el.files]);
           // Cleared so choosing the same file again (after removing it) fires `change` again.
           el.value = '';
         }}

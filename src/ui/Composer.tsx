@@ -51,7 +51,7 @@ export function Composer(props: { store: ChatStore; t: Translate; inputRef: Ref<
     const files = [...(e.clipboardData?.files ?? [])];
     if (!uploads.enabled || files.length === 0) return;
     if (!e.clipboardData?.types.includes('text/plain')) e.preventDefault();
-    uploads.add(files);
+    void uploads.add(files);
   };
 
   return (

@@ -35,6 +35,7 @@ export function useFileDrop(uploads: Uploads): FileDrop {
       onDragEnter: (e) => {
         if (!hasFiles(e)) return;
         e.preventDefault();
+        uploads.prepare();
         depth.current += 1;
         setDragging(true);
       },
@@ -54,7 +55,7 @@ export function useFileDrop(uploads: Uploads): FileDrop {
         e.preventDefault();
         end();
         const files = e.dataTransfer?.files;
-        if (files?.length) uploads.add([...files]);
+        if (files?.length) void uploads.add([...files]);
       },
     },
   };

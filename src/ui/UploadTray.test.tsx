@@ -63,6 +63,7 @@ describe('upload tray', () => {
     expect(within(status()).getByText('Wait for the upload to finish, then send.')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Send' }).getAttribute('aria-disabled')).toBe('true');
 
+    await tray(); // the upload runs once its code is there (store/attach.ts)
     act(() => transport.finishUploads());
     await screen.findByRole('button', { name: 'Remove report.pdf' });
     expect(within(status()).queryByText(/Wait for the upload/)).toBeNull();
@@ -109,21 +110,21 @@ describe('upload tray', () => {
     expect(within(status()).queryByText(/Could not upload/)).toBeNull();
   });
 
-  it('explains refused files in a polite status region that was there before', () => {
+  it('explains refused files in a polite status region that was there before', async () => {
     const { status } = open('instant');
     const region = status();
     expect(region.getAttribute('role')).toBe('status');
     choose(sized('photo.png', 'image/png', 11 * 1024 * 1024));
-    expect(within(region).getByText('photo.png is too large (max 10 MB).')).toBeTruthy();
+    expect(await within(region).findByText('photo.png is too large (max 10 MB).')).toBeTruthy();
     expect(screen.queryByRole('list', { name: 'Files to send' })).toBeNull();
   });
 
-  it('explains a refused type in the visitor language', () => {
+  it('explains a refused type in the visitor language', async () => {
     const transport = new EmulatorAdapter({ capabilities: { uploads: { accept: ['image/*'] } } });
     mountWidget(transport, { lang: 'ru' });
     fireEvent.click(screen.getByRole('button', { name: 'Открыть чат' }));
     choose(file('tool.exe', 'application/x-msdownload'));
-    expect(screen.getByText('Файлы такого типа не принимаются: tool.exe.')).toBeTruthy();
+    expect(await screen.findByText('Файлы такого типа не принимаются: tool.exe.')).toBeTruthy();
   });
 
   it('shows an image preview from its blob: URL', async () => {
@@ -156,6 +157,6 @@ describe('file names the visitor picked (issue 8, bidi spoofing)', () => {
     expect(item.querySelector('.upload__name')?.textContent).toBe('invoice\uFFFDfdp.exe');
     expect(within(item).getByRole('button', { name: 'Cancel upload of invoice\uFFFDfdp.exe' })).toBeTruthy();
     choose(sized(`big${RLO}gnp.exe`, 'application/octet-stream', 11 * 1024 * 1024));
-    expect(within(status()).getByText('big\uFFFDgnp.exe is too large (max 10 MB).')).toBeTruthy();
+    expect(await within(status()).findByText('big\uFFFDgnp.exe is too large (max 10 MB).')).toBeTruthy();
   });
 });

@@ -24,6 +24,7 @@ export function refusalText(r: UploadRefusal, maxBytes: number, t: Translate): s
   const name = visibleBidi(r.name);
   if (r.reason === 'too-large') return t('fileTooLarge', { name, max: formatBytes(maxBytes, t) });
   if (r.reason === 'type') return t('fileWrongType', { name });
+  if (r.reason === 'failed') return t('uploadFailed', { name });
   return t('uploadsUnsupported', { name });
 }
 
