@@ -87,6 +87,12 @@ test('under a nonce-only CSP, the files parley.js loads carry its nonce', async 
     await page.goto(url);
     await converse(new Widget(page), 'nonce');
     expect(violations).toEqual([]);
+    // Files loaded later carry it too: a resumed conversation's paging code.
+    await page.reload();
+    const widget = new Widget(page);
+    await widget.open();
+    await expect(widget.log.getByText('Beginning of the conversation')).toBeVisible();
+    expect(violations).toEqual([]);
     // The policy is enforced: a script without the nonce is refused.
     const refused = await page.evaluate(
       (src) =>
@@ -355,9 +361,86 @@ test('Parley.enableNotifications() whose code cannot be fetched resolves false w
   expect(await enable()).toBe(true);
 });
 
+test("older messages' paging loads only for a resumed conversation (or a scroll to the top), not for one begun on the page", async ({
+  page,
+  backend,
+}) => {
+  const files = recordParleyFiles(page);
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  const widget = new Widget(page);
+  await converse(widget, 'begun here');
+  // A short log of a conversation begun on this page asks for nothing older.
+  expect(files).not.toContain('parley-older-pages.js');
+  expect(files).not.toContain('parley-older.js');
+
+  files.length = 0;
+  await page.reload();
+  await widget.open();
+  // Resumed, its log too short to scroll: the paging code comes, the history call says it is all.
+  await expect(widget.log.getByText('Beginning of the conversation')).toBeVisible();
+  expect(files).toContain('parley-older-pages.js');
+  expect(files).toContain('parley-older.js');
+  expect(files.filter((f) => f === 'parley-older.js')).toHaveLength(1);
+  await widget.send('resumed');
+  await expect(widget.log.getByText('You said: resumed')).toBeVisible();
+});
+
+test("older messages' paging that cannot be fetched gives one clear [parley] error, a retry at the top of the log, and the chat goes on", async ({
+  page,
+  backend,
+}) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && m.text().startsWith('[parley]') && errors.push(m.text()));
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  const widget = new Widget(page);
+  await converse(widget, 'before the reload');
+  await page.route(/\/parley-older-pages-[\w-]+\.js$/, (route) => route.abort());
+  await page.reload();
+  await widget.open();
+  await expect(widget.log.getByText('Earlier messages could not be loaded.')).toBeVisible();
+  await expect.poll(() => errors.length).toBe(1);
+  expect(errors[0]).toMatch(
+    /could not load earlier messages .*parley-older-pages-[\w-]+\.js could not be loaded/,
+  );
+  await widget.send('still here');
+  await expect(widget.log.getByText('You said: still here')).toBeVisible();
+
+  await page.unroute(/\/parley-older-pages-[\w-]+\.js$/);
+  await widget.log.getByRole('button', { name: 'Try again' }).click();
+  await expect(widget.log.getByText('Beginning of the conversation')).toBeVisible();
+  expect(errors).toHaveLength(1);
+});
+
+test("the ws-chat history's paging file that cannot be fetched says so once, and the retry pages", async ({
+  page,
+  backend,
+}) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && m.text().startsWith('[parley]') && errors.push(m.text()));
+  await page.goto(`${backend.url}/e2e/pages/plain.html`);
+  const widget = new Widget(page);
+  await converse(widget, 'before the reload');
+  await page.route(/\/parley-older-[\w]{8}\.js$/, (route) => route.abort());
+  await page.reload();
+  await widget.open();
+  await expect(widget.log.getByText('Earlier messages could not be loaded.')).toBeVisible();
+  await expect.poll(() => errors.length).toBe(1);
+  expect(errors[0]).toMatch(/could not load earlier messages .*parley-older-[\w-]+\.js could not be loaded/);
+  await page.unroute(/\/parley-older-[\w]{8}\.js$/);
+  await widget.log.getByRole('button', { name: 'Try again' }).click();
+  await expect(widget.log.getByText('Beginning of the conversation')).toBeVisible();
+  expect(errors).toHaveLength(1);
+});
+
 test('the single-file build loads nothing else and converses', async ({ page, backend }) => {
   const files = recordParleyFiles(page);
   await page.goto(`${backend.url}/e2e/pages/single.html`);
   await converse(new Widget(page), 'one file');
   expect(files).toEqual(['parley.js']);
+  // A resumed conversation's history is paged by the same file.
+  await page.reload();
+  const widget = new Widget(page);
+  await widget.open();
+  await expect(widget.log.getByText('Beginning of the conversation')).toBeVisible();
+  expect(files).toEqual(['parley.js', 'parley.js']);
 });

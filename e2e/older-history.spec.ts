@@ -46,8 +46,11 @@ test(`a new device reaches message 1 of ${COUNT} by scrolling up, each once and 
   test.setTimeout(300_000);
   await seed(backend, COUNT);
   const historyCalls: string[] = [];
+  const parleyFiles: string[] = [];
   page.on('request', (r) => {
     if (r.url().includes('/api/v1/chat/sessions/')) historyCalls.push(r.url());
+    const name = new URL(r.url()).pathname.split('/').pop() ?? '';
+    if (/^parley-.*\.js$/.test(name)) parleyFiles.push(name.replace(/-[\w-]{8}\.js$/, '.js'));
   });
   await page.goto(`${backend.url}/e2e/pages/history.html`);
   const widget = new Widget(page);
@@ -55,6 +58,10 @@ test(`a new device reaches message 1 of ${COUNT} by scrolling up, each once and 
   await expect(widget.message(`history ${COUNT}`)).toBeVisible();
   // The first connection's history call brought the newest page only.
   expect(await renderedNumbers(widget)).not.toContain(COUNT - 100);
+  // A resumed conversation (the history's page came before the link was up): the paging code is
+  // fetched at the panel's first quiet moment, before any scrolling needs it (issue 9).
+  await expect.poll(() => parleyFiles).toContain('parley-older-pages.js');
+  await expect.poll(() => parleyFiles).toContain('parley-older.js');
 
   const started = Date.now();
   const seen = new Set<number>();

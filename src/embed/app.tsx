@@ -18,6 +18,7 @@ import type { PanelSlotProps } from '../ui/Widget';
 import type { ParleyEvents, ParleyMessage } from './api';
 import type { createAttention } from './attention';
 import type { ParleyConfig } from './config';
+import { whenIdle } from './idle';
 import { hintWhenUnreachable } from './reachability';
 import { shareAcrossTabs } from './tabs';
 import { followVisualViewport } from './viewport';
@@ -107,6 +108,7 @@ export async function createApp(parts: AppParts) {
   if (store.messages.value.length > 0 || config.open || parts.inline) ensureConnected();
 
   let lastUnread = 0;
+  let olderPrefetched = false;
   const unsubscribe = [
     store.events.on('message', (m) => events.emit('message', publicMessage(m))),
     store.events.on('sent', (m) => events.emit('sent', publicMessage(m))),
@@ -124,6 +126,14 @@ export async function createApp(parts: AppParts) {
       lastUnread = count;
     }),
     hintWhenUnreachable((fn) => store.events.on('status', fn), config.server),
+    // A resumed conversation's panel opened: the code that brings older messages, at a quiet moment,
+    // so that scrolling up waits for the history only.
+    effect(() => {
+      if (store.isOpen.value && store.olderResumed.value && !olderPrefetched) {
+        olderPrefetched = true;
+        whenIdle(store.prefetchOlder);
+      }
+    }),
   ];
   if (parts.open()) store.setOpen(true);
   // Only what the page set: the welcome state is shown, never sent or stored.

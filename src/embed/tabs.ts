@@ -218,6 +218,7 @@ function firstTab(
   if (real.forget) transport.forget = () => target.forget?.();
   if (real.regenerate) transport.regenerate = (id) => target.regenerate?.(id) ?? false;
   if (real.loadOlder) transport.loadOlder = (before) => target.loadOlder!(before);
+  if (real.prefetchOlder) transport.prefetchOlder = () => real.prefetchOlder!();
 
   return {
     transport,

@@ -285,7 +285,10 @@ export function createChatStore(options: ChatStoreOptions) {
       // An adapter emits what its gap fill found before it says "connected": apply it before the
       // outbox (which runs on "connected") looks at its queue, or a message of the visitor's the
       // server already has would be sent again.
-      if (s.status === 'connected') settle();
+      if (s.status === 'connected') {
+        settle();
+        older.connected();
+      }
       status.value = s;
       if (s.status === 'connected') error.value = null;
       events.emit('status', s);
@@ -554,6 +557,12 @@ export function createChatStore(options: ChatStoreOptions) {
     older: older.state,
     /** Brings older messages in at the start: from storage, then from the backend's history. */
     loadOlder: older.load,
+    /** A log too short to scroll asks with this: older messages only for a resumed conversation. */
+    fillOlder: older.fill,
+    /** The conversation held messages from the backend before this page connected (older.ts). */
+    olderResumed: older.resumed,
+    /** Loads the code that brings older messages ahead of its first use (the panel opened). */
+    prefetchOlder: older.prefetch,
     /** The growing text of an answer still streaming (undefined once final): a bubble reads it. */
     streamText: streams.text,
     uploadOffer,

@@ -10,7 +10,8 @@ import type { IncomingMessage } from '../core/types';
 import { EmulatorAdapter } from '../transports/emulator/adapter';
 import { adapter, server, until, widget } from '../transports/ws-chat/test-support';
 import { createChatStore } from './chat-store';
-import { MAX_IN_MEMORY, mergeOlder } from './older';
+import { MAX_IN_MEMORY } from './older';
+import { mergeOlder } from './older-pages';
 import type { ChatMessage } from './types';
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');

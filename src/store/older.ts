@@ -2,21 +2,23 @@
  * Older messages on demand: the visitor scrolled to the top of what the list holds. They come from
  * storage first (messages this browser stored but the list let go of), then from the backend's
  * history (`Transport.loadOlder`, where the adapter has one), and go in at the start of the list,
- * each once: a message already held (by key, by server id, or the visitor's own message that the
- * history lists without its client id) is not added again.
+ * each once (older-pages.ts).
  *
  * The list is bounded: past `MAX_IN_MEMORY` messages the oldest go (they stay in storage, up to its
  * own bound, and in the backend's history), and scrolling up brings them back.
  *
- * Loaded messages are not news: no unread count, no `message` event, and the tab sync does not
- * share them (another tab would append them at its end); other tabs find them in storage.
+ * This file is the state the log reads and the bound; the paging code is a file of its own in the
+ * split build (issue 9), loaded the first time the log needs older messages: when the visitor
+ * scrolls to the top, or at once for a resumed conversation (one that held messages from the
+ * backend before this page's first connection: stored, or the history's newest page) whose log is
+ * too short to scroll. A conversation that began on this page has nothing older, so its log never
+ * asks by itself. `prefetch` loads the code at the panel's first quiet moment for a resumed one.
  */
-import { batch, type Signal, signal } from '@preact/signals';
+import { type Signal, signal } from '@preact/signals';
+import { log } from '../core/log';
 import type { KeyValueStore } from '../core/storage';
-import type { IncomingMessage } from '../core/types';
 import type { OlderCursor, Transport } from '../transports/types';
-import { indexIds, itemOf } from './conversation';
-import { loadMessages, MAX_PERSISTED } from './persistence';
+import { MAX_PERSISTED } from './persistence';
 import type { ChatMessage } from './types';
 
 /** `idle`: older messages may exist; `done`: this is the beginning of the conversation. */
@@ -26,8 +28,6 @@ export type OlderState = 'idle' | 'loading' | 'done' | 'failed';
 export const MAX_IN_MEMORY = MAX_PERSISTED;
 /** The list is cut back only after it grew this far past the bound: not once per message. */
 const TRIM_SLACK = 200;
-/** Messages brought back from storage per step (a history page is the adapter's own size). */
-const STORAGE_STEP = 100;
 
 export interface OlderOptions {
   transport: Transport;
@@ -39,83 +39,89 @@ export interface OlderOptions {
   keepLocal: (items: readonly ChatMessage[]) => void;
 }
 
-export function createOlder({ transport, storage, messages, settle, keepLocal }: OlderOptions) {
-  const initial = (): OlderState => (transport.loadOlder ? 'idle' : 'done');
-  const state = signal<OlderState>(initial());
+/** What the paging code (older-pages.ts) reads and changes. */
+export interface OlderContext extends OlderOptions {
+  state: Signal<OlderState>;
   /** Bumped when the conversation is forgotten: a late answer for the old one is dropped. */
-  let epoch = 0;
-  let running: Promise<void> | null = null;
+  epoch: number;
   /** The last answer added nothing new (all held already): page on from its oldest message. */
-  let skipTo: OlderCursor | null = null;
+  skipTo: OlderCursor | null;
   /** The list let go of older messages (bounded): they come back from storage first. */
-  let trimmed = false;
+  trimmed: boolean;
+}
 
-  function put(list: ChatMessage[], added: readonly ChatMessage[], next: OlderState): void {
-    keepLocal(added);
-    batch(() => {
-      messages.value = list;
-      state.value = next;
-    });
-  }
+/** A message the backend's history lists (a cursor can start from it). */
+export const fromBackend = (m: ChatMessage) => m.direction === 'in' && m.id !== undefined && !m.notice;
 
-  /** Messages this browser stored that come before the list's first one (oldest first). */
-  function fromStorage(list: readonly ChatMessage[]): ChatMessage[] {
-    const first = list[0];
-    if (!first) return [];
-    const stored = loadMessages(storage);
-    const at = stored.findIndex((m) => m.key === first.key);
-    if (at <= 0) return [];
-    const keys = new Set(list.map((m) => m.key));
-    return stored.slice(Math.max(0, at - STORAGE_STEP), at).filter((m) => !keys.has(m.key));
-  }
+const pages = () => import('./older-pages');
 
-  async function fromBackend(before: OlderCursor, mine: number): Promise<void> {
-    try {
-      const page = await transport.loadOlder!(before);
-      if (mine !== epoch) return;
-      settle();
-      const merged = mergeOlder(messages.peek(), page.messages);
-      const oldest = page.messages[0];
-      skipTo = !merged.added.length && oldest ? { id: oldest.id, at: oldest.at } : null;
-      // An answer with nothing in it cannot lead further back, whatever it says.
-      put(merged.list, merged.added, page.more && page.messages.length ? 'idle' : 'done');
-    } catch {
-      if (mine === epoch) state.value = 'failed';
-    }
-  }
+export function createOlder(options: OlderOptions) {
+  const { transport, messages } = options;
+  const initial = (): OlderState => (transport.loadOlder ? 'idle' : 'done');
+  const ctx: OlderContext = { ...options, state: signal(initial()), epoch: 0, skipTo: null, trimmed: false };
+  const { state } = ctx;
+  /** The conversation held messages from the backend before this page's first connection. */
+  const resumed = signal(messages.peek().some(fromBackend));
+  let connectedOnce = false;
+  let running: Promise<void> | null = null;
+  let told = false;
 
   /**
    * Brings the next older messages into the list. Nothing to do while a load runs, at the
    * beginning, or before the list holds any message from the backend (the first connection's
-   * history call brings the newest ones).
+   * history call brings the newest ones): checked here, so the paging code loads only when needed.
    */
   function load(): Promise<void> {
     if (running) return running;
-    settle();
-    const list = messages.peek();
-    if (trimmed) {
-      const back = fromStorage(list);
-      if (back.length) {
-        put([...back, ...list], back, state.peek() === 'done' ? 'idle' : state.peek());
-        return Promise.resolve();
-      }
-      trimmed = false;
+    if (!ctx.trimmed) {
+      if (!transport.loadOlder) state.value = 'done';
+      if (state.peek() === 'done') return Promise.resolve();
+      options.settle();
+      if (!ctx.skipTo && !messages.peek().some(fromBackend)) return Promise.resolve();
     }
-    if (!transport.loadOlder) state.value = 'done';
-    if (state.peek() === 'done') return Promise.resolve();
-    const before = skipTo ?? cursorOf(list);
-    if (!before) return Promise.resolve();
-    const mine = epoch;
+    const mine = ctx.epoch;
+    // Said at once (the log is busy), while the paging code may still be on its way.
+    const prev = state.peek();
     state.value = 'loading';
-    running = fromBackend(before, mine).finally(() => {
-      if (mine === epoch) running = null;
-    });
+    running = pages()
+      .then(
+        (code) => code.loadOlder(ctx, mine, prev),
+        (err: unknown) => {
+          if (!told)
+            log.error(
+              `could not load earlier messages (${err instanceof Error ? err.message : String(err)})`,
+            );
+          told = true;
+          if (mine === ctx.epoch) state.value = 'failed';
+        },
+      )
+      .finally(() => {
+        if (mine === ctx.epoch) running = null;
+      });
     return running;
   }
 
   return {
     state,
     load,
+    resumed,
+    /** A log too short to scroll: older messages where the conversation was resumed (see above). */
+    fill(): Promise<void> {
+      return resumed.peek() && state.peek() === 'idle' ? load() : Promise.resolve();
+    },
+    /** Loads the paging code ahead of its first use (a resumed conversation's panel opened). */
+    prefetch(): void {
+      if (resumed.peek() && transport.loadOlder) {
+        void pages().catch(() => undefined); // said when it is used
+        transport.prefetchOlder?.();
+      }
+    },
+    /** The transport is connected: the first time, what the list holds from the backend came before. */
+    connected(): void {
+      if (connectedOnce) return;
+      connectedOnce = true;
+      if (messages.peek().some(fromBackend)) resumed.value = true;
+    },
     /**
      * The list, cut to its bound when it grew past it (the oldest go, never a message still to be
      * sent); the same array otherwise.
@@ -125,77 +131,22 @@ export function createOlder({ transport, storage, messages, settle, keepLocal }:
       let cut = list.length - MAX_IN_MEMORY;
       while (cut > 0 && unsent(list[cut - 1]!)) cut--;
       if (!cut) return list;
-      trimmed = true;
+      ctx.trimmed = true;
       if (state.peek() === 'done') state.value = 'idle';
       return list.slice(cut);
     },
     /** The conversation was forgotten (logout) or a new one began. */
     reset(): void {
-      epoch += 1;
+      ctx.epoch += 1;
       running = null;
-      skipTo = null;
-      trimmed = false;
+      ctx.skipTo = null;
+      ctx.trimmed = false;
+      connectedOnce = false;
+      resumed.value = false;
       state.value = initial();
     },
   };
 }
 
-const unsent = (m: ChatMessage) => m.direction === 'out' && (m.state === 'sending' || m.state === 'failed');
-
-/**
- * Where the history goes on from: the oldest message from the backend the list holds, with its
- * server time (never the visitor's own, whose time is the browser's clock) and how many follow it.
- */
-export function cursorOf(list: readonly ChatMessage[]): OlderCursor | null {
-  const i = firstFromBackend(list);
-  const m = list[i];
-  return m?.id === undefined ? null : { id: m.id, at: m.at, newer: list.length - 1 - i };
-}
-
-/** The index of the oldest message from the backend in the list (its length when there is none). */
-function firstFromBackend(list: readonly ChatMessage[]): number {
-  const i = list.findIndex((m) => m.direction === 'in' && m.id !== undefined && !m.notice);
-  return i === -1 ? list.length : i;
-}
-
-/**
- * Older messages (oldest first) in at the start of the list, each once. One already held is
- * skipped: by server id, by key, or, for the visitor's own message that the history lists without
- * its client id, by its text against the visitor's sent messages that come before anything from the
- * backend in the list (those are what the history lists again; one still waiting to be sent is
- * never taken for it). Returns the list itself when nothing changed.
- */
-export function mergeOlder(
-  list: readonly ChatMessage[],
-  older: readonly IncomingMessage[],
-): { list: ChatMessage[]; added: ChatMessage[] } {
-  const ids = indexIds(list);
-  const keys = new Set(list.map((m) => m.key));
-  const headEnd = firstFromBackend(list);
-  /** Indices of the visitor's sent messages without a server id before the backend's first. */
-  const claimable: number[] = [];
-  for (let i = 0; i < headEnd; i++) {
-    const m = list[i]!;
-    if (m.direction === 'out' && m.id === undefined && !unsent(m)) claimable.push(i);
-  }
-  let next: ChatMessage[] | null = null;
-  const added: ChatMessage[] = [];
-  for (const msg of older) {
-    const held = ids.get(msg.id)?.some((m) => m.direction === 'in' || m.author.kind === msg.author.kind);
-    const item = itemOf(msg);
-    if (held || keys.has(item.key)) continue;
-    if (item.direction === 'out') {
-      const j = claimable.findIndex((i) => list[i]!.text === msg.text);
-      if (j !== -1) {
-        const at = claimable.splice(j, 1)[0]!;
-        next ??= list.slice();
-        next[at] = { ...next[at]!, id: msg.id };
-        continue;
-      }
-    }
-    keys.add(item.key);
-    added.push(item);
-  }
-  if (!added.length && !next) return { list: list as ChatMessage[], added };
-  return { list: [...added, ...(next ?? list)], added };
-}
+export const unsent = (m: ChatMessage) =>
+  m.direction === 'out' && (m.state === 'sending' || m.state === 'failed');

@@ -119,4 +119,9 @@ export interface Transport {
    * history cannot be read now (no session yet, network); works while disconnected when it can.
    */
   loadOlder?(before: OlderCursor | null): Promise<OlderPage>;
+  /**
+   * Where `loadOlder`'s code loads on demand: load it now, ahead of its first use (the store calls
+   * this at a quiet moment once the panel of a resumed conversation opened). Never fails loudly.
+   */
+  prefetchOlder?(): void;
 }

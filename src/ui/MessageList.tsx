@@ -181,10 +181,11 @@ export function MessageList(props: {
     if (w.start > 0 && el.scrollHeight <= el.clientHeight && !anchor.current) grow(el, -1);
   };
 
-  // A log too short to scroll cannot reach its top by scrolling: it asks for older messages itself.
+  // A log too short to scroll cannot reach its top by scrolling: it asks for older messages itself
+  // (the store asks only for a resumed conversation: one that began on this page has none).
   useLayoutEffect(() => {
     const el = ref.current;
-    if (el && w.start === 0 && older === 'idle' && el.scrollHeight <= el.clientHeight) void store.loadOlder();
+    if (el && w.start === 0 && older === 'idle' && el.scrollHeight <= el.clientHeight) void store.fillOlder();
   });
 
   // After the window moved: put the row the visitor was looking at back where it was (or go to

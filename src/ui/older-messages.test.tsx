@@ -8,6 +8,7 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-libra
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TransportError } from '../core/errors';
 import type { IncomingMessage } from '../core/types';
+import type { ChatStore } from '../store/chat-store';
 import { EmulatorAdapter } from '../transports/emulator/adapter';
 import type { OlderCursor, OlderPage } from '../transports/types';
 import { mountWidget } from './test-helpers';
@@ -69,6 +70,16 @@ function open(transport: WithHistory, count = 20) {
   return { ...env, log: screen.getByRole('log', { name: 'Messages' }) };
 }
 
+/**
+ * Scrolls the log to its top. The paging code loads on demand (store/older-pages.ts): the log says
+ * "loading" at once, and the history call follows once the code is there.
+ */
+async function scrollToTop(log: HTMLElement, box: { top: number }, transport: WithHistory, store: ChatStore) {
+  box.top = 0;
+  fireEvent.scroll(log);
+  await waitFor(() => expect(store.older.value !== 'loading' || transport.waiting.length > 0).toBe(true));
+}
+
 const numbers = (log: HTMLElement) =>
   [...log.querySelectorAll('.bubble')].map((b) => Number(b.textContent?.replace('line ', '')));
 
@@ -100,8 +111,7 @@ describe('older messages at the top of the log', () => {
 
     for (let round = 0; !within(log).queryByText('Beginning of the conversation'); round++) {
       expect(round).toBeLessThan(40);
-      box.top = 0;
-      fireEvent.scroll(log);
+      await scrollToTop(log, box, transport, store);
       if (transport.waiting.length) {
         // Loading: said at the top, in the part of the log that is not announced; the log is busy.
         const quiet = log.querySelector('.log__history')!;
@@ -125,11 +135,10 @@ describe('older messages at the top of the log', () => {
 
   it('keeps the row the visitor reads in place when older rows come in above it', async () => {
     const transport = new WithHistory();
-    const { log } = open(transport);
+    const { log, store } = open(transport);
     const box = layout(log);
-    box.top = 0;
-    fireEvent.scroll(log);
     const before = numbers(log)[0];
+    await scrollToTop(log, box, transport, store);
     await transport.answer();
     // The older rows are rendered above the one that was first, which stays in the log.
     expect(numbers(log)[0]).toBeLessThan(before!);
@@ -138,15 +147,15 @@ describe('older messages at the top of the log', () => {
 
   it('says when loading failed and tries again on request', async () => {
     const transport = new WithHistory();
-    const { log } = open(transport);
+    const { log, store } = open(transport);
     const box = layout(log);
     transport.broken = true;
-    box.top = 0;
-    fireEvent.scroll(log);
+    await scrollToTop(log, box, transport, store);
     await transport.answer();
     expect(within(log).getByText('Earlier messages could not be loaded.')).toBeTruthy();
     transport.broken = false;
     fireEvent.click(within(log).getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(transport.waiting.length).toBeGreaterThan(0));
     await transport.answer();
     await waitFor(() => expect(numbers(log)[0]).toBeLessThan(81));
     expect(within(log).queryByText('Earlier messages could not be loaded.')).toBeNull();
@@ -154,13 +163,28 @@ describe('older messages at the top of the log', () => {
 });
 
 describe('a log too short to scroll', () => {
-  it('asks for older messages by itself', async () => {
+  it("asks for older messages by itself in a resumed conversation (the history's newest page came before it connected)", async () => {
     const transport = new WithHistory();
-    const { log } = open(transport, 3);
+    const { store } = mountWidget(transport, { connect: false });
+    act(() => {
+      for (const m of transport.history.slice(-3)) transport.receive({ ...m });
+    });
+    act(() => store.connect());
+    fireEvent.click(screen.getByRole('button', { name: 'Open chat' }));
+    const log = screen.getByRole('log', { name: 'Messages' });
     // (No layout: the log's content fits, so there is nothing to scroll.)
     await waitFor(() => expect(transport.waiting.length).toBeGreaterThan(0));
     await transport.answer();
     await waitFor(() => expect(numbers(log)[0]).toBeLessThan(98));
+  });
+
+  it('asks nothing in a conversation that began on this page (nothing older exists)', () => {
+    const transport = new WithHistory();
+    const { log, store } = open(transport, 3);
+    expect(numbers(log)).toEqual([98, 99, 100]);
+    // The log asked (it cannot scroll), and the store did not load the paging code nor call the history.
+    expect(store.older.value).toBe('idle');
+    expect(transport.waiting).toHaveLength(0);
   });
 
   it('shows nothing at the top for a backend without a history', () => {

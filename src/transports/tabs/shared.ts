@@ -105,6 +105,7 @@ export class TabSharedTransport extends TransportBase implements Transport {
   #adopted = false;
   regenerate?: (messageId: string) => boolean;
   loadOlder?: (before: OlderCursor | null) => Promise<OlderPage>;
+  prefetchOlder?: () => void;
 
   readonly #options: TabSharedOptions;
 
@@ -126,6 +127,7 @@ export class TabSharedTransport extends TransportBase implements Transport {
     // History is a plain HTTP call with what the adapter stored: any tab reads it itself.
     const local = this.#local;
     if (local.loadOlder) this.loadOlder = (before) => (this.#real ?? local).loadOlder!(before);
+    if (local.prefetchOlder) this.prefetchOlder = () => local.prefetchOlder!();
     this.#offs.push(
       options.bus.on((raw) => {
         const msg = decodeTabMessage(raw);

@@ -22,7 +22,7 @@ import { linkLost, wsError } from './errors';
 import { fetchMissed, type HistoryContext, learnAgentNames } from './history';
 import { type Confirmations, createInbox, type Inbox } from './incoming';
 import { Link } from './link';
-import { fetchOlder, type OlderHint } from './older';
+import type { OlderHint } from './older';
 import { CAPABILITIES, type WsChatOptions } from './options';
 import { sendEnvelope, writeFlat } from './outgoing';
 import { AUTH_CLOSE_CODES, socketUrl } from './protocol';
@@ -55,6 +55,8 @@ export class WsChatAdapter extends TransportBase implements Transport {
   #switchResends: OutgoingMessage[] = [];
   /** Where the last `loadOlder` answer ended in the history's pages. */
   #olderHint: OlderHint | undefined;
+  /** Said once that older.ts could not be fetched. */
+  #toldOlder = false;
 
   readonly #options: WsChatOptions;
 
@@ -164,7 +166,7 @@ export class WsChatAdapter extends TransportBase implements Transport {
   }
 
   /**
-   * The history before `before` (older.ts). A plain HTTP call with the stored token, so it works
+   * The history before `before` (older.ts, loaded the first time). A plain HTTP call with the stored token, so it works
    * in a tab that does not hold the connection too; a refused token gets one new token.
    */
   async loadOlder(before: OlderCursor | null): Promise<OlderPage> {
@@ -173,6 +175,12 @@ export class WsChatAdapter extends TransportBase implements Transport {
       const session = this.#session.current ?? this.#session.store.load();
       const generation = this.#session.generation;
       if (!session || !generation) throw wsError('disconnected', 'No conversation yet');
+      // Its own chunk: only a resumed conversation, or a visitor scrolling up, pages back.
+      const { fetchOlder } = await import('./older').catch((err: unknown) => {
+        if (!this.#toldOlder) log.error(`could not load earlier messages (${(err as Error).message})`);
+        this.#toldOlder = true;
+        throw wsError('network', 'Could not load earlier messages');
+      });
       const result = await fetchOlder(this.#history, generation, session, before, this.#olderHint);
       if (result === 'unreadable') throw wsError('protocol', 'Unreadable history');
       if (result !== 'unauthorized') {
@@ -182,6 +190,10 @@ export class WsChatAdapter extends TransportBase implements Transport {
       if (attempt === 0 && !(await this.#session.renew())) break;
     }
     throw wsError('auth', 'The server refused the customer token');
+  }
+
+  prefetchOlder(): void {
+    import('./older').catch(() => undefined); // said when it is used
   }
 
   /** Logout: closes the link and forgets the visitor (token, conversation, id, what was sent). */
