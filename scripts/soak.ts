@@ -3,7 +3,8 @@
  * each `--runs` times (default 2): 500 visitor messages, numbered replies, 20 drops, 5 restarts
  * that keep server state, 2 reloads and a second tab. Prints the figures; exits 1 unless every run
  * is clean (all zero, drained, no page error). `--short` runs the plan `npm test` uses;
- * `--only twin` picks one transport.
+ * `--only twin` picks one transport; `--trace` writes each run's timeline (e2e/soak/trace.ts)
+ * to test-results/ and prints the faults as they happen.
  */
 
 import { parseArgs } from 'node:util';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '2' },
     only: { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
   },
 });
 const plan = values.short ? SHORT_PLAN : FULL_PLAN;
@@ -88,7 +90,10 @@ try {
         browser,
         transport,
         plan,
-        values.verbose ? (l) => console.log(l) : undefined,
+        values.verbose || values.trace ? (l) => console.log(l) : undefined,
+        values.trace
+          ? `test-results/soak-trace-${transport.label.replace(/\W+/g, '-')}-${run}.log`
+          : undefined,
       );
       print(report, run);
       allClean &&= clean(report);

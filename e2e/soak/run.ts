@@ -16,6 +16,7 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { SoakBackend, type VisitorArrival } from './backend';
 import { type AckSummary, splitUnsettled, summariseAcks, type Tally, tally, tallyVisitor } from './metrics';
+import { SoakTrace } from './trace';
 import type { SoakTransport } from './transports';
 
 export interface SoakPlan {
@@ -145,7 +146,14 @@ export async function runSoak(
   transport: SoakTransport,
   plan: SoakPlan,
   progress: (line: string) => void = () => {},
+  /** A file for the run's timeline (trace.ts). */
+  traceFile?: string,
 ): Promise<SoakReport> {
+  const trace = traceFile ? new SoakTrace(traceFile) : null;
+  const say = (line: string) => {
+    trace?.note(line);
+    progress(line);
+  };
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   const replies: string[] = [];
@@ -166,10 +174,11 @@ export async function runSoak(
   const backend = new SoakBackend(transport, (arrival: VisitorArrival) => {
     conversation ??= arrival.conversation;
     if (heard.has(arrival.text))
-      progress(
+      say(
         `${transport.label}: ${arrival.text} again${arrival.repeat ? ' (recognised)' : ''} at ${elapsed()}`,
       );
     heard.add(arrival.text);
+    trace?.note(`server stored ${arrival.text}${arrival.repeat ? ' (a repeat, recognised)' : ''}`);
     if (arrival.repeat) return;
     pendingSays += 1;
     setImmediate(() => {
@@ -185,9 +194,12 @@ export async function runSoak(
   };
 
   let context: BrowserContext | undefined;
+  /** The first tab, whose sessionStorage holds the trace of its pages. */
+  let traced: Page | undefined;
   try {
     await backend.start();
     context = await browser.newContext();
+    await trace?.attach(context);
     const query = new URLSearchParams(transport.attributes).toString();
     const pageUrl = () => `${backend.url}/e2e/pages/soak.html?${query}`;
     const watch = (page: Page, name: string) => {
@@ -209,6 +221,7 @@ export async function runSoak(
       page.evaluate((t) => (window as unknown as { Parley: { send(t: string): void } }).Parley.send(t), text);
 
     const first = await context.newPage();
+    traced = first;
     watch(first, 'tab 1');
     await first.goto(pageUrl());
     await ready(first);
@@ -239,7 +252,7 @@ export async function runSoak(
         ];
         const stall = `before ${label('v', n)}: ${missing.slice(0, 5).join(', ')} not there after ${plan.drainTimeoutMs / 1000} s`;
         stalls.push(stall);
-        progress(`${transport.label}: stalled ${stall}`);
+        say(`${transport.label}: stalled ${stall}`);
       }
     };
 
@@ -275,7 +288,7 @@ export async function runSoak(
             secondUntil = n + plan.secondTab - 1;
           }
           lastFaultAt = Date.now();
-          progress(
+          say(
             `${transport.label}: ${fault} before ${label('v', n)} at ${((Date.now() - started) / 1000).toFixed(1)} s`,
           );
         }
@@ -290,10 +303,11 @@ export async function runSoak(
           await composer.press('Enter');
         } else await apiSend(first, text);
         if (Date.now() - sentAt > 2000)
-          progress(`${transport.label}: ${text} took ${Date.now() - sentAt} ms to hand over`);
+          say(`${transport.label}: ${text} took ${Date.now() - sentAt} ms to hand over`);
 
         if (second && n === secondUntil) {
           await until(horizon(), () => hasAllUpTo(n));
+          await trace?.collect(second, 'tab 2');
           await second.close();
           second = undefined;
           lastFaultAt = Date.now();
@@ -370,6 +384,10 @@ export async function runSoak(
       report.away = { written: away.length, shown: observed.filter((t) => away.includes(t)).length };
     return report;
   } finally {
+    if (trace) {
+      if (traced) await trace.collect(traced, 'tab 1').catch(() => {});
+      progress(`${transport.label}: timeline in ${trace.write()}`);
+    }
     await context?.close();
     await backend.close();
   }
