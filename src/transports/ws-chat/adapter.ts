@@ -260,8 +260,9 @@ export class WsChatAdapter extends TransportBase implements Transport {
     };
     this.#confirm = confirm;
     const missed = await this.#fillGap(link);
-    if (this.#link !== link) return;
-    for (const m of missed) this.events.emit('message', m);
+    if (this.#link !== link) return; // the next link's fill brings them again
+    missed.applied();
+    for (const m of missed.messages) this.events.emit('message', m);
     await this.#resendSwitched(confirm.pings);
     if (this.#link !== link) return;
     this.#inbox.release();
@@ -272,19 +273,20 @@ export class WsChatAdapter extends TransportBase implements Transport {
   }
 
   /** History first (a 401 gets one new token), bounded in time so a slow call cannot hold the link. */
-  async #fillGap(link: Link): Promise<IncomingMessage[]> {
+  async #fillGap(link: Link): Promise<{ messages: IncomingMessage[]; applied(): void }> {
     const generation = this.#session.generation;
+    const none = { messages: [], applied: () => {} };
     for (let attempt = 0; attempt < 2; attempt++) {
       const session = this.#session.current;
-      if (!session || !generation || this.#link !== link) return [];
+      if (!session || !generation || this.#link !== link) return none;
       const abort = new AbortController();
       const timer = setTimeout(() => abort.abort(), (this.#options.watchdogMs ?? 8000) * 2);
       const result = await fetchMissed(this.#history, generation, session, abort.signal);
       clearTimeout(timer);
-      if ('messages' in result) return result.messages;
-      if (attempt === 0 && !(await this.#session.renew())) return [];
+      if ('messages' in result) return result;
+      if (attempt === 0 && !(await this.#session.renew())) return none;
     }
-    return [];
+    return none;
   }
 
   #onClose(code: number, opened: boolean): void {

@@ -33,7 +33,14 @@ export interface HistoryContext {
   agents: Map<string, string>;
 }
 
-export type GapFill = { messages: IncomingMessage[] } | { unauthorized: true };
+/**
+ * What the gap fill found, and `applied`, to call once they were handed on: only then does the
+ * next fill start after them (a link lost while the fill ran drops them, and the next fill must
+ * bring them again: advancing first lost them for good under load).
+ */
+export type GapFill = { messages: IncomingMessage[]; applied(): void } | { unauthorized: true };
+
+const nothing = (): GapFill => ({ messages: [], applied: () => {} });
 
 /** What the visitor missed, oldest first; an empty list when there is nothing to ask or the call failed. */
 export async function fetchMissed(
@@ -43,45 +50,44 @@ export async function fetchMissed(
   signal: AbortSignal,
 ): Promise<GapFill> {
   try {
-    const messages =
+    const found =
       generation === 'envelope'
         ? await envelopePages(ctx, session, signal)
         : await flatHistory(ctx, session, signal);
-    if (messages === 'unauthorized') return { unauthorized: true };
-    for (const m of messages) m.backfill = true;
-    return { messages };
+    if ('messages' in found) for (const m of found.messages) m.backfill = true;
+    return found;
   } catch {
     // Best effort: the live socket carries on without the gap filled.
     log.warn('could not fetch the conversation history after connecting');
-    return { messages: [] };
+    return nothing();
   }
 }
 
-async function flatHistory(ctx: HistoryContext, session: Session, signal: AbortSignal) {
+async function flatHistory(ctx: HistoryContext, session: Session, signal: AbortSignal): Promise<GapFill> {
   const { conversationId } = session;
-  if (!conversationId || !ctx.sessions.hasHistory) return [];
+  if (!conversationId || !ctx.sessions.hasHistory) return nothing();
   const res = await ctx.api.get(flatHistoryUrl(ctx.server, conversationId), session.token, signal);
-  if (res.status === 401) return 'unauthorized';
+  if (res.status === 401) return { unauthorized: true };
   if (res.status === 404 || res.status === 405) {
     // The seed has no history call: remember, and stop asking this backend.
     ctx.sessions.noHistory();
-    return [];
+    return nothing();
   }
   const messages = (res.status === 200 && decodeFlatHistory(res.body, session.customerId)) || [];
   // Where the history names the client id, a message whose echo the drop took is known to have
   // arrived: `send` then confirms it instead of writing it again.
   for (const m of messages) if (m.author.kind === 'visitor' && m.clientId) ctx.sent.landed(m.clientId, m.id);
-  return messages;
+  return { messages, applied: () => {} };
 }
 
-async function envelopePages(ctx: HistoryContext, session: Session, signal: AbortSignal) {
+async function envelopePages(ctx: HistoryContext, session: Session, signal: AbortSignal): Promise<GapFill> {
   const { sessionId } = session;
-  if (!sessionId) return [];
+  if (!sessionId) return nothing();
   const cursor = ctx.sessions.cursor(sessionId);
   const newestFirst: IncomingMessage[] = [];
   for (let page = 0; page < MAX_PAGES; page++) {
     const decoded = await readEnvelopePage(ctx, sessionId, session.token, page, PAGE_SIZE, signal);
-    if (decoded === 'unauthorized') return decoded;
+    if (decoded === 'unauthorized') return { unauthorized: true };
     if (decoded === 'unreadable') break;
     let reachedCursor = false;
     for (const item of decoded.items) {
@@ -94,14 +100,14 @@ async function envelopePages(ctx: HistoryContext, session: Session, signal: Abor
   const messages = newestFirst.reverse();
   // A conversation found empty has a cursor too (the start): without one, the next fill would read
   // only the newest page, and a gap longer than a page would lose its older part.
-  ctx.sessions.setCursor(sessionId, messages.at(-1)?.at ?? cursor ?? 0);
+  const next = messages.at(-1)?.at ?? cursor ?? 0;
   // The server never echoed the visitor's own messages: recognise them by what was written.
   for (const m of messages) {
     if (m.author.kind !== 'visitor') continue;
     const clientId = ctx.sent.match(m.id, m.text, m.attachments?.length ?? 0);
     if (clientId) m.clientId = clientId;
   }
-  return messages;
+  return { messages, applied: () => ctx.sessions.setCursor(sessionId, next) };
 }
 
 /** One envelope history page, newest first, with the agents it names learnt. */
