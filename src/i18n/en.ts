@@ -42,7 +42,7 @@ export const en = {
   stateFailed: 'Not sent',
   /** A message whose sending the page could not see through (it reloaded): it may have arrived. */
   stateUnconfirmed: 'Not confirmed',
-  unconfirmedReason: 'It may have arrived: the page reloaded before the server answered.',
+  unconfirmedReason: 'It may have arrived: the page closed or reloaded before the server answered.',
   retry: 'Retry',
   retryLabel: 'Retry sending this message',
   typing: '{name} is typing…',

@@ -37,7 +37,7 @@ export const zh = {
   stateRead: '已读',
   stateFailed: '未发送',
   stateUnconfirmed: '未确认',
-  unconfirmedReason: '可能已送达：服务器回复前页面已重新加载。',
+  unconfirmedReason: '可能已送达：服务器回复前页面已关闭或重新加载。',
   retry: '重试',
   retryLabel: '重新发送这条消息',
   typing: '{name} 正在输入…',

@@ -127,7 +127,7 @@ class TwinTransport extends TransportBase implements Transport {
       return Promise.reject(
         fail(
           'unconfirmed',
-          'the page reloaded before the server confirmed this message; it may have arrived',
+          'the page that sent it closed or reloaded before the server confirmed it; it may have arrived',
         ),
       );
     }
