@@ -73,6 +73,22 @@ async function rawMailbox(s: RunningServer, clientID: string, startTime: number)
   return ws;
 }
 
+/** Two tabs of one browser (the same mailbox) connect in turn; resolves once one of them gave up. */
+async function twoHoldersFight() {
+  const s = await server();
+  const router = getPostofficeModule(s).router;
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
+  const storage = memoryStore();
+  const first = adapter(s, { storage });
+  first.t.connect();
+  await until(() => first.status() === 'connected');
+  const second = adapter(s, { storage });
+  second.t.connect();
+  await until(() => first.status() === 'failed' || second.status() === 'failed');
+  const [loser, winner] = first.status() === 'failed' ? [first, second] : [second, first];
+  return { router, loser, winner };
+}
+
 describe('postoffice adapter against the reference router', () => {
   it('sends to the bot, resolves once the router handled it, and marks it read on the reply', async () => {
     const s = await server();
@@ -178,17 +194,7 @@ describe('postoffice adapter against the reference router', () => {
   });
 
   it('when two holders of one mailbox evict each other, one reports `evicted` and the fight stops', async () => {
-    const s = await server();
-    const router = getPostofficeModule(s).router;
-    vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const storage = memoryStore(); // two tabs of one browser: the same mailbox
-    const first = adapter(s, { storage });
-    first.t.connect();
-    await until(() => first.status() === 'connected');
-    const second = adapter(s, { storage });
-    second.t.connect();
-    await until(() => first.status() === 'failed' || second.status() === 'failed');
-    const [loser, winner] = first.status() === 'failed' ? [first, second] : [second, first];
+    const { router, loser, winner } = await twoHoldersFight();
     expect(loser.statuses.at(-1)).toMatchObject({ status: 'failed', reason: 'evicted' });
     expect(loser.errors.at(-1)).toMatchObject({ code: 'evicted', retryable: false });
     await until(() => winner.status() === 'connected');
@@ -208,18 +214,8 @@ describe('postoffice adapter against the reference router', () => {
     // A frozen clock makes both tabs pick the same startTimes, so every takeover meets a 409.
     vi.useFakeTimers({ toFake: ['Date'] });
     cleanups.push(() => vi.useRealTimers());
-    const s = await server();
-    const router = getPostofficeModule(s).router;
-    vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const storage = memoryStore();
-    const first = adapter(s, { storage });
-    first.t.connect();
-    await until(() => first.status() === 'connected');
-    const second = adapter(s, { storage });
-    second.t.connect();
-    await until(() => first.status() === 'failed' || second.status() === 'failed');
+    const { router, loser, winner } = await twoHoldersFight();
     expect(router.stats.refused[409]).toBeGreaterThan(0);
-    const [loser, winner] = first.status() === 'failed' ? [first, second] : [second, first];
     expect(loser.errors.at(-1)).toMatchObject({ code: 'evicted' });
     await until(() => winner.status() === 'connected');
     expect(router.stats.evicted).toBeLessThanOrEqual(5);
