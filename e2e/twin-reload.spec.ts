@@ -5,12 +5,11 @@
  * once, shows once, "Not confirmed" with a retry, and is posted again only when the visitor
  * retries.
  */
+import type { Page } from '@playwright/test';
 import { expect, test, twinOf, Widget } from './fixtures';
 
-test('a message in flight at a reload reaches the server once and shows once, "Not confirmed" with Retry', async ({
-  page,
-  backend,
-}) => {
+/** The TWIN demo with one message answered; `count` says how often the server stored a text. */
+async function chatting(page: Page, backend: Parameters<typeof twinOf>[0]) {
   const twin = twinOf(backend);
   const count = (text: string) => twin.visitorTexts().filter((t) => t === text).length;
   await page.goto(`${backend.url}/demo-twin.html`);
@@ -18,6 +17,14 @@ test('a message in flight at a reload reaches the server once and shows once, "N
   await widget.open();
   await widget.send('before');
   await expect(widget.log.getByText('You said: before')).toBeVisible();
+  return { twin, count, widget };
+}
+
+test('a message in flight at a reload reaches the server once and shows once, "Not confirmed" with Retry', async ({
+  page,
+  backend,
+}) => {
+  const { twin, count, widget } = await chatting(page, backend);
 
   // when: the server has the message, but its answer is held while the page reloads
   const held = twin.holdPosts();
@@ -58,13 +65,7 @@ test('a message whose answer status came before the reload and its body after: s
   page,
   backend,
 }) => {
-  const twin = twinOf(backend);
-  const count = (text: string) => twin.visitorTexts().filter((t) => t === text).length;
-  await page.goto(`${backend.url}/demo-twin.html`);
-  const widget = new Widget(page);
-  await widget.open();
-  await widget.send('before');
-  await expect(widget.log.getByText('You said: before')).toBeVisible();
+  const { twin, count, widget } = await chatting(page, backend);
 
   // when: the server stores the message and sends the 201, but the body (the id) waits while the
   // page reloads: Chrome fails the body read during pagehide (before the fix: "Not sent", or
